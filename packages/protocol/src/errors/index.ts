@@ -7,5 +7,15 @@ export {
   type HttpErrorCode,
   httpStatusOf,
 } from "./catalogue.js";
+export {
+  type ErrorDetail,
+  type ErrorFromIssuesOptions,
+  errorFromIssues,
+  formatIssuePath,
+  type IssueCodeResolver,
+  type ValidationError,
+  type ValidationErrorCode,
+  validationErrorCodes,
+} from "./from-issues.js";
 export { type Language, localizedErrorMessage } from "./localize.js";
 export { frenchErrorMessages } from "./messages-fr.js";
