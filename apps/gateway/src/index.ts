@@ -6,3 +6,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 } satisfies ExportedHandler<Bindings>;
+
+export { KeyGuard } from "./key-guard/key-guard";
