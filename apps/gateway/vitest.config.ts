@@ -9,7 +9,13 @@ export default defineConfig(async () => {
       cloudflareTest({
         main: "./src/index.ts",
         wrangler: { configPath: "./wrangler.jsonc", environment: "sandbox" },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "test-admin-token",
+            CREDENTIALS_KEY: "test-credentials-key",
+          },
+        },
       }),
     ],
     test: {

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Local development: apply D1 migrations, start `wrangler dev` (local D1, queues, Durable Objects)
-// on http://127.0.0.1:8787, and keep it in the foreground until Ctrl-C.
+// Local development: apply D1 migrations, seed the sandbox merchant and its key, then serve
+// `wrangler dev` (local D1, queues, Durable Objects) on http://127.0.0.1:8787 until Ctrl-C.
 import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { DEV_ADMIN_TOKEN, DEV_API_KEY, DEV_CREDENTIALS_KEY, seedSql } from "./dev-seed.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PORT = process.env.PORT ?? "8787";
@@ -11,20 +14,40 @@ const env = {
   ...process.env,
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  WRANGLER_LOG: process.env.WRANGLER_LOG ?? "info",
   CI: "true",
 };
 
-function run(args) {
-  const result = spawnSync("wrangler", args, { cwd: root, env, stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+function wrangler(args) {
+  const result = spawnSync("wrangler", args, { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  if (result.status !== 0) {
+    console.error(`wrangler ${args.join(" ")} failed`);
+    process.exit(result.status ?? 1);
+  }
 }
 
-run(["d1", "migrations", "apply", "DB", "--local", "--env", "sandbox"]);
+wrangler(["d1", "migrations", "apply", "DB", "--local", "--env", "sandbox"]);
+const seedFile = path.join(mkdtempSync(path.join(tmpdir(), "lisoloo-seed-")), "seed.sql");
+writeFileSync(seedFile, await seedSql(Date.now()));
+wrangler(["d1", "execute", "DB", "--local", "--env", "sandbox", "--file", seedFile]);
+
+console.log(`
+Lisoloo sandbox gateway on http://127.0.0.1:${PORT}/api/v1/lisoloo/sms-api
+LISOLOO_API_KEY=${DEV_API_KEY}
+ADMIN_TOKEN=${DEV_ADMIN_TOKEN}
+`);
 
 const dev = spawn(
   "wrangler",
-  ["dev", "--env", "sandbox", "--ip", "127.0.0.1", "--port", PORT, "--show-interactive-dev-session=false"],
+  [
+    "dev",
+    "--env", "sandbox",
+    "--ip", "127.0.0.1",
+    "--port", PORT,
+    "--show-interactive-dev-session=false",
+    "--var", `ADMIN_TOKEN:${DEV_ADMIN_TOKEN}`,
+    "--var", `CREDENTIALS_KEY:${DEV_CREDENTIALS_KEY}`,
+    "--var", "ALLOW_HTTP_LOCALHOST_WEBHOOKS:true",
+  ],
   { cwd: root, env, stdio: "inherit" },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));

@@ -1,35 +1,40 @@
 import { Hono } from "hono";
+import { adminApp } from "./admin/app";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors/api-error";
 import { errorResponse } from "./errors/envelope";
 import { routeTable } from "./errors/method-not-allowed";
 import { requestId } from "./middleware/request-id";
+import { balanceRoutes } from "./routes/balance";
 import { healthRoutes } from "./routes/health";
+import { sendRoutes } from "./routes/send";
+import { statusRoutes } from "./routes/status";
+
 
 export const API_PREFIX = "/api/v1/lisoloo/sms-api";
 
-/** Builds the HTTP app: middleware order, routes per resource, and the error envelope for every miss. */
+/**
+ * Builds the HTTP app: request id first, then the merchant API (each route declares its own auth,
+ * rate-limit bucket and idempotency, so a wrong method is a 405 before any key is looked at), the
+ * operator API, and the error envelope for every miss and failure.
+ */
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
 
   app.route(API_PREFIX, healthRoutes);
+  app.route(API_PREFIX, sendRoutes);
+  app.route(API_PREFIX, statusRoutes);
+
+  app.route(API_PREFIX, balanceRoutes);
+  app.route("/admin/v1", adminApp());
 
   const hasOtherMethod = routeTable(app);
-  app.notFound((c) =>
-    errorResponse(c, new ApiError(hasOtherMethod(c.req.method, c.req.path) ? "1404" : "1403")),
-  );
+  app.notFound((c) => errorResponse(c, new ApiError(hasOtherMethod(c.req.method, c.req.path) ? "1404" : "1403")));
   app.onError((err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err);
-    // Never leak internals: the log has the stack, the client the request id.
-    console.error(
-      JSON.stringify({
-        level: "error",
-        request_id: c.get("requestId"),
-        error: String(err),
-        stack: (err as Error).stack,
-      }),
-    );
+    // Never leak internals: the log has the error, the client the request id to quote.
+    console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(err), stack: (err as Error).stack }));
     return errorResponse(c, new ApiError("1401"));
   });
   return app;

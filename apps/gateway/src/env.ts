@@ -13,9 +13,20 @@ export type AuthContext = {
   rateLimits: Partial<Record<RateLimitBucket, number>>;
 };
 
+/** The calling key's merchant, as the send path needs it (loaded with the key, one read). */
+export type MerchantContext = {
+  id: string;
+  timeZone: string;
+  currency: string;
+  unitPriceMicros: number | null;
+  defaultSenderId: string | null;
+  allowedCountries: string[] | null;
+};
+
 export type AppVariables = {
   requestId: string;
   auth: AuthContext;
+  merchant: MerchantContext;
 };
 
 export type AppEnv = { Bindings: Bindings; Variables: AppVariables };

@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { keyRoutes } from "./keys";
+import { merchantRoutes } from "./merchants";
+import { requireAdmin } from "./require-admin";
+import { walletRoutes } from "./wallets";
+
+/** The operator API, mounted at `/admin/v1`; not part of the merchant surface. */
+export function adminApp(): Hono<AppEnv> {
+  const admin = new Hono<AppEnv>();
+  admin.use(requireAdmin());
+  admin.route("/", merchantRoutes);
+  admin.route("/", keyRoutes);
+  admin.route("/", walletRoutes);
+  return admin;
+}

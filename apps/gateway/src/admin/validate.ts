@@ -1,0 +1,26 @@
+import type { z } from "zod";
+import { ApiError } from "../errors/api-error";
+
+function fieldOf(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) out += typeof part === "number" ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  return out || "body";
+}
+
+/**
+ * Validates an operator request body; every finding is named (400 `1109` when something required is
+ * missing, else `1110`).
+ */
+export function parseAdminBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => {
+    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    return {
+      field: fieldOf(issue.path),
+      message: missing ? "Required" : issue.message,
+      code: missing ? "MISSING_REQUIRED_FIELD" : "INVALID_FIELD_FORMAT",
+    };
+  });
+  throw new ApiError(details.some((d) => d.code === "MISSING_REQUIRED_FIELD") ? "1109" : "1110", { details });
+}

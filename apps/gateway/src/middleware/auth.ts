@@ -1,0 +1,62 @@
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+import { keyDigest, keyEnvironment } from "../auth/key-format";
+import { createDb } from "../db/client";
+import { findKeyByDigest } from "../db/queries/keys";
+import { apiKeys } from "../db/schema";
+import type { AppEnv, RateLimitBucket } from "../env";
+import { ApiError } from "../errors/api-error";
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Authenticates the `app-key` header (CONTRACT §2) and exposes `auth` and `merchant`.
+ * Missing, malformed, mistyped, unknown, revoked and other-environment keys all answer the same 401,
+ * so a caller learns nothing about which keys exist.
+ *
+ * @example app.use("/send", appKeyAuth());
+ */
+export function appKeyAuth(): MiddlewareHandler<AppEnv> {
+  return async function appKeyAuthMiddleware(c, next) {
+    const key = c.req.header("app-key")?.trim() ?? "";
+    const environment = keyEnvironment(key);
+    if (environment === null || environment !== c.env.ENVIRONMENT) throw new ApiError("1001");
+
+    const db = createDb(c.env.DB);
+    const found = await findKeyByDigest(db, await keyDigest(key));
+    const now = Date.now();
+    if (!found || found.key.environment !== environment) throw new ApiError("1001");
+    const { key: row, merchant } = found;
+    if (row.status === "REVOKED" || (row.revokeAt !== null && row.revokeAt <= now)) throw new ApiError("1001");
+    if (row.status === "EXPIRED") throw new ApiError("1002");
+    if (row.status === "SUSPENDED") throw new ApiError("1004");
+
+    c.set("auth", {
+      keyId: row.id,
+      merchantId: merchant.id,
+      environment,
+      rateLimits: merchant.rateLimits as Partial<Record<RateLimitBucket, number>>,
+    });
+    c.set("merchant", {
+      id: merchant.id,
+      timeZone: merchant.timeZone,
+      currency: merchant.currency,
+      unitPriceMicros: merchant.unitPriceMicros,
+      defaultSenderId: merchant.defaultSenderId,
+      allowedCountries: merchant.allowedCountries ?? null,
+    });
+
+    await next();
+
+    // Only successful requests count as use; written at most once a minute, after the response.
+    if (c.res.status < 400 && (row.lastUsedAt === null || row.lastUsedAt < now - LAST_USED_RESOLUTION_MS)) {
+      c.executionCtx.waitUntil(
+        db
+          .update(apiKeys)
+          .set({ lastUsedAt: now })
+          .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - LAST_USED_RESOLUTION_MS))))
+          .then(() => undefined, () => undefined),
+      );
+    }
+  };
+}

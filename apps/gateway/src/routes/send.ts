@@ -1,0 +1,48 @@
+import { parseSendRequest } from "@lisoloo/protocol";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors/api-error";
+import { readJsonObject } from "../http/read-json";
+import { newMessageId } from "../ids";
+import { acceptSend } from "../sends/accept";
+import { quoteSend } from "../sends/quote";
+import { quoteView, sendAcceptedView } from "../sends/views";
+import { appKeyAuth } from "../middleware/auth";
+import { bodyLimit } from "../middleware/body-limit";
+import { rateLimit } from "../middleware/rate-limit";
+import { checkWebhookUrl } from "../webhooks/ssrf-guard";
+
+/** Validates and prices a `/send`-shaped body for the calling merchant; shared by `/send` and `/preview`. */
+async function quoteRequest(c: Context<AppEnv>, now: Date) {
+  const allowHttpLocalhost = c.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true";
+  const parsed = parseSendRequest(await readJsonObject(c), {
+    checkCallbackUrl: (url) => checkWebhookUrl(url, { allowHttpLocalhost }),
+  });
+  if (!parsed.success) {
+    throw new ApiError(parsed.error.error_code, { details: parsed.error.details });
+  }
+  return quoteSend(parsed.data, c.get("merchant"), c.env.ENVIRONMENT, now);
+}
+
+/** `POST /send` (CONTRACT §4) and `POST /preview` (same body, nothing stored or debited). */
+export const sendRoutes = new Hono<AppEnv>()
+  .post("/send", appKeyAuth(), bodyLimit(), rateLimit("send", { idempotency: true }), async (c) => {
+    const now = new Date();
+    const quote = await quoteRequest(c, now);
+    const merchant = c.get("merchant");
+    const messageId = newMessageId(now);
+    await acceptSend(c.env.DB, {
+      messageId,
+      auth: c.get("auth"),
+      merchant,
+      quote,
+      idempotencyKey: c.req.header("idempotency-key") ?? null,
+      now: now.getTime(),
+    });
+    return c.json({ status_code: 201, success: true, data: sendAcceptedView(messageId, quote, merchant.currency) }, 201);
+  })
+  .post("/preview", appKeyAuth(), bodyLimit(), rateLimit("preview"), async (c) => {
+    const quote = await quoteRequest(c, new Date());
+    return c.json({ status_code: 200, success: true, data: quoteView(quote, c.get("merchant").currency) });
+  });

@@ -1,0 +1,14 @@
+// Secrets are not in wrangler.jsonc (they are set with `wrangler secret put`), so `wrangler types`
+// cannot see them; declared here so handlers are typed.
+interface LisolooSecrets {
+  /** Bearer token of the operator API (§11). */
+  ADMIN_TOKEN: string;
+  /** Key material for encrypting webhook Basic passwords at rest. */
+  CREDENTIALS_KEY: string;
+}
+
+interface Env extends LisolooSecrets {}
+
+declare namespace Cloudflare {
+  interface Env extends LisolooSecrets {}
+}

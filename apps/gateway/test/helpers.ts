@@ -1,0 +1,63 @@
+import { exports } from "cloudflare:workers";
+
+export const BASE = "http://gateway.test/api/v1/lisoloo/sms-api";
+export const ADMIN = "http://gateway.test/admin/v1";
+export const ADMIN_TOKEN = "test-admin-token";
+
+/** A request to the Worker under test, through its real fetch handler. */
+export function call(url: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(url, init);
+}
+
+/** An operator request with the admin bearer token. */
+export async function admin<T = Record<string, any>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await call(`${ADMIN}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+export type MerchantOptions = {
+  name?: string;
+  time_zone?: string;
+  currency?: string;
+  unit_price?: number;
+  default_sender_id?: string;
+  allowed_countries?: string[];
+  rate_limits?: Record<string, number>;
+  wallets?: { LISOLOO_SMS?: number; LISOLOO_POST_PAID?: number };
+};
+
+/** A fresh merchant (unique per call) with one ACTIVE key; returns ids and the cleartext key. */
+export async function newMerchant(options: MerchantOptions = {}) {
+  const created = await admin("POST", "/merchants", {
+    name: options.name ?? `Merchant ${crypto.randomUUID()}`,
+    unit_price: 0.02,
+    wallets: { LISOLOO_SMS: 100 },
+    ...options,
+  });
+  if (created.status !== 201) throw new Error(`merchant: ${JSON.stringify(created.body)}`);
+  const merchantId = created.body.data.merchant_id as string;
+  const key = await admin("POST", `/merchants/${merchantId}/keys`);
+  if (key.status !== 201) throw new Error(`key: ${JSON.stringify(key.body)}`);
+  return { merchantId, keyId: key.body.data.key_id as string, apiKey: key.body.data.api_key as string };
+}
+
+/** A merchant API request with an app-key. */
+export async function api<T = Record<string, any>>(
+  apiKey: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const res = await call(`${BASE}${path}`, {
+    method,
+    headers: { "app-key": apiKey, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
