@@ -67,3 +67,21 @@ export {
   type Weekday,
   weekdays,
 } from "./schedule/index.js";
+export {
+  countSegments,
+  decodeGsm7,
+  encodeGsm7,
+  GSM7_ESCAPE,
+  gsm7BasicAlphabet,
+  gsm7ExtensionTable,
+  isGsm7,
+  type SegmentCount,
+  type SegmentOptions,
+  type SmsEncoding,
+  segmentCapacity,
+  splitSegments,
+  type Transliteration,
+  type TransliterationReplacement,
+  transliterate,
+  transliterationTable,
+} from "./segments/index.js";
