@@ -20,8 +20,39 @@ export const webhookEvents = sqliteTable(
     status: text("status", { enum: ["pending", "delivered", "dead", "no_destination"] }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     createdAt: integer("created_at").notNull(),
+    /** Why the event is `dead` or `no_destination`, in English for the operator; null otherwise. */
+    reason: text("reason"),
+    /** When a dispatcher took the event into its queue; null = nobody holds it, the sweep re-hands it. */
+    takenAt: integer("taken_at"),
+    /** When the dispatcher will try next (pending only): lets the operator and the sweep see a stall. */
+    nextAttemptAt: integer("next_attempt_at"),
+    deliveredAt: integer("delivered_at"),
   },
   (t) => [index("webhook_events_send_idx").on(t.sendId), index("webhook_events_status_idx").on(t.status, t.createdAt)],
+);
+
+/**
+ * One HTTP attempt to deliver a webhook event, whatever its outcome. Attempt numbers restart at 1
+ * when an operator replays an event (a fresh budget), so rows are ordered by `started_at`.
+ */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    eventId: text("event_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    destination: text("destination").notNull(),
+    startedAt: integer("started_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    /** Null when no response arrived (network error, timeout). */
+    responseStatus: integer("response_status"),
+    /** The first KiB of the response body, for the operator. */
+    responseBody: text("response_body"),
+    error: text("error"),
+    /** What the attempt meant: `delivered`, `retry`, `dead` or `disabled` (410 Gone). */
+    verdict: text("verdict", { enum: ["delivered", "retry", "dead", "disabled"] }).notNull(),
+  },
+  (t) => [index("webhook_attempts_event_idx").on(t.eventId, t.startedAt)],
 );
 
 /** Every carrier receipt as it arrived, applied or not (late, duplicate and post-terminal ones too). */

@@ -1,5 +1,5 @@
 export { apiKeys, type KeyStatus, keyStatuses } from "./api-keys";
-export { receipts, webhookEvents } from "./events";
+export { receipts, webhookAttempts, webhookEvents } from "./events";
 export { merchants } from "./merchants";
 export { type DispatchStatus, deliveries, dispatches, dispatchStatuses, recipients, sends } from "./sends";
 export { type LedgerReason, ledgerReasons, type WalletType, walletLedger, wallets, walletTypes } from "./wallets";
