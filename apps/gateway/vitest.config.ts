@@ -6,7 +6,7 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "src/db/migrations"));
   return {
     plugins: [
-      cloudflareTest({
+      cloudflareTest(({ inject }) => ({
         main: "./src/index.ts",
         wrangler: { configPath: "./wrangler.jsonc", environment: "sandbox" },
         miniflare: {
@@ -14,13 +14,17 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             CREDENTIALS_KEY: "test-credentials-key",
+            // The webhook receiver of test/global-setup.ts listens on http://127.0.0.1.
+            ALLOW_HTTP_LOCALHOST_WEBHOOKS: "true",
+            WEBHOOK_RECEIVER_URL: inject("webhookReceiverUrl"),
           },
         },
-      }),
+      })),
     ],
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
+      globalSetup: ["./test/global-setup.ts"],
       reporters: ["default", "json"],
       outputFile: { json: "test-results/vitest.json" },
     },

@@ -4,6 +4,7 @@ import { keyRoutes } from "./keys";
 import { merchantRoutes } from "./merchants";
 import { requireAdmin } from "./require-admin";
 import { walletRoutes } from "./wallets";
+import { webhookRoutes } from "./webhooks";
 
 /** The operator API, mounted at `/admin/v1`; not part of the merchant surface. */
 export function adminApp(): Hono<AppEnv> {
@@ -12,5 +13,6 @@ export function adminApp(): Hono<AppEnv> {
   admin.route("/", merchantRoutes);
   admin.route("/", keyRoutes);
   admin.route("/", walletRoutes);
+  admin.route("/", webhookRoutes);
   return admin;
 }

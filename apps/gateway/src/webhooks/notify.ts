@@ -1,0 +1,94 @@
+import type { Bindings } from "../env";
+import type { HandedEvent } from "./queue-store";
+
+/**
+ * The dispatcher of one destination URL. One per URL, so a slow endpoint only delays its own events.
+ *
+ * @example await dispatcherFor(env, "https://shop.example/hooks").enqueue([{ id: eventId, attempts: 0 }])
+ */
+export function dispatcherFor(env: Bindings, destination: string) {
+  return env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName(destination));
+}
+
+type Routed = { id: string; destination: string; attempts: number };
+
+/**
+ * Settles where each pending event goes, in one D1 batch: the send's `callback_url`, else the key's
+ * `webhook_url`, fixed on the event the first time it is handed over. An event with neither becomes
+ * `no_destination`; one bound for a key webhook disabled by a 410 becomes `dead`. Returns the events
+ * still owed a delivery.
+ */
+async function routeEvents(db: D1Database, eventIds: readonly string[]): Promise<Routed[]> {
+  const ids = JSON.stringify(eventIds);
+  const mine = "id IN (SELECT value FROM json_each(?1)) AND status = 'pending'";
+  const results = await db.batch([
+    db
+      .prepare(
+        `UPDATE webhook_events SET destination = COALESCE(
+           (SELECT callback_url FROM sends WHERE sends.id = webhook_events.send_id),
+           (SELECT webhook_url FROM api_keys WHERE api_keys.id = webhook_events.key_id))
+         WHERE ${mine} AND destination IS NULL`,
+      )
+      .bind(ids),
+    db
+      .prepare(
+        `UPDATE webhook_events SET status = 'no_destination',
+           reason = 'Neither the send''s callback_url nor the key''s webhook_url is set'
+         WHERE ${mine} AND destination IS NULL`,
+      )
+      .bind(ids),
+    db
+      .prepare(
+        `UPDATE webhook_events SET status = 'dead', next_attempt_at = NULL,
+           reason = 'The key''s webhook was disabled after a 410 Gone'
+         WHERE ${mine} AND EXISTS (SELECT 1 FROM api_keys k WHERE k.id = webhook_events.key_id
+           AND k.webhook_disabled_at IS NOT NULL AND k.webhook_url = webhook_events.destination)`,
+      )
+      .bind(ids),
+    db.prepare(`SELECT id, destination, attempts FROM webhook_events WHERE ${mine}`).bind(ids),
+  ]);
+  return (results[3]?.results ?? []) as Routed[];
+}
+
+/**
+ * Hands freshly committed outbox events to their dispatchers: one D1 batch, then one RPC per
+ * destination (usually one). Call it after the batch that wrote the events, under `waitUntil`.
+ * It never throws: whatever it could not hand over stays `pending` and the sweep hands it later.
+ *
+ * @example
+ * await db.batch([...stateChange, insertEvent]);
+ * ctx.waitUntil(notifyWebhooks(env, [eventId]));
+ */
+export async function notifyWebhooks(env: Bindings, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  let routed: Routed[];
+  try {
+    routed = await routeEvents(env.DB, eventIds);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "error",
+        event: "webhook.route_failed",
+        events: eventIds.length,
+        error: String(error),
+      }),
+    );
+    return;
+  }
+  const byDestination = new Map<string, HandedEvent[]>();
+  for (const event of routed) {
+    const list = byDestination.get(event.destination) ?? [];
+    list.push({ id: event.id, attempts: event.attempts });
+    byDestination.set(event.destination, list);
+  }
+  const handed = await Promise.allSettled(
+    [...byDestination].map(([destination, events]) => dispatcherFor(env, destination).enqueue(events)),
+  );
+  for (const outcome of handed) {
+    if (outcome.status === "rejected") {
+      console.error(
+        JSON.stringify({ level: "error", event: "webhook.enqueue_failed", error: String(outcome.reason) }),
+      );
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * A dispatcher's queue, in its Durable Object SQLite storage: which events it owes its destination,
+ * when each is next due, and how many attempts each has had. Everything a restart needs lives here.
+ */
+
+/** An event handed to a dispatcher, with the attempts it already had (0 for a fresh or replayed one). */
+export type HandedEvent = { id: string; attempts: number };
+
+/** An attempt that has been leased: nobody else will start it until the lease ends. */
+export type LeasedAttempt = { eventId: string; attempt: number };
+
+/** @example createQueueSchema(ctx.storage.sql) // in the constructor; idempotent */
+export function createQueueSchema(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS queue (
+    event_id TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER
+  )`);
+  sql.exec("CREATE INDEX IF NOT EXISTS queue_due ON queue (next_attempt_at)");
+}
+
+/**
+ * Adds events due at `nowMs`. An event already queued keeps its place, attempt count and lease:
+ * handing an event twice never makes two deliveries run side by side.
+ *
+ * @example addToQueue(sql, [{ id: eventId, attempts: 0 }], Date.now()) // 1
+ */
+export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowMs: number): number {
+  let added = 0;
+  for (const event of events) {
+    const cursor = sql.exec(
+      "INSERT INTO queue (event_id, attempts, next_attempt_at) VALUES (?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
+      event.id,
+      event.attempts,
+      nowMs,
+    );
+    added += cursor.rowsWritten > 0 ? 1 : 0;
+  }
+  return added;
+}
+
+/**
+ * Takes the most overdue attempt and leases it until `leaseUntil`; the attempt counts from here, so
+ * an attempt cut short by a restart still uses up its place in the schedule.
+ *
+ * @example const next = leaseNext(sql, now, now + 30_000) // { eventId, attempt: 1 } or null
+ */
+export function leaseNext(sql: SqlStorage, nowMs: number, leaseUntil: number): LeasedAttempt | null {
+  const row = sql
+    .exec<{ event_id: string; attempts: number }>(
+      `SELECT event_id, attempts FROM queue
+       WHERE next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
+       ORDER BY next_attempt_at LIMIT 1`,
+      nowMs,
+    )
+    .toArray()[0];
+  if (row === undefined) return null;
+  sql.exec(
+    "UPDATE queue SET attempts = attempts + 1, lease_until = ? WHERE event_id = ?",
+    leaseUntil,
+    row.event_id,
+  );
+  return { eventId: row.event_id, attempt: row.attempts + 1 };
+}
+
+/** @example reschedule(sql, eventId, now + 30_000) */
+export function reschedule(sql: SqlStorage, eventId: string, at: number): void {
+  sql.exec("UPDATE queue SET next_attempt_at = ?, lease_until = NULL WHERE event_id = ?", at, eventId);
+}
+
+/** @example removeFromQueue(sql, eventId) // delivered or dead: nothing more is owed */
+export function removeFromQueue(sql: SqlStorage, eventId: string): void {
+  sql.exec("DELETE FROM queue WHERE event_id = ?", eventId);
+}
+
+/**
+ * When the alarm must next fire: the earliest due attempt, or the end of a lease left behind by a
+ * restart mid-attempt. Null when the queue is empty.
+ *
+ * @example const at = nextWakeAt(sql); at === null ? deleteAlarm() : setAlarm(at)
+ */
+export function nextWakeAt(sql: SqlStorage): number | null {
+  const row = sql
+    .exec<{ at: number | null }>(
+      "SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) AS at FROM queue",
+    )
+    .toArray()[0];
+  return row?.at ?? null;
+}
+
+/** One queued event as the dispatcher sees it (tests and operators read this). */
+export type QueueEntry = {
+  eventId: string;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+};
+
+/** @example listQueue(sql) // [{ eventId, attempts: 1, nextAttemptAt: 1_780_000_030_000, leaseUntil: null }] */
+export function listQueue(sql: SqlStorage): QueueEntry[] {
+  return sql
+    .exec<{ event_id: string; attempts: number; next_attempt_at: number; lease_until: number | null }>(
+      "SELECT event_id, attempts, next_attempt_at, lease_until FROM queue ORDER BY next_attempt_at",
+    )
+    .toArray()
+    .map((r) => ({
+      eventId: r.event_id,
+      attempts: r.attempts,
+      nextAttemptAt: r.next_attempt_at,
+      leaseUntil: r.lease_until,
+    }));
+}

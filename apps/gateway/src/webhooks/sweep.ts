@@ -1,0 +1,37 @@
+import type { Bindings } from "../env";
+import { notifyWebhooks } from "./notify";
+
+/** A fresh event is left alone this long: its writer's own hand-over is probably still on its way. */
+export const sweepGraceMs = 60_000;
+
+/** A held event this far past its due attempt means its dispatcher lost it; hand it over again. */
+export const stalledAfterMs = 15 * 60_000;
+
+/** Events re-handed per run; the next minute's run takes the rest. */
+const sweepBatch = 500;
+
+/**
+ * The every-minute cron's webhook job: re-hands `pending` events that no dispatcher took (a failed
+ * `notifyWebhooks`, a crash between commit and hand-over) and those whose dispatcher has stalled.
+ * Idempotent: a dispatcher ignores an event it already holds, so an event is never delivered twice
+ * side by side however often it is handed over. Returns how many events were handed over.
+ *
+ * @example
+ * async scheduled(controller, env, ctx) { ctx.waitUntil(sweepWebhookOutbox(env, controller.scheduledTime)); }
+ */
+export async function sweepWebhookOutbox(env: Bindings, nowMs: number): Promise<number> {
+  const { results } = await env.DB.prepare(
+    `SELECT id FROM webhook_events
+     WHERE status = 'pending' AND created_at <= ?1
+       AND (taken_at IS NULL OR next_attempt_at <= ?2)
+     ORDER BY created_at LIMIT ?3`,
+  )
+    .bind(nowMs - sweepGraceMs, nowMs - stalledAfterMs, sweepBatch)
+    .all<{ id: string }>();
+  if (results.length === 0) return 0;
+  await notifyWebhooks(
+    env,
+    results.map((r) => r.id),
+  );
+  return results.length;
+}

@@ -1,0 +1,86 @@
+/**
+ * Node side of the test run: a real HTTP webhook receiver on 127.0.0.1, reachable from the Worker
+ * under test. It records every request and answers each path as a test scripts it:
+ *
+ * - `POST /__script` `{ path, responses: [{ status, headers?, body?, delayMs? }] }` — answers for the
+ *   next requests to `path`, in order; the last one repeats. Unscripted paths answer 200.
+ * - `GET /__records?path=…` — the requests `path` received: method, headers, body, arrival time.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TestProject } from "vitest/node";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    webhookReceiverUrl: string;
+  }
+}
+
+type ScriptedResponse = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
+type RecordedRequest = {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  receivedAt: number;
+};
+
+const scripts = new Map<string, ScriptedResponse[]>();
+const records = new Map<string, RecordedRequest[]>();
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(value));
+}
+
+function nextResponse(path: string): ScriptedResponse {
+  const queue = scripts.get(path);
+  if (!queue || queue.length === 0) return { status: 200, body: "ok" };
+  return (queue.length > 1 ? queue.shift() : queue[0]) as ScriptedResponse;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://receiver");
+  const body = await readBody(req);
+  if (url.pathname === "/__script") {
+    const input = JSON.parse(body) as { path: string; responses: ScriptedResponse[] };
+    scripts.set(input.path, [...input.responses]);
+    return json(res, 200, { ok: true });
+  }
+  if (url.pathname === "/__records") {
+    return json(res, 200, records.get(url.searchParams.get("path") ?? "") ?? []);
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers))
+    headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
+  const list = records.get(url.pathname) ?? [];
+  list.push({ method: req.method ?? "", path: url.pathname, headers, body, receivedAt: Date.now() });
+  records.set(url.pathname, list);
+  const answer = nextResponse(url.pathname);
+  if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+  if (res.destroyed) return; // the client gave up (timeout): nothing to answer
+  res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? "");
+}
+
+export default async function setup(project: TestProject) {
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { error: String(error) });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  project.provide("webhookReceiverUrl", `http://127.0.0.1:${port}`);
+  return async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+}

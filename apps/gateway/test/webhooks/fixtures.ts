@@ -1,0 +1,146 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import type { WebhookDispatcher } from "../../src/webhooks/dispatcher";
+import { dispatcherFor } from "../../src/webhooks/notify";
+import { admin, newMerchant } from "../helpers";
+
+/** A merchant whose key has `webhookUrl` (or none), optionally with Basic credentials. */
+export async function merchantWithWebhook(
+  webhookUrl: string | null,
+  basicAuth?: { username: string; password: string },
+) {
+  const merchant = await newMerchant();
+  if (webhookUrl !== null || basicAuth) {
+    const body: Record<string, string> = {};
+    if (webhookUrl !== null) body.webhook_url = webhookUrl;
+    if (basicAuth) {
+      body.webhook_basic_auth_username = basicAuth.username;
+      body.webhook_basic_auth_password = basicAuth.password;
+    }
+    const res = await admin("PUT", `/keys/${merchant.keyId}/webhook`, body);
+    if (res.status !== 200) throw new Error(`webhook: ${JSON.stringify(res.body)}`);
+  }
+  const key = await admin("GET", `/keys/${merchant.keyId}`);
+  return { ...merchant, secret: key.body.data.webhook.webhook_signing_secret as string };
+}
+
+function randomMessageId(): string {
+  return crypto.randomUUID().replaceAll("-", "").slice(0, 24);
+}
+
+/** A send row carrying `callbackUrl`, as the send path stores it. */
+export async function insertSend(
+  merchantId: string,
+  keyId: string,
+  callbackUrl: string | null,
+): Promise<string> {
+  const id = randomMessageId();
+  const now = Date.now();
+  await env.DB.prepare(
+    `INSERT INTO sends (id, merchant_id, key_id, sending_type, sender_id, message, encoding, segments, total_recipients,
+       dispatch_count, unit_price_micros, total_cost_micros, currency, callback_url, validity_period, time_zone,
+       first_dispatch_at, created_at)
+     VALUES (?, ?, ?, 'immediate', 'LISOLOO', 'hello', 'GSM-7', 1, 1, 1, 20000, 20000, 'USD', ?, 172800, 'Africa/Kinshasa', ?, ?)`,
+  )
+    .bind(id, merchantId, keyId, callbackUrl, now, now)
+    .run();
+  return id;
+}
+
+export type EventInput = {
+  keyId: string;
+  sendId?: string;
+  eventType?: string;
+  data?: Record<string, unknown>;
+  sequence?: number;
+  occurredAt?: number;
+  createdAt?: number;
+};
+
+/** An outbox row exactly as a state change writes it: pending, no destination yet. */
+export async function insertEvent(input: EventInput): Promise<{ eventId: string; sendId: string }> {
+  const eventId = crypto.randomUUID();
+  const sendId = input.sendId ?? randomMessageId();
+  const occurredAt = input.occurredAt ?? Date.now() - 1000;
+  await env.DB.prepare(
+    `INSERT INTO webhook_events (id, send_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+  )
+    .bind(
+      eventId,
+      sendId,
+      input.keyId,
+      input.eventType ?? "sms.sent",
+      input.sequence ?? 2,
+      JSON.stringify(input.data ?? { recipient_phone: "+243998857000", carrier: "sandbox", status: "sent" }),
+      occurredAt,
+      input.createdAt ?? Date.now(),
+    )
+    .run();
+  return { eventId, sendId };
+}
+
+export type EventRow = {
+  id: string;
+  status: string;
+  attempts: number;
+  destination: string | null;
+  reason: string | null;
+  taken_at: number | null;
+  next_attempt_at: number | null;
+  delivered_at: number | null;
+};
+
+export async function eventRow(eventId: string): Promise<EventRow> {
+  const row = await env.DB.prepare("SELECT * FROM webhook_events WHERE id = ?")
+    .bind(eventId)
+    .first<EventRow>();
+  if (!row) throw new Error(`no event ${eventId}`);
+  return row;
+}
+
+export type AttemptRow = {
+  attempt: number;
+  started_at: number;
+  duration_ms: number;
+  response_status: number | null;
+  response_body: string | null;
+  error: string | null;
+  verdict: string;
+};
+
+export async function attemptRows(eventId: string): Promise<AttemptRow[]> {
+  const { results } = await env.DB.prepare("SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY id")
+    .bind(eventId)
+    .all<AttemptRow>();
+  return results;
+}
+
+/**
+ * A clock the dispatcher reads instead of the system's. It starts ten days ahead, so alarms it arms
+ * lie far in the real future and only fire when a test runs them.
+ */
+export class TestClock {
+  constructor(public now = Date.now() + 10 * 24 * 3600 * 1000) {}
+  advanceTo(at: number): void {
+    this.now = at;
+  }
+}
+
+/**
+ * The dispatcher of `url`, reading `clock` and giving receivers `timeoutMs` to answer. Call again
+ * after an eviction: the instance that comes back has the system clock.
+ */
+export async function drivenDispatcher(url: string, clock: TestClock, timeoutMs = 10_000) {
+  const stub = dispatcherFor(env, url);
+  await runInDurableObject(stub, (instance: WebhookDispatcher) => {
+    instance.now = () => clock.now;
+    instance.timeoutMs = timeoutMs;
+  });
+  return stub;
+}
+
+/** Runs the dispatcher's alarm now; false when none was armed. */
+export function runAlarm(stub: DurableObjectStub<WebhookDispatcher>): Promise<boolean> {
+  return runDurableObjectAlarm(stub);
+}
