@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { messageStatuses } from "../lifecycle/statuses.js";
+import { successEnvelopeSchema } from "./envelopes.js";
+import {
+  countSchema,
+  currencySchema,
+  encodingSchema,
+  messageIdSchema,
+  moneySchema,
+  offsetTimestampSchema,
+  sendingTypeSchema,
+} from "./primitives.js";
+
+/** What transliteration changed (present when the request asked for `transliterate`). */
+export const transliterationReportSchema = z
+  .object({
+    replacements: z
+      .array(
+        z.object({
+          from: z.string().meta({ description: "Original character (or base letter with its accents)" }),
+          to: z.string().meta({ description: "Its GSM-7 replacement; empty when removed" }),
+          count: z.int().min(1),
+        }),
+      )
+      .meta({ description: "Each kind of change, in order of first occurrence; empty when nothing changed" }),
+    unmapped: z.array(z.string()).meta({
+      description:
+        "Characters with no GSM-7 form (e.g. emoji): when not empty the text was left unchanged and stays UCS-2",
+    }),
+  })
+  .meta({
+    id: "TransliterationReport",
+    examples: [{ replacements: [{ from: "ç", to: "c", count: 1 }], unmapped: [] }],
+  });
+
+/** Fields `/send` and `/preview` share: what the send costs and how it will go out. */
+const pricedSendFields = {
+  total_recipients: countSchema.meta({ description: "Unique recipients" }),
+  total_messages: countSchema.meta({ description: "total_recipients × segments × dispatches" }),
+  total_cost: moneySchema.meta({ description: "total_messages × unit_price, debited at acceptance" }),
+  currency: currencySchema,
+  sending_type: sendingTypeSchema,
+  segments: z.int().min(1).meta({ description: "SMS parts per recipient and dispatch" }),
+  encoding: encodingSchema,
+  dispatches: z
+    .int()
+    .min(1)
+    .meta({ description: "1, the distinct scheduled_dates, or the recurring occurrences" }),
+  unit_price: moneySchema.meta({ description: "Price of one message (one segment to one recipient)" }),
+  scheduled_at: offsetTimestampSchema
+    .nullable()
+    .meta({ description: "First dispatch with the merchant's offset; null for immediate sends" }),
+  duplicates_removed: countSchema.meta({ description: "Entries of `to` dropped as duplicates" }),
+  transliterated: transliterationReportSchema.optional(),
+};
+
+/** The statuses a send has when accepted: `pending` (immediate) or `scheduled`. */
+export const acceptedStatusSchema = z.enum(messageStatuses).extract(["pending", "scheduled"]);
+
+/**
+ * `data` of `POST /send` → 201 (CONTRACT §4).
+ * @example sendDataSchema.parse(body.data).total_cost // 0.06
+ */
+export const sendDataSchema = z
+  .object({
+    message_id: messageIdSchema,
+    ...pricedSendFields,
+    status: acceptedStatusSchema.meta({ description: "pending for immediate, scheduled otherwise" }),
+  })
+  .meta({
+    id: "SendData",
+    examples: [
+      {
+        message_id: "507f1f77bcf86cd799439011",
+        total_recipients: 3,
+        total_messages: 3,
+        total_cost: 0.06,
+        currency: "USD",
+        status: "pending",
+        sending_type: "immediate",
+        segments: 1,
+        encoding: "GSM-7",
+        dispatches: 1,
+        unit_price: 0.02,
+        scheduled_at: null,
+        duplicates_removed: 0,
+      },
+    ],
+  });
+
+/** `data` of a 201 from `POST /send`. */
+export type SendData = z.output<typeof sendDataSchema>;
+
+/** The whole 201 body of `POST /send`. */
+export const sendResponseSchema = successEnvelopeSchema(sendDataSchema, 201).meta({ id: "SendResponse" });
+
+/**
+ * `data` of `POST /preview` → 200: exactly what `/send` would answer, minus `message_id` and
+ * `status`, since nothing is stored, debited or sent.
+ * @example previewDataSchema.parse(body.data).total_messages // 100
+ */
+export const previewDataSchema = z.object(pricedSendFields).meta({
+  id: "PreviewData",
+  description: "What POST /send would charge for the same body; nothing is stored or debited",
+});
+
+/** `data` of a 200 from `POST /preview`. */
+export type PreviewData = z.output<typeof previewDataSchema>;
+
+/** The whole 200 body of `POST /preview`. */
+export const previewResponseSchema = successEnvelopeSchema(previewDataSchema, 200).meta({
+  id: "PreviewResponse",
+});
