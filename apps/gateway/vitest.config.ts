@@ -14,6 +14,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             CREDENTIALS_KEY: "test-credentials-key",
+            SANDBOX_SLOW_DELIVERY_SECONDS: "2",
             // The webhook receiver of test/global-setup.ts listens on http://127.0.0.1.
             ALLOW_HTTP_LOCALHOST_WEBHOOKS: "true",
             WEBHOOK_RECEIVER_URL: inject("webhookReceiverUrl"),

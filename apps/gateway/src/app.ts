@@ -10,7 +10,6 @@ import { healthRoutes } from "./routes/health";
 import { sendRoutes } from "./routes/send";
 import { statusRoutes } from "./routes/status";
 
-
 export const API_PREFIX = "/api/v1/lisoloo/sms-api";
 
 /**
@@ -30,11 +29,20 @@ export function createApp(): Hono<AppEnv> {
   app.route("/admin/v1", adminApp());
 
   const hasOtherMethod = routeTable(app);
-  app.notFound((c) => errorResponse(c, new ApiError(hasOtherMethod(c.req.method, c.req.path) ? "1404" : "1403")));
+  app.notFound((c) =>
+    errorResponse(c, new ApiError(hasOtherMethod(c.req.method, c.req.path) ? "1404" : "1403")),
+  );
   app.onError((err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err);
     // Never leak internals: the log has the error, the client the request id to quote.
-    console.error(JSON.stringify({ level: "error", request_id: c.get("requestId"), error: String(err), stack: (err as Error).stack }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        request_id: c.get("requestId"),
+        error: String(err),
+        stack: (err as Error).stack,
+      }),
+    );
     return errorResponse(c, new ApiError("1401"));
   });
   return app;

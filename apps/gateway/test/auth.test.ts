@@ -20,7 +20,13 @@ describe("app-key authentication", () => {
     ["well-formed but unknown", generateApiKey("sandbox")],
     ["production key on the sandbox deployment", generateApiKey("production")],
   ])("refuses a %s key with 401 1001", async (_label, key) => {
-    const res = await api(key as string, "GET", "/balance", undefined, key === undefined ? { "app-key": "" } : {});
+    const res = await api(
+      key as string,
+      "GET",
+      "/balance",
+      undefined,
+      key === undefined ? { "app-key": "" } : {},
+    );
     await expectError(res, 401, "1001");
     expect(res.body.message).toBe("Missing or invalid app-key");
     expect(res.body.detail).toBe("Missing or invalid app-key");
@@ -33,7 +39,9 @@ describe("app-key authentication", () => {
     // last_used_at is written after the response (waitUntil); poll briefly.
     let lastUsed: number | null = null;
     for (let i = 0; i < 50 && lastUsed === null; i++) {
-      const row = await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?").bind(keyId).first<{ last_used_at: number | null }>();
+      const row = await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?")
+        .bind(keyId)
+        .first<{ last_used_at: number | null }>();
       lastUsed = row?.last_used_at ?? null;
       if (lastUsed === null) await new Promise((r) => setTimeout(r, 20));
     }
@@ -42,9 +50,13 @@ describe("app-key authentication", () => {
 
   it("stores the key's digest, never the key", async () => {
     const { apiKey, keyId } = await newMerchant();
-    const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(keyId).first<Record<string, unknown>>();
+    const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?")
+      .bind(keyId)
+      .first<Record<string, unknown>>();
     expect(row?.digest).toBe(await keyDigest(apiKey));
-    expect(Object.values(row ?? {}).some((v) => typeof v === "string" && v.includes(apiKey.slice(8, -4)))).toBe(false);
+    expect(
+      Object.values(row ?? {}).some((v) => typeof v === "string" && v.includes(apiKey.slice(8, -4))),
+    ).toBe(false);
     expect(row?.prefix).toBe("sk_test_");
     expect(row?.last4).toBe(apiKey.slice(-4));
     const shown = await admin("GET", `/keys/${keyId}`);
@@ -78,7 +90,9 @@ describe("app-key authentication", () => {
     expect((await api(second, "GET", "/balance")).status).toBe(200);
     expect((await api(third, "GET", "/balance")).status).toBe(200);
     // End the grace period early by moving its deadline into the past.
-    await env.DB.prepare("UPDATE api_keys SET revoke_at = ? WHERE id = ?").bind(Date.now() - 1, now.body.data.key_id).run();
+    await env.DB.prepare("UPDATE api_keys SET revoke_at = ? WHERE id = ?")
+      .bind(Date.now() - 1, now.body.data.key_id)
+      .run();
     await expectError(await api(second, "GET", "/balance"), 401, "1001");
   });
 
@@ -86,7 +100,11 @@ describe("app-key authentication", () => {
     const { apiKey } = await newMerchant();
     const production = { ...env, ENVIRONMENT: "production" };
     const ctx = createExecutionContext();
-    const res = await worker.fetch(new Request(`${BASE}/balance`, { headers: { "app-key": apiKey } }), production, ctx);
+    const res = await worker.fetch(
+      new Request(`${BASE}/balance`, { headers: { "app-key": apiKey } }),
+      production,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error_code: string }).error_code).toBe("1001");
@@ -103,13 +121,20 @@ describe("app-key authentication", () => {
     );
     const merchantId = ((await created.json()) as any).data.merchant_id;
     const issued = await worker.fetch(
-      new Request(`http://gateway.test/admin/v1/merchants/${merchantId}/keys`, { method: "POST", headers: { authorization: "Bearer test-admin-token" } }),
+      new Request(`http://gateway.test/admin/v1/merchants/${merchantId}/keys`, {
+        method: "POST",
+        headers: { authorization: "Bearer test-admin-token" },
+      }),
       production,
       createExecutionContext(),
     );
     const liveKey = ((await issued.json()) as any).data.api_key as string;
     expect(liveKey.startsWith("sk_live_")).toBe(true);
-    const ok = await worker.fetch(new Request(`${BASE}/balance`, { headers: { "app-key": liveKey } }), production, createExecutionContext());
+    const ok = await worker.fetch(
+      new Request(`${BASE}/balance`, { headers: { "app-key": liveKey } }),
+      production,
+      createExecutionContext(),
+    );
     expect(ok.status).toBe(200);
     await expectError(await api(liveKey, "GET", "/balance"), 401, "1001");
   });
@@ -121,7 +146,11 @@ describe("operator API authentication", () => {
     ["wrong token", { authorization: "Bearer nope" }],
     ["wrong scheme", { authorization: "Basic dGVzdC1hZG1pbi10b2tlbg==" }],
   ])("refuses %s", async (_label, headers) => {
-    const res = await worker.fetch(new Request("http://gateway.test/admin/v1/merchants/mch_x", { headers }), env, createExecutionContext());
+    const res = await worker.fetch(
+      new Request("http://gateway.test/admin/v1/merchants/mch_x", { headers }),
+      env,
+      createExecutionContext(),
+    );
     expect(res.status).toBe(401);
   });
 });

@@ -10,10 +10,17 @@ export function call(url: string, init: RequestInit = {}): Promise<Response> {
 }
 
 /** An operator request with the admin bearer token. */
-export async function admin<T = Record<string, any>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function admin<T = Record<string, any>>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await call(`${ADMIN}${path}`, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as T };
@@ -55,7 +62,11 @@ export async function api<T = Record<string, any>>(
 ): Promise<{ status: number; body: T; headers: Headers }> {
   const res = await call(`${BASE}${path}`, {
     method,
-    headers: { "app-key": apiKey, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      "app-key": apiKey,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();

@@ -7,13 +7,25 @@ const tomorrow = () => new Date(Date.now() + 36 * 3600_000).toISOString().slice(
 describe("GET /status/{message_id}", () => {
   it("reports an accepted immediate send as pending, with every delivery counted", async () => {
     const { apiKey } = await newMerchant();
-    const sent = await api(apiKey, "POST", "/send", { to: ["+243998857000", "+243998857001"], message: "Hi" });
+    const sent = await api(apiKey, "POST", "/send", {
+      to: ["+243998857000", "+243998857001"],
+      message: "Hi",
+    });
     const res = await api(apiKey, "GET", `/status/${sent.body.data.message_id}`);
     expect(res.status).toBe(200);
     const { data } = statusResponseSchema.parse(res.body);
     expect(data).toMatchObject({
-      message_id: sent.body.data.message_id, status: "pending", delivered: 0, failed: 0, pending: 2,
-      total_deliveries: 2, cancelled: 0, total_recipients: 2, segments: 1, sending_type: "immediate", next_dispatch_at: null,
+      message_id: sent.body.data.message_id,
+      status: "pending",
+      delivered: 0,
+      failed: 0,
+      pending: 2,
+      total_deliveries: 2,
+      cancelled: 0,
+      total_recipients: 2,
+      segments: 1,
+      sending_type: "immediate",
+      next_dispatch_at: null,
     });
   });
 
@@ -21,11 +33,23 @@ describe("GET /status/{message_id}", () => {
     const { apiKey } = await newMerchant();
     const date = tomorrow();
     const sent = await api(apiKey, "POST", "/send", {
-      to: ["+243998857000", "+243998857001"], message: "Later", sending_type: "scheduled",
-      scheduled_dates: [{ date, time: "09:15" }, { date, time: "10:15" }],
+      to: ["+243998857000", "+243998857001"],
+      message: "Later",
+      sending_type: "scheduled",
+      scheduled_dates: [
+        { date, time: "09:15" },
+        { date, time: "10:15" },
+      ],
     });
-    const { data } = statusResponseSchema.parse((await api(apiKey, "GET", `/status/${sent.body.data.message_id}`)).body);
-    expect(data).toMatchObject({ status: "scheduled", pending: 4, total_deliveries: 4, next_dispatch_at: `${date}T09:15:00+01:00` });
+    const { data } = statusResponseSchema.parse(
+      (await api(apiKey, "GET", `/status/${sent.body.data.message_id}`)).body,
+    );
+    expect(data).toMatchObject({
+      status: "scheduled",
+      pending: 4,
+      total_deliveries: 4,
+      next_dispatch_at: `${date}T09:15:00+01:00`,
+    });
   });
 
   it("answers 404 1201 for unknown, malformed and other merchants' ids, indistinguishably", async () => {
@@ -41,7 +65,11 @@ describe("GET /status/{message_id}", () => {
     ]);
     for (const r of responses) {
       expect(r.status).toBe(404);
-      expect(r.body).toMatchObject({ error_code: "1201", message: "Message not found", detail: "Message not found" });
+      expect(r.body).toMatchObject({
+        error_code: "1201",
+        message: "Message not found",
+        detail: "Message not found",
+      });
     }
     const { request_id: _r1, timestamp: _t1, ...foreign } = responses[0]?.body ?? {};
     const { request_id: _r2, timestamp: _t2, ...missing } = responses[2]?.body ?? {};
@@ -56,7 +84,13 @@ describe("GET /status/{message_id}/recipients", () => {
     const to = Array.from({ length: 5 }, (_, i) => `+24399885700${i}`);
     const date = tomorrow();
     const sent = await api(apiKey, "POST", "/send", {
-      to, message: "Later", sending_type: "scheduled", scheduled_dates: [{ date, time: "09:00" }, { date, time: "12:00" }],
+      to,
+      message: "Later",
+      sending_type: "scheduled",
+      scheduled_dates: [
+        { date, time: "09:00" },
+        { date, time: "12:00" },
+      ],
     });
     const id = sent.body.data.message_id;
     const seen: string[] = [];
@@ -64,9 +98,16 @@ describe("GET /status/{message_id}/recipients", () => {
     type Page = { status: number; body: unknown };
     let pages = 0;
     do {
-      const res: Page = await api(apiKey, "GET", `/status/${id}/recipients?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+      const res: Page = await api(
+        apiKey,
+        "GET",
+        `/status/${id}/recipients?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       expect(res.status).toBe(200);
-      const page: { items: { status: string; dispatch_at: string; phone: string }[]; next_cursor: string | null } = recipientsResponseSchema.parse(res.body).data;
+      const page: {
+        items: { status: string; dispatch_at: string; phone: string }[];
+        next_cursor: string | null;
+      } = recipientsResponseSchema.parse(res.body).data;
       for (const item of page.items) {
         expect(item.status).toBe("pending");
         seen.push(`${item.dispatch_at} ${item.phone}`);

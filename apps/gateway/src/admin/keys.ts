@@ -57,7 +57,11 @@ export const keyRoutes = new Hono<AppEnv>()
   .post("/merchants/:merchantId/keys", async (c) => {
     const db = createDb(c.env.DB);
     const merchantId = c.req.param("merchantId");
-    const merchant = await db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, merchantId)).get();
+    const merchant = await db
+      .select({ id: merchants.id })
+      .from(merchants)
+      .where(eq(merchants.id, merchantId))
+      .get();
     if (!merchant) throw new ApiError("1403", { message: "Merchant not found" });
     const { apiKey, row } = await issueKey(c.env, merchantId);
     const inserted = await db.insert(apiKeys).values(row).returning().get();
@@ -65,7 +69,10 @@ export const keyRoutes = new Hono<AppEnv>()
   })
   .get("/merchants/:merchantId/keys", async (c) => {
     const db = createDb(c.env.DB);
-    const rows = await db.select().from(apiKeys).where(eq(apiKeys.merchantId, c.req.param("merchantId")));
+    const rows = await db
+      .select()
+      .from(apiKeys)
+      .where(eq(apiKeys.merchantId, c.req.param("merchantId")));
     return c.json({ status_code: 200, success: true, data: rows.map(keyView) });
   })
   .get("/keys/:keyId", async (c) => {
@@ -73,7 +80,8 @@ export const keyRoutes = new Hono<AppEnv>()
     return c.json({ status_code: 200, success: true, data: keyView(row) });
   })
   .post("/keys/:keyId/regenerate", async (c) => {
-    const body = c.req.header("content-length") === "0" || !c.req.header("content-type") ? {} : await readJsonObject(c);
+    const body =
+      c.req.header("content-length") === "0" || !c.req.header("content-type") ? {} : await readJsonObject(c);
     const { grace_seconds } = parseAdminBody(regenerateKeySchema, body);
     const db = createDb(c.env.DB);
     const old = await keyRow(db, c.req.param("keyId"));
@@ -89,7 +97,11 @@ export const keyRoutes = new Hono<AppEnv>()
       db.update(apiKeys).set(oldPatch).where(eq(apiKeys.id, old.id)),
     ]);
     return c.json(
-      { status_code: 201, success: true, data: { ...keyView(inserted[0] as typeof apiKeys.$inferSelect), api_key: apiKey, replaces: old.id } },
+      {
+        status_code: 201,
+        success: true,
+        data: { ...keyView(inserted[0] as typeof apiKeys.$inferSelect), api_key: apiKey, replaces: old.id },
+      },
       201,
     );
   })
@@ -100,8 +112,13 @@ export const keyRoutes = new Hono<AppEnv>()
   .put("/keys/:keyId/webhook", async (c) => {
     const input = parseAdminBody(webhookSchema, await readJsonObject(c));
     if (input.webhook_url) {
-      const problem = checkWebhookUrl(input.webhook_url, { allowHttpLocalhost: c.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true" });
-      if (problem) throw new ApiError("1105", { details: [{ field: "webhook_url", message: problem, code: "INVALID_CALLBACK_URL" }] });
+      const problem = checkWebhookUrl(input.webhook_url, {
+        allowHttpLocalhost: c.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
+      });
+      if (problem)
+        throw new ApiError("1105", {
+          details: [{ field: "webhook_url", message: problem, code: "INVALID_CALLBACK_URL" }],
+        });
     }
     const db = createDb(c.env.DB);
     const id = c.req.param("keyId");
@@ -111,10 +128,13 @@ export const keyRoutes = new Hono<AppEnv>()
       patch.webhookUrl = input.webhook_url;
       patch.webhookDisabledAt = null; // a new URL is a new chance after a 410
     }
-    if (input.webhook_basic_auth_username !== undefined) patch.webhookBasicAuthUsername = input.webhook_basic_auth_username;
+    if (input.webhook_basic_auth_username !== undefined)
+      patch.webhookBasicAuthUsername = input.webhook_basic_auth_username;
     if (input.webhook_basic_auth_password !== undefined) {
       patch.webhookBasicAuthPasswordEnc =
-        input.webhook_basic_auth_password === null ? null : await sealSecret(c.env.CREDENTIALS_KEY, input.webhook_basic_auth_password);
+        input.webhook_basic_auth_password === null
+          ? null
+          : await sealSecret(c.env.CREDENTIALS_KEY, input.webhook_basic_auth_password);
     }
     const updated = await db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning().get();
     return c.json({ status_code: 200, success: true, data: keyView(updated as typeof apiKeys.$inferSelect) });

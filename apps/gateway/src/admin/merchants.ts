@@ -34,7 +34,9 @@ export const merchantRoutes = new Hono<AppEnv>()
       .filter((w) => w.micros > 0);
     await db.batch([
       db.insert(merchants).values(row),
-      db.insert(wallets).values(walletTypes.map((type) => ({ merchantId: id, type, balanceMicros: 0, updatedAt: now }))),
+      db
+        .insert(wallets)
+        .values(walletTypes.map((type) => ({ merchantId: id, type, balanceMicros: 0, updatedAt: now }))),
       ...opening.map((w) =>
         db.insert(walletLedger).values({
           merchantId: id,
@@ -50,7 +52,11 @@ export const merchantRoutes = new Hono<AppEnv>()
   })
   .get("/merchants/:merchantId", async (c) => {
     const db = createDb(c.env.DB);
-    const row = await db.select().from(merchants).where(eq(merchants.id, c.req.param("merchantId"))).get();
+    const row = await db
+      .select()
+      .from(merchants)
+      .where(eq(merchants.id, c.req.param("merchantId")))
+      .get();
     if (!row) throw new ApiError("1403", { message: "Merchant not found" });
     return c.json({ status_code: 200, success: true, data: merchantView(row) });
   })
@@ -61,7 +67,8 @@ export const merchantRoutes = new Hono<AppEnv>()
     if (input.name !== undefined) patch.name = input.name;
     if (input.time_zone !== undefined) patch.timeZone = input.time_zone;
     if (input.currency !== undefined) patch.currency = input.currency;
-    if (input.unit_price !== undefined) patch.unitPriceMicros = input.unit_price === null ? null : toMicros(input.unit_price);
+    if (input.unit_price !== undefined)
+      patch.unitPriceMicros = input.unit_price === null ? null : toMicros(input.unit_price);
     if (input.default_sender_id !== undefined) patch.defaultSenderId = input.default_sender_id;
     if (input.allowed_countries !== undefined) patch.allowedCountries = input.allowed_countries;
     if (input.rate_limits !== undefined) patch.rateLimits = input.rate_limits;

@@ -15,22 +15,39 @@ function isTimeZone(zone: string): boolean {
 export const createMerchantSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   time_zone: z.string().refine(isTimeZone, "Unknown IANA time zone").default("Africa/Kinshasa"),
-  currency: z.string().regex(/^[A-Z]{3}$/, "ISO 4217 code").default("USD"),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "ISO 4217 code")
+    .default("USD"),
   unit_price: money.optional(),
   default_sender_id: z.string().min(1).max(15).optional(),
   allowed_countries: z.array(z.string().regex(/^[A-Z]{2}$/, "ISO 3166 alpha-2 code")).optional(),
-  rate_limits: z.strictObject({ send: limit, status: limit, balance: limit, preview: limit }).partial().optional(),
+  rate_limits: z
+    .strictObject({ send: limit, status: limit, balance: limit, preview: limit })
+    .partial()
+    .optional(),
   wallets: z.strictObject({ LISOLOO_SMS: money, LISOLOO_POST_PAID: money }).partial().optional(),
 });
 
-export const updateMerchantSchema = createMerchantSchema.omit({ wallets: true }).partial().extend({
-  allowed_countries: z.array(z.string().regex(/^[A-Z]{2}$/)).nullable().optional(),
-  unit_price: money.nullable().optional(),
-  default_sender_id: z.string().min(1).max(15).nullable().optional(),
-});
+export const updateMerchantSchema = createMerchantSchema
+  .omit({ wallets: true })
+  .partial()
+  .extend({
+    allowed_countries: z
+      .array(z.string().regex(/^[A-Z]{2}$/))
+      .nullable()
+      .optional(),
+    unit_price: money.nullable().optional(),
+    default_sender_id: z.string().min(1).max(15).nullable().optional(),
+  });
 
 export const regenerateKeySchema = z.strictObject({
-  grace_seconds: z.number().int().min(0).max(30 * 24 * 3600).default(0),
+  grace_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .default(0),
 });
 
 export const webhookSchema = z.strictObject({

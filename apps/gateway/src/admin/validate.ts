@@ -3,7 +3,8 @@ import { ApiError } from "../errors/api-error";
 
 function fieldOf(path: readonly PropertyKey[]): string {
   let out = "";
-  for (const part of path) out += typeof part === "number" ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  for (const part of path)
+    out += typeof part === "number" ? `[${part}]` : out ? `.${String(part)}` : String(part);
   return out || "body";
 }
 

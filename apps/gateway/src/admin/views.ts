@@ -1,6 +1,6 @@
 import { fromMicros } from "@lisoloo/protocol";
-import type { apiKeys, merchants } from "../db/schema";
 import { maskKey } from "../auth/key-format";
+import type { apiKeys, merchants } from "../db/schema";
 
 /** Operator-facing shape of a merchant. */
 export function merchantView(row: typeof merchants.$inferSelect) {

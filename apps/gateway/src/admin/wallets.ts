@@ -16,7 +16,10 @@ function walletType(value: string): WalletType {
 
 async function wallets(db: ReturnType<typeof createDb>, merchantId: string) {
   const balances = await readBalances(db, merchantId);
-  return walletTypes.map((type) => ({ type, balance: balances[type] === undefined ? null : fromMicros(balances[type]) }));
+  return walletTypes.map((type) => ({
+    type,
+    balance: balances[type] === undefined ? null : fromMicros(balances[type]),
+  }));
 }
 
 /** Operator routes for money: every movement is one ledger row, applied to the wallet by the database. */
@@ -46,7 +49,8 @@ export const walletRoutes = new Hono<AppEnv>()
   .post("/merchants/:merchantId/wallets/:type/:movement{topups|adjustments}", async (c) => {
     const body = await readJsonObject(c);
     const movement = c.req.param("movement");
-    const input = movement === "topups" ? parseAdminBody(topUpSchema, body) : parseAdminBody(adjustmentSchema, body);
+    const input =
+      movement === "topups" ? parseAdminBody(topUpSchema, body) : parseAdminBody(adjustmentSchema, body);
     const db = createDb(c.env.DB);
     const merchantId = c.req.param("merchantId");
     try {
@@ -62,10 +66,16 @@ export const walletRoutes = new Hono<AppEnv>()
     } catch (error) {
       if (isMissingWallet(error)) throw new ApiError("1205");
       if (isOverdraft(error)) {
-        throw new ApiError("1110", { details: [{ field: "amount", message: "The balance cannot go below zero", code: "INVALID_FIELD_FORMAT" }] });
+        throw new ApiError("1110", {
+          details: [
+            { field: "amount", message: "The balance cannot go below zero", code: "INVALID_FIELD_FORMAT" },
+          ],
+        });
       }
       if (/UNIQUE constraint failed/i.test(String(error))) {
-        throw new ApiError("1110", { details: [{ field: "reference", message: "Reference already used", code: "INVALID_FIELD_FORMAT" }] });
+        throw new ApiError("1110", {
+          details: [{ field: "reference", message: "Reference already used", code: "INVALID_FIELD_FORMAT" }],
+        });
       }
       throw error;
     }

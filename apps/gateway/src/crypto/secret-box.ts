@@ -30,7 +30,11 @@ export async function sealSecret(material: string, plaintext: string): Promise<s
   if (!material) throw new Error("CREDENTIALS_KEY is not configured");
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = new Uint8Array(
-    await crypto.subtle.encrypt({ name: "AES-GCM", iv }, await aesKey(material), new TextEncoder().encode(plaintext)),
+    await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv },
+      await aesKey(material),
+      new TextEncoder().encode(plaintext),
+    ),
   );
   const out = new Uint8Array(iv.length + sealed.length);
   out.set(iv);

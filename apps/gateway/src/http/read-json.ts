@@ -14,7 +14,9 @@ export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string,
   if (declared > MAX_BODY_BYTES) throw new ApiError("1304");
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
-    throw new ApiError("1106", { details: [{ field: "Content-Type", message: "Must be application/json", code: "INVALID_JSON" }] });
+    throw new ApiError("1106", {
+      details: [{ field: "Content-Type", message: "Must be application/json", code: "INVALID_JSON" }],
+    });
   }
   const bytes = await c.req.arrayBuffer();
   if (bytes.byteLength > MAX_BODY_BYTES) throw new ApiError("1304");
@@ -22,10 +24,14 @@ export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string,
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new ApiError("1106", { details: [{ field: "body", message: "Body is not valid JSON", code: "INVALID_JSON" }] });
+    throw new ApiError("1106", {
+      details: [{ field: "body", message: "Body is not valid JSON", code: "INVALID_JSON" }],
+    });
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ApiError("1106", { details: [{ field: "body", message: "Body must be a JSON object", code: "INVALID_JSON" }] });
+    throw new ApiError("1106", {
+      details: [{ field: "body", message: "Body must be a JSON object", code: "INVALID_JSON" }],
+    });
   }
   return value as Record<string, unknown>;
 }

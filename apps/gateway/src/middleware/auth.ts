@@ -27,7 +27,8 @@ export function appKeyAuth(): MiddlewareHandler<AppEnv> {
     const now = Date.now();
     if (!found || found.key.environment !== environment) throw new ApiError("1001");
     const { key: row, merchant } = found;
-    if (row.status === "REVOKED" || (row.revokeAt !== null && row.revokeAt <= now)) throw new ApiError("1001");
+    if (row.status === "REVOKED" || (row.revokeAt !== null && row.revokeAt <= now))
+      throw new ApiError("1001");
     if (row.status === "EXPIRED") throw new ApiError("1002");
     if (row.status === "SUSPENDED") throw new ApiError("1004");
 
@@ -54,8 +55,16 @@ export function appKeyAuth(): MiddlewareHandler<AppEnv> {
         db
           .update(apiKeys)
           .set({ lastUsedAt: now })
-          .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - LAST_USED_RESOLUTION_MS))))
-          .then(() => undefined, () => undefined),
+          .where(
+            and(
+              eq(apiKeys.id, row.id),
+              or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - LAST_USED_RESOLUTION_MS)),
+            ),
+          )
+          .then(
+            () => undefined,
+            () => undefined,
+          ),
       );
     }
   };

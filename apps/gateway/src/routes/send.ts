@@ -5,12 +5,13 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 import { readJsonObject } from "../http/read-json";
 import { newMessageId } from "../ids";
-import { acceptSend } from "../sends/accept";
-import { quoteSend } from "../sends/quote";
-import { quoteView, sendAcceptedView } from "../sends/views";
 import { appKeyAuth } from "../middleware/auth";
 import { bodyLimit } from "../middleware/body-limit";
 import { rateLimit } from "../middleware/rate-limit";
+import { acceptSend } from "../sends/accept";
+import { handOff } from "../sends/hand-off";
+import { quoteSend } from "../sends/quote";
+import { quoteView, sendAcceptedView } from "../sends/views";
 import { checkWebhookUrl } from "../webhooks/ssrf-guard";
 
 /** Validates and prices a `/send`-shaped body for the calling merchant; shared by `/send` and `/preview`. */
@@ -32,7 +33,7 @@ export const sendRoutes = new Hono<AppEnv>()
     const quote = await quoteRequest(c, now);
     const merchant = c.get("merchant");
     const messageId = newMessageId(now);
-    await acceptSend(c.env.DB, {
+    const accepted = await acceptSend(c.env.DB, {
       messageId,
       auth: c.get("auth"),
       merchant,
@@ -40,7 +41,12 @@ export const sendRoutes = new Hono<AppEnv>()
       idempotencyKey: c.req.header("idempotency-key") ?? null,
       now: now.getTime(),
     });
-    return c.json({ status_code: 201, success: true, data: sendAcceptedView(messageId, quote, merchant.currency) }, 201);
+    // After the commit: the pipeline and the sms.queued event. Either failing is caught by a cron sweep.
+    c.executionCtx.waitUntil(handOff(c.env, accepted));
+    return c.json(
+      { status_code: 201, success: true, data: sendAcceptedView(messageId, quote, merchant.currency) },
+      201,
+    );
   })
   .post("/preview", appKeyAuth(), bodyLimit(), rateLimit("preview"), async (c) => {
     const quote = await quoteRequest(c, new Date());

@@ -42,7 +42,8 @@ export const statusRoutes = new Hono<AppEnv>()
         total_recipients: send.totalRecipients,
         segments: send.segments,
         sending_type: send.sendingType,
-        next_dispatch_at: progress.nextDispatchAt === null ? null : formatLocalIso(progress.nextDispatchAt, send.timeZone),
+        next_dispatch_at:
+          progress.nextDispatchAt === null ? null : formatLocalIso(progress.nextDispatchAt, send.timeZone),
         created_at: isoSeconds(send.createdAt),
       },
     });
@@ -51,6 +52,9 @@ export const statusRoutes = new Hono<AppEnv>()
     const id = c.req.param("messageId");
     const send = isMessageId(id) ? await findSend(createDb(c.env.DB), c.get("merchant").id, id) : undefined;
     if (!send) throw new ApiError("1201");
-    const page = await recipientsPage(c.env.DB, send, { cursor: c.req.query("cursor"), limit: c.req.query("limit") });
+    const page = await recipientsPage(c.env.DB, send, {
+      cursor: c.req.query("cursor"),
+      limit: c.req.query("limit"),
+    });
     return c.json({ status_code: 200, success: true, data: page });
   });

@@ -1,6 +1,6 @@
+import { isMissingWallet, isOverdraft } from "../db/queries/wallets";
 import type { AuthContext, MerchantContext } from "../env";
 import { ApiError } from "../errors/api-error";
-import { isMissingWallet, isOverdraft } from "../db/queries/wallets";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
 
@@ -76,7 +76,12 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
         `INSERT INTO dispatches (send_id, seq, due_at, status, released_at)
          SELECT ?1, key, value, ?3, ?4 FROM json_each(?2)`,
       )
-      .bind(messageId, JSON.stringify(dueTimes), immediate ? "released" : "scheduled", immediate ? now : null),
+      .bind(
+        messageId,
+        JSON.stringify(dueTimes),
+        immediate ? "released" : "scheduled",
+        immediate ? now : null,
+      ),
   ];
   if (immediate) {
     statements.push(
@@ -94,7 +99,14 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
         `INSERT INTO webhook_events (id, send_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
          VALUES (?, ?, ?, 'sms.queued', 0, ?, ?, 'pending', ?)`,
       )
-      .bind(eventId, messageId, auth.keyId, JSON.stringify(queuedEventData(messageId, quote, merchant.currency)), now, now),
+      .bind(
+        eventId,
+        messageId,
+        auth.keyId,
+        JSON.stringify(queuedEventData(messageId, quote, merchant.currency)),
+        now,
+        now,
+      ),
   );
   if (cost > 0) {
     statements.push(
@@ -122,7 +134,10 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
     await db.batch(statements);
   } catch (error) {
     if (isOverdraft(error) || isMissingWallet(error)) {
-      const wallets = await db.prepare("SELECT count(*) AS n FROM wallets WHERE merchant_id = ?").bind(merchant.id).first<{ n: number }>();
+      const wallets = await db
+        .prepare("SELECT count(*) AS n FROM wallets WHERE merchant_id = ?")
+        .bind(merchant.id)
+        .first<{ n: number }>();
       throw new ApiError(wallets && wallets.n > 0 ? "1202" : "1205");
     }
     throw error;

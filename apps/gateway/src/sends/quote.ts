@@ -26,7 +26,10 @@ export type Quote = {
   unitPriceMicros: number;
   totalMessages: number;
   totalCostMicros: number;
-  transliterated: { replacements: Transliteration["replacements"]; unmapped: Transliteration["unmapped"] } | null;
+  transliterated: {
+    replacements: Transliteration["replacements"];
+    unmapped: Transliteration["unmapped"];
+  } | null;
 };
 
 /** Refuses recipients outside the merchant's allow-list (403 `1305`), naming each one. */
@@ -37,7 +40,11 @@ function checkDestinations(phones: readonly string[], merchant: MerchantContext,
   phones.forEach((phone, i) => {
     if (environment === "sandbox" && phone.startsWith(SANDBOX_MAGIC_PREFIX)) return;
     if (!countriesOf(phone).some((country) => allowed.includes(country))) {
-      details.push({ field: `to[${i}]`, message: `Destination ${phone} is not allowed`, code: "DESTINATION_NOT_ALLOWED" });
+      details.push({
+        field: `to[${i}]`,
+        message: `Destination ${phone} is not allowed`,
+        code: "DESTINATION_NOT_ALLOWED",
+      });
     }
   });
   if (details.length > 0) throw new ApiError("1305", { details });
@@ -47,7 +54,12 @@ function checkDestinations(phones: readonly string[], merchant: MerchantContext,
  * Turns a validated request into a priced plan: sender default, optional transliteration, segments,
  * the dispatch instants in the merchant's zone (400 `1103` when none remains), and the total cost.
  */
-export function quoteSend(request: SendRequest, merchant: MerchantContext, environment: string, now: Date): Quote {
+export function quoteSend(
+  request: SendRequest,
+  merchant: MerchantContext,
+  environment: string,
+  now: Date,
+): Quote {
   checkDestinations(request.to, merchant, environment);
   const swapped = request.transliterate ? transliterate(request.message) : null;
   const message = swapped ? swapped.text : request.message;
@@ -70,7 +82,10 @@ export function quoteSend(request: SendRequest, merchant: MerchantContext, envir
     encoding,
     segments,
     instants: schedule.instants,
-    scheduledAtLocal: request.sending_type === "immediate" ? null : formatLocalIso(schedule.instants[0] as Date, merchant.timeZone),
+    scheduledAtLocal:
+      request.sending_type === "immediate"
+        ? null
+        : formatLocalIso(schedule.instants[0] as Date, merchant.timeZone),
     unitPriceMicros,
     totalMessages: price.totalMessages,
     totalCostMicros: price.totalCostMicros,

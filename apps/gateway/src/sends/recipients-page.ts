@@ -28,7 +28,10 @@ function iso(ms: number | null): string | null {
 function decodeCursor(cursor: string | undefined): [number, number] {
   if (!cursor) return [-1, -1];
   const match = /^(\d+)\.(\d+)$/.exec(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
-  if (!match) throw new ApiError("1110", { details: [{ field: "cursor", message: "Unknown cursor", code: "INVALID_FIELD_FORMAT" }] });
+  if (!match)
+    throw new ApiError("1110", {
+      details: [{ field: "cursor", message: "Unknown cursor", code: "INVALID_FIELD_FORMAT" }],
+    });
   return [Number(match[1]), Number(match[2])];
 }
 
@@ -40,7 +43,15 @@ function parseLimit(limit: string | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
   const n = Number(limit);
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new ApiError("1110", { details: [{ field: "limit", message: `Must be an integer from 1 to ${MAX_LIMIT}`, code: "INVALID_FIELD_FORMAT" }] });
+    throw new ApiError("1110", {
+      details: [
+        {
+          field: "limit",
+          message: `Must be an integer from 1 to ${MAX_LIMIT}`,
+          code: "INVALID_FIELD_FORMAT",
+        },
+      ],
+    });
   }
   return n;
 }
@@ -50,7 +61,11 @@ function parseLimit(limit: string | undefined): number {
  * released have no delivery rows; their recipients show as `pending` (or `cancelled` when the
  * dispatch was cancelled or skipped), so every page covers the whole send.
  */
-export async function recipientsPage(db: D1Database, send: SendRow, query: { cursor?: string | undefined; limit?: string | undefined }) {
+export async function recipientsPage(
+  db: D1Database,
+  send: SendRow,
+  query: { cursor?: string | undefined; limit?: string | undefined },
+) {
   const [afterSeq, afterIdx] = decodeCursor(query.cursor);
   const limit = parseLimit(query.limit);
   const { results } = await db
@@ -71,7 +86,9 @@ export async function recipientsPage(db: D1Database, send: SendRow, query: { cur
   return {
     message_id: send.id,
     items: rows.map((r) => {
-      const status = r.status ?? (r.dispatch_status === "cancelled" || r.dispatch_status === "skipped" ? "cancelled" : "pending");
+      const status =
+        r.status ??
+        (r.dispatch_status === "cancelled" || r.dispatch_status === "skipped" ? "cancelled" : "pending");
       return {
         phone: r.phone,
         dispatch_at: formatLocalIso(r.due_at, send.timeZone),

@@ -21,7 +21,13 @@ export function quoteView(quote: Quote, currency: string) {
 
 /** `data` of the 201 answer to `POST /send` (CONTRACT §4), keys in the documented order. */
 export function sendAcceptedView(messageId: string, quote: Quote, currency: string) {
-  const { total_recipients, total_messages, total_cost, currency: _currency, ...rest } = quoteView(quote, currency);
+  const {
+    total_recipients,
+    total_messages,
+    total_cost,
+    currency: _currency,
+    ...rest
+  } = quoteView(quote, currency);
   return {
     message_id: messageId,
     total_recipients,

@@ -24,7 +24,9 @@ export type SendProgress = {
 /** Everything `GET /status` derives its answer from, in one round trip (two grouped reads). */
 export async function readSendProgress(d1: D1Database, sendId: string): Promise<SendProgress> {
   const [deliveryRows, dispatchRows] = await d1.batch<{ status: string; n: number; next: number | null }>([
-    d1.prepare("SELECT status, count(*) AS n, NULL AS next FROM deliveries WHERE send_id = ? GROUP BY status").bind(sendId),
+    d1
+      .prepare("SELECT status, count(*) AS n, NULL AS next FROM deliveries WHERE send_id = ? GROUP BY status")
+      .bind(sendId),
     d1
       .prepare(
         "SELECT status, count(*) AS n, MIN(CASE WHEN status = 'scheduled' THEN due_at END) AS next FROM dispatches WHERE send_id = ? GROUP BY status",

@@ -17,7 +17,12 @@ export async function readBalances(db: Db, merchantId: string): Promise<Balances
 
 /** The most recent ledger rows of a merchant, newest first. */
 export function readLedger(db: Db, merchantId: string, limit = 100) {
-  return db.select().from(walletLedger).where(eq(walletLedger.merchantId, merchantId)).orderBy(desc(walletLedger.id)).limit(limit);
+  return db
+    .select()
+    .from(walletLedger)
+    .where(eq(walletLedger.merchantId, merchantId))
+    .orderBy(desc(walletLedger.id))
+    .limit(limit);
 }
 
 /** Sum of each wallet's ledger, to check the invariant ledger = balance. */
@@ -34,7 +39,9 @@ export async function ledgerSums(db: Db, merchantId: string): Promise<Balances> 
 
 /** True when a D1 error is the wallet balance CHECK refusing an overdraft. */
 export function isOverdraft(error: unknown): boolean {
-  return /CHECK constraint failed: wallets_balance_non_negative/i.test(String((error as Error)?.message ?? error));
+  return /CHECK constraint failed: wallets_balance_non_negative/i.test(
+    String((error as Error)?.message ?? error),
+  );
 }
 
 /** True when a D1 error is the ledger trigger refusing a row for a wallet that does not exist. */

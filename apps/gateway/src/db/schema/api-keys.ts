@@ -41,6 +41,9 @@ export const apiKeys = sqliteTable(
   },
   (t) => [
     index("api_keys_merchant_idx").on(t.merchantId),
-    check("api_keys_prefix_env", sql`(${t.environment} = 'sandbox' AND ${t.prefix} = 'sk_test_') OR (${t.environment} = 'production' AND ${t.prefix} = 'sk_live_')`),
+    check(
+      "api_keys_prefix_env",
+      sql`(${t.environment} = 'sandbox' AND ${t.prefix} = 'sk_test_') OR (${t.environment} = 'production' AND ${t.prefix} = 'sk_live_')`,
+    ),
   ],
 );

@@ -17,7 +17,9 @@ export const webhookEvents = sqliteTable(
     destination: text("destination"),
     payload: text("payload").notNull(),
     occurredAt: integer("occurred_at").notNull(),
-    status: text("status", { enum: ["pending", "delivered", "dead", "no_destination"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "delivered", "dead", "no_destination"] })
+      .notNull()
+      .default("pending"),
     attempts: integer("attempts").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     /** Why the event is `dead` or `no_destination`, in English for the operator; null otherwise. */
@@ -28,7 +30,10 @@ export const webhookEvents = sqliteTable(
     nextAttemptAt: integer("next_attempt_at"),
     deliveredAt: integer("delivered_at"),
   },
-  (t) => [index("webhook_events_send_idx").on(t.sendId), index("webhook_events_status_idx").on(t.status, t.createdAt)],
+  (t) => [
+    index("webhook_events_send_idx").on(t.sendId),
+    index("webhook_events_status_idx").on(t.status, t.createdAt),
+  ],
 );
 
 /**

@@ -2,4 +2,11 @@ export { apiKeys, type KeyStatus, keyStatuses } from "./api-keys";
 export { receipts, webhookAttempts, webhookEvents } from "./events";
 export { merchants } from "./merchants";
 export { type DispatchStatus, deliveries, dispatches, dispatchStatuses, recipients, sends } from "./sends";
-export { type LedgerReason, ledgerReasons, type WalletType, walletLedger, wallets, walletTypes } from "./wallets";
+export {
+  type LedgerReason,
+  ledgerReasons,
+  type WalletType,
+  walletLedger,
+  wallets,
+  walletTypes,
+} from "./wallets";

@@ -15,8 +15,16 @@ export const merchants = sqliteTable(
     /** JSON array of ISO 3166 alpha-2 codes; null = every destination. */
     allowedCountries: text("allowed_countries", { mode: "json" }).$type<string[] | null>(),
     /** JSON object of per-bucket per-minute limits overriding the contract defaults. */
-    rateLimits: text("rate_limits", { mode: "json" }).$type<Record<string, number>>().notNull().default(sql`'{}'`),
+    rateLimits: text("rate_limits", { mode: "json" })
+      .$type<Record<string, number>>()
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [check("merchants_unit_price_non_negative", sql`${t.unitPriceMicros} IS NULL OR ${t.unitPriceMicros} >= 0`)],
+  (t) => [
+    check(
+      "merchants_unit_price_non_negative",
+      sql`${t.unitPriceMicros} IS NULL OR ${t.unitPriceMicros} >= 0`,
+    ),
+  ],
 );

@@ -24,7 +24,9 @@ export const sends = sqliteTable(
     callbackUrl: text("callback_url"),
     validityPeriod: integer("validity_period").notNull(),
     timeZone: text("time_zone").notNull(),
-    state: text("state", { enum: ["active", "paused", "cancelled"] }).notNull().default("active"),
+    state: text("state", { enum: ["active", "paused", "cancelled"] })
+      .notNull()
+      .default("active"),
     duplicatesRemoved: integer("duplicates_removed").notNull().default(0),
     /** JSON of the transliteration replacements when asked, else null. */
     transliterated: text("transliterated", { mode: "json" }),
@@ -36,7 +38,10 @@ export const sends = sqliteTable(
   (t) => [
     index("sends_merchant_idx").on(t.merchantId, t.createdAt),
     uniqueIndex("sends_idempotency_uq").on(t.keyId, t.idempotencyKey),
-    check("sends_totals_positive", sql`${t.totalRecipients} BETWEEN 1 AND 1000 AND ${t.dispatchCount} BETWEEN 1 AND 1000 AND ${t.segments} >= 1`),
+    check(
+      "sends_totals_positive",
+      sql`${t.totalRecipients} BETWEEN 1 AND 1000 AND ${t.dispatchCount} BETWEEN 1 AND 1000 AND ${t.segments} >= 1`,
+    ),
   ],
 );
 
@@ -92,6 +97,10 @@ export const deliveries = sqliteTable(
     sentAt: integer("sent_at"),
     deliveredAt: integer("delivered_at"),
     failedAt: integer("failed_at"),
+    /** Optimistic-concurrency token: every write sets a fresh one and requires the one it read. */
+    revision: text("revision"),
+    /** The queue message that claimed this delivery for submission (a redelivery re-claims its own). */
+    claim: text("claim"),
     /** End of the validity period: no final receipt by then → delivery_unknown. */
     expiresAt: integer("expires_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -100,5 +109,6 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_one_per_recipient_dispatch").on(t.sendId, t.dispatchSeq, t.recipientIdx),
     index("deliveries_status_idx").on(t.status, t.updatedAt),
     index("deliveries_carrier_msg_idx").on(t.carrier, t.carrierMessageId),
+    index("deliveries_expiry_idx").on(t.expiresAt),
   ],
 );

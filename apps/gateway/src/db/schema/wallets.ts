@@ -19,7 +19,10 @@ export const wallets = sqliteTable(
     balanceMicros: integer("balance_micros").notNull().default(0),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.type] }), check("wallets_balance_non_negative", sql`${t.balanceMicros} >= 0`)],
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.type] }),
+    check("wallets_balance_non_negative", sql`${t.balanceMicros} >= 0`),
+  ],
 );
 
 export const ledgerReasons = ["send_debit", "refund", "topup", "adjustment"] as const;

@@ -1,0 +1,36 @@
+import type { Bindings } from "../env";
+import { sweepWebhookOutbox } from "../webhooks/sweep";
+import { expireValidity } from "./expire-validity";
+import { purgeIdempotencyKeys } from "./purge-idempotency";
+import { releaseDueDispatches } from "./release-dispatches";
+import { requeueStuckDispatches } from "./requeue-stuck";
+
+/**
+ * The every-minute cron (CONTRACT §6): release due dispatches and sweep. Each job is independent, so
+ * one failing does not stop the others; the next run retries whatever is left.
+ */
+export async function runScheduledJobs(
+  controller: ScheduledController,
+  env: Bindings,
+  ctx: ExecutionContext,
+): Promise<void> {
+  const now = controller.scheduledTime;
+  const jobs: [string, () => Promise<number>][] = [
+    ["release_dispatches", () => releaseDueDispatches(env, now)],
+    ["requeue_stuck", () => requeueStuckDispatches(env, now)],
+    ["expire_validity", () => expireValidity(env, ctx, now)],
+    ["purge_idempotency", () => purgeIdempotencyKeys(env, now)],
+    ["sweep_webhooks", () => sweepWebhookOutbox(env, now)],
+  ];
+  const outcomes = await Promise.allSettled(jobs.map(([, job]) => job()));
+  const summary: Record<string, number | string> = {};
+  outcomes.forEach((outcome, i) => {
+    const name = (jobs[i] as [string, unknown])[0];
+    summary[name] = outcome.status === "fulfilled" ? outcome.value : `error: ${String(outcome.reason)}`;
+  });
+  console.log(
+    JSON.stringify({ level: "info", event: "cron", scheduled_time: new Date(now).toISOString(), ...summary }),
+  );
+  const failed = outcomes.find((o) => o.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}

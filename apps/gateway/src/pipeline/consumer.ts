@@ -1,0 +1,91 @@
+import type { Bindings } from "../env";
+import { applyReceiptsAndNotify } from "./apply-receipts";
+import { processDispatchChunk } from "./dispatch-chunk";
+import { enqueue } from "./enqueue";
+import { type QueueMessage, queueMessageSchema } from "./messages";
+
+/** Back-off for a message that failed: 2, 4, 8, 16, 32 s … capped at 5 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(300, 2 ** Math.max(1, attempts));
+}
+
+/** Receipts that name no known delivery yet (a receipt can overtake our write of the carrier id). */
+const UNMATCHED_RECEIPT_DELAY_SECONDS = 5;
+const UNMATCHED_RECEIPT_ATTEMPTS = 12;
+
+async function handle(
+  env: Bindings,
+  ctx: ExecutionContext,
+  message: Message<unknown>,
+  body: QueueMessage,
+): Promise<void> {
+  switch (body.type) {
+    case "dispatch":
+      await processDispatchChunk(env, ctx, body, message.id);
+      return;
+    case "receipts": {
+      const result = await applyReceiptsAndNotify(env, ctx, body.carrier, body.receipts);
+      if (result.unmatched.length === 0) return;
+      if (message.attempts < UNMATCHED_RECEIPT_ATTEMPTS) {
+        await enqueue(
+          env,
+          [{ type: "receipts", carrier: body.carrier, receipts: result.unmatched }],
+          UNMATCHED_RECEIPT_DELAY_SECONDS,
+        );
+      } else {
+        console.error(
+          JSON.stringify({
+            level: "error",
+            event: "receipt.unmatched",
+            carrier: body.carrier,
+            receipts: result.unmatched,
+          }),
+        );
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * The send queue's consumer. Each message is acknowledged on its own, so a failure in the middle of a
+ * batch retries only the messages that did not finish (with back-off); what still fails after the
+ * queue's retries goes to the dead-letter queue.
+ */
+export async function consumeSendQueue(
+  batch: MessageBatch<unknown>,
+  env: Bindings,
+  ctx: ExecutionContext,
+): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = queueMessageSchema.safeParse(message.body);
+    if (!parsed.success) {
+      // A body we cannot read will never become readable: drop it loudly instead of retrying it.
+      console.error(
+        JSON.stringify({
+          level: "error",
+          event: "queue.malformed",
+          id: message.id,
+          issues: parsed.error.issues,
+        }),
+      );
+      message.ack();
+      continue;
+    }
+    try {
+      await handle(env, ctx, message, parsed.data);
+      message.ack();
+    } catch (error) {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          event: "queue.retry",
+          id: message.id,
+          attempts: message.attempts,
+          error: String(error),
+        }),
+      );
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { Bindings } from "../env";
+import { applyReceiptsAndNotify } from "./apply-receipts";
+import { queueMessageSchema } from "./messages";
+
+/**
+ * The dead-letter queue's consumer: a dispatch chunk that kept failing could not be handed to any
+ * carrier, so its deliveries that never reached one end `failed` (1501) and are refunded. Dead
+ * receipts are logged: their deliveries end by validity timeout instead.
+ */
+export async function consumeDeadLetters(
+  batch: MessageBatch<unknown>,
+  env: Bindings,
+  ctx: ExecutionContext,
+): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = queueMessageSchema.safeParse(message.body);
+    if (parsed.success && parsed.data.type === "dispatch") {
+      const chunk = parsed.data;
+      const { results } = await env.DB.prepare(
+        `SELECT id FROM deliveries WHERE send_id = ?1 AND dispatch_seq = ?2 AND recipient_idx >= ?3 AND recipient_idx < ?4
+           AND carrier_message_id IS NULL AND status IN ('pending', 'processing')`,
+      )
+        .bind(chunk.sendId, chunk.seq, chunk.from, chunk.to)
+        .all<{ id: number }>();
+      const at = new Date().toISOString();
+      if (results.length > 0) {
+        await applyReceiptsAndNotify(
+          env,
+          ctx,
+          null,
+          results.map((r) => ({
+            deliveryId: r.id,
+            status: "failed" as const,
+            errorCode: "1501" as const,
+            at,
+          })),
+        );
+      }
+    } else {
+      console.error(
+        JSON.stringify({ level: "error", event: "queue.dead_letter", id: message.id, body: message.body }),
+      );
+    }
+    message.ack();
+  }
+}
