@@ -49,15 +49,20 @@ export async function receivedAt(path: string): Promise<ReceivedRequest[]> {
 }
 
 /** Polls until `path` has received `count` requests (for deliveries driven by a real alarm). */
-export async function waitForRequests(
+export function waitForRequests(path: string, count: number, timeoutMs = 5000): Promise<ReceivedRequest[]> {
+  return waitForRequest(path, (received) => received.length >= count, timeoutMs);
+}
+
+/** Polls until what `path` received satisfies `done`, or the time is up; returns all of it. */
+export async function waitForRequest(
   path: string,
-  count: number,
+  done: (received: ReceivedRequest[]) => boolean,
   timeoutMs = 5000,
 ): Promise<ReceivedRequest[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const received = await receivedAt(path);
-    if (received.length >= count || Date.now() > deadline) return received;
+    if (done(received) || Date.now() > deadline) return received;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
