@@ -6,6 +6,7 @@ import { errorResponse } from "./errors/envelope";
 import { routeTable } from "./errors/method-not-allowed";
 import { requestId } from "./middleware/request-id";
 import { balanceRoutes } from "./routes/balance";
+import { controlRoutes } from "./routes/control";
 import { healthRoutes } from "./routes/health";
 import { sendRoutes } from "./routes/send";
 import { statusRoutes } from "./routes/status";
@@ -26,6 +27,7 @@ export function createApp(): Hono<AppEnv> {
   app.route(API_PREFIX, statusRoutes);
 
   app.route(API_PREFIX, balanceRoutes);
+  app.route(API_PREFIX, controlRoutes);
   app.route("/admin/v1", adminApp());
 
   const hasOtherMethod = routeTable(app);

@@ -4,7 +4,7 @@ import {
   type DeliveryState,
   errorCodeForStatus,
 } from "@lisoloo/protocol";
-import { refundStatements } from "../billing/refund";
+import { micros, refundStatements } from "../billing/refund";
 import type { Bindings } from "../env";
 import { notifyWebhooks } from "../webhooks/notify";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision, stateOf } from "./delivery-row";
@@ -229,7 +229,7 @@ export async function applyReceipts(
       statements.push(
         ...refundStatements(db, {
           sendId: c.row.send_id,
-          amountMicros: amount,
+          amount: micros(amount),
           reference: `refund:delivery:${c.row.id}`,
           now,
           note: "failed before carrier hand-off (1501)",

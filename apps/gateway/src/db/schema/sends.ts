@@ -68,6 +68,8 @@ export const dispatches = sqliteTable(
     dueAt: integer("due_at").notNull(),
     status: text("status", { enum: dispatchStatuses }).notNull().default("scheduled"),
     releasedAt: integer("released_at"),
+    /** The cancel or resume that closed this dispatch before release (its refund is computed from it). */
+    closedBy: text("closed_by"),
   },
   (t) => [primaryKey({ columns: [t.sendId, t.seq] }), index("dispatches_due_idx").on(t.status, t.dueAt)],
 );

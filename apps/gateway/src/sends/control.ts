@@ -1,0 +1,130 @@
+import { refundedTotal, refundStatements } from "../billing/refund";
+import type { SendRow } from "../db/queries/sends";
+import { ApiError } from "../errors/api-error";
+import { newRevision } from "../pipeline/delivery-row";
+
+/** Price of one recipient in one dispatch of this send. */
+function perDelivery(send: SendRow): number {
+  return send.segments * send.unitPriceMicros;
+}
+
+/**
+ * Cancels everything of a send not yet handed to a carrier — dispatches still to come and
+ * deliveries still pending — and refunds exactly those, in ONE batch. The cancel's token marks what
+ * it closed, so the refund is computed from the rows it changed, not from a stale read; a delivery
+ * a consumer claims at the same instant is either claimed or cancelled, never both. Nothing left to
+ * cancel → 409 `1204`.
+ */
+export async function cancelSend(
+  db: D1Database,
+  send: SendRow,
+  now: number,
+): Promise<{ cancelledDeliveries: number; refundedMicros: number }> {
+  if (send.state === "cancelled") throw new ApiError("1204", { message: "The message is already cancelled" });
+  const token = `cancel:${newRevision()}`;
+  const reference = `cancel:${send.id}`;
+  const closed = {
+    sql: `(? * (? * (SELECT count(*) FROM dispatches WHERE send_id = ? AND closed_by = ?)
+                 + (SELECT count(*) FROM deliveries WHERE send_id = ? AND revision = ?)))`,
+    binds: [perDelivery(send), send.totalRecipients, send.id, token, send.id, token],
+  };
+  const results = await db.batch([
+    db
+      .prepare(
+        "UPDATE dispatches SET status = 'cancelled', closed_by = ? WHERE send_id = ? AND status = 'scheduled'",
+      )
+      .bind(token, send.id),
+    db
+      .prepare(
+        "UPDATE deliveries SET status = 'cancelled', revision = ?, updated_at = ? WHERE send_id = ? AND status = 'pending'",
+      )
+      .bind(token, now, send.id),
+    ...refundStatements(db, {
+      sendId: send.id,
+      amount: closed,
+      reference,
+      now,
+      note: "cancelled before carrier hand-off",
+    }),
+    db
+      .prepare(
+        `UPDATE sends SET state = 'cancelled' WHERE id = ? AND state <> 'cancelled'
+           AND (EXISTS (SELECT 1 FROM dispatches WHERE send_id = sends.id AND closed_by = ?)
+             OR EXISTS (SELECT 1 FROM deliveries WHERE send_id = sends.id AND revision = ?))`,
+      )
+      .bind(send.id, token, token),
+    refundedTotal(db, reference),
+  ]);
+  const dispatchesClosed = results[0]?.meta.changes ?? 0;
+  const deliveriesClosed = results[1]?.meta.changes ?? 0;
+  const cancelledDeliveries = dispatchesClosed * send.totalRecipients + deliveriesClosed;
+  if (cancelledDeliveries === 0)
+    throw new ApiError("1204", { message: "Everything was already handed to a carrier" });
+  const refunded =
+    (results[results.length - 1]?.results?.[0] as { refunded: number } | undefined)?.refunded ?? 0;
+  return { cancelledDeliveries, refundedMicros: refunded };
+}
+
+/** Holds the future dispatches of a scheduled or recurring send (409 `1204` in any other case). */
+export async function pauseSend(db: D1Database, send: SendRow): Promise<number> {
+  if (send.sendingType === "immediate")
+    throw new ApiError("1204", { message: "Only scheduled and recurring messages can be paused" });
+  const [update, count] = await db.batch([
+    db
+      .prepare(
+        `UPDATE sends SET state = 'paused' WHERE id = ? AND state = 'active'
+           AND EXISTS (SELECT 1 FROM dispatches WHERE send_id = sends.id AND status = 'scheduled')`,
+      )
+      .bind(send.id),
+    db
+      .prepare("SELECT count(*) AS n FROM dispatches WHERE send_id = ? AND status = 'scheduled'")
+      .bind(send.id),
+  ]);
+  if ((update?.meta.changes ?? 0) === 0) {
+    throw new ApiError("1204", {
+      message: send.state === "paused" ? "The message is already paused" : "Nothing left to pause",
+    });
+  }
+  return (count?.results?.[0] as { n: number } | undefined)?.n ?? 0;
+}
+
+/**
+ * Releases a paused send: dispatches whose time passed while it was paused are skipped and refunded,
+ * the rest go on (CONTRACT §6). One batch; 409 `1204` unless paused.
+ */
+export async function resumeSend(
+  db: D1Database,
+  send: SendRow,
+  now: number,
+): Promise<{ skipped: number; refundedMicros: number }> {
+  if (send.state !== "paused") throw new ApiError("1204", { message: "The message is not paused" });
+  const token = `resume:${newRevision()}`;
+  const reference = `resume:${send.id}:${token}`;
+  const skippedAmount = {
+    sql: "(? * ? * (SELECT count(*) FROM dispatches WHERE send_id = ? AND closed_by = ?))",
+    binds: [perDelivery(send), send.totalRecipients, send.id, token],
+  };
+  const results = await db.batch([
+    db
+      .prepare(
+        `UPDATE dispatches SET status = 'skipped', closed_by = ?
+         WHERE send_id = ? AND status = 'scheduled' AND due_at <= ?
+           AND (SELECT state FROM sends WHERE id = ?) = 'paused'`,
+      )
+      .bind(token, send.id, now, send.id),
+    ...refundStatements(db, {
+      sendId: send.id,
+      amount: skippedAmount,
+      reference,
+      now,
+      note: "skipped while paused",
+    }),
+    db.prepare("UPDATE sends SET state = 'active' WHERE id = ? AND state = 'paused'").bind(send.id),
+    refundedTotal(db, reference),
+  ]);
+  if ((results[results.length - 2]?.meta.changes ?? 0) === 0)
+    throw new ApiError("1204", { message: "The message is not paused" });
+  const refunded =
+    (results[results.length - 1]?.results?.[0] as { refunded: number } | undefined)?.refunded ?? 0;
+  return { skipped: results[0]?.meta.changes ?? 0, refundedMicros: refunded };
+}

@@ -1,0 +1,37 @@
+import { aggregateStatus, countForStatus, type DeliveryCounts, formatLocalIso } from "@lisoloo/protocol";
+import { readSendProgress, type SendRow } from "../db/queries/sends";
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * `data` of `GET /status/{message_id}` (CONTRACT §7): the protocol's aggregate rule and counters fed
+ * from two grouped reads. Dispatches cancelled or skipped before release have no delivery rows, so
+ * their recipients are counted as cancelled; dispatches still to come count as pending.
+ */
+export async function sendStatusView(db: D1Database, send: SendRow) {
+  const progress = await readSendProgress(db, send.id);
+  const { scheduled, cancelled, skipped } = progress.dispatches;
+  const deliveries: DeliveryCounts = {
+    ...(progress.deliveries as DeliveryCounts),
+    cancelled: (progress.deliveries.cancelled ?? 0) + (cancelled + skipped) * send.totalRecipients,
+  };
+  const tally = {
+    deliveries,
+    futureDeliveries: scheduled * send.totalRecipients,
+    cancelled: send.state === "cancelled",
+    paused: send.state === "paused",
+  };
+  return {
+    message_id: send.id,
+    status: aggregateStatus(tally),
+    ...countForStatus(tally),
+    total_recipients: send.totalRecipients,
+    segments: send.segments,
+    sending_type: send.sendingType,
+    next_dispatch_at:
+      progress.nextDispatchAt === null ? null : formatLocalIso(progress.nextDispatchAt, send.timeZone),
+    created_at: isoSeconds(send.createdAt),
+  };
+}
