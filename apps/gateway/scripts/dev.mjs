@@ -56,5 +56,14 @@ const dev = spawn(
   ],
   { cwd: root, env, stdio: "inherit" },
 );
+// Crons never fire on their own under `wrangler dev`: tick the scheduled handler at the top of every
+// minute, as Cron Triggers do in production, so scheduled and recurring sends go out locally.
+const CRON_URL = `http://127.0.0.1:${PORT}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`;
+function tick() {
+  fetch(CRON_URL).catch(() => {});
+  setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+}
+setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));
