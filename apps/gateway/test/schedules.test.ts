@@ -101,6 +101,42 @@ describe("scheduled and recurring sends are released by the cron, at and only at
     expect(status).toMatchObject({ status: "delivered", delivered: 4, pending: 0, next_dispatch_at: null });
   });
 
+  it("ten concurrent cron runs release a dispatch once: one delivery per recipient and dispatch", async () => {
+    const { apiKey } = await newMerchant();
+    const to = Array.from({ length: 50 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
+    const sent = await api(apiKey, "POST", "/send", {
+      to,
+      message: "Once",
+      sending_type: "scheduled",
+      scheduled_dates: [{ date: day(2), time: "10:00" }],
+    });
+    const id = sent.body.data.message_id as string;
+    const [due] = await dispatchRows(id);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => runCron((due?.due_at as number) + i)));
+    expect(await deliveryCount(id)).toBe(50);
+    await waitFor(
+      () =>
+        rows<{ n: number }>(
+          "SELECT count(*) AS n FROM deliveries WHERE send_id = ? AND status = 'delivered'",
+          id,
+        ),
+      (r) => r[0]?.n === 50,
+    );
+    const processing = await rows<{ n: number }>(
+      "SELECT count(*) AS n FROM webhook_events WHERE send_id = ? AND event_type = 'sms.processing'",
+      id,
+    );
+    expect(processing[0]?.n).toBe(50);
+    // The database itself refuses a second delivery for the same recipient and dispatch.
+    await expect(
+      env.DB.prepare(
+        "INSERT INTO deliveries (send_id, dispatch_seq, recipient_idx, phone, status, expires_at, updated_at) VALUES (?, 0, 0, '+1', 'pending', 0, 0)",
+      )
+        .bind(id)
+        .run(),
+    ).rejects.toThrow(/UNIQUE constraint failed/);
+  });
+
   it("releases a weekly recurring send on its days only", async () => {
     const { apiKey } = await newMerchant();
     const start = day(1);

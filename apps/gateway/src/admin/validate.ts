@@ -15,13 +15,23 @@ function fieldOf(path: readonly PropertyKey[]): string {
 export function parseAdminBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) => {
+  const details = result.error.issues.flatMap((issue) => {
+    // An unknown key is reported once per key, named, like the send body's unknown fields.
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        field: fieldOf([...issue.path, key]),
+        message: "Unknown field",
+        code: "INVALID_FIELD_FORMAT",
+      }));
+    }
     const missing = issue.code === "invalid_type" && issue.input === undefined;
-    return {
-      field: fieldOf(issue.path),
-      message: missing ? "Required" : issue.message,
-      code: missing ? "MISSING_REQUIRED_FIELD" : "INVALID_FIELD_FORMAT",
-    };
+    return [
+      {
+        field: fieldOf(issue.path),
+        message: missing ? "Required" : issue.message,
+        code: missing ? "MISSING_REQUIRED_FIELD" : "INVALID_FIELD_FORMAT",
+      },
+    ];
   });
   throw new ApiError(details.some((d) => d.code === "MISSING_REQUIRED_FIELD") ? "1109" : "1110", { details });
 }

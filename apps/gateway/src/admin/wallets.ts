@@ -1,6 +1,7 @@
 import { fromMicros, toMicros } from "@lisoloo/protocol";
 import { Hono } from "hono";
 import { createDb } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 import { isMissingWallet, isOverdraft, readBalances, readLedger } from "../db/queries/wallets";
 import { type WalletType, walletLedger, walletTypes } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -72,7 +73,7 @@ export const walletRoutes = new Hono<AppEnv>()
           ],
         });
       }
-      if (/UNIQUE constraint failed/i.test(String(error))) {
+      if (isUniqueViolation(error)) {
         throw new ApiError("1110", {
           details: [{ field: "reference", message: "Reference already used", code: "INVALID_FIELD_FORMAT" }],
         });

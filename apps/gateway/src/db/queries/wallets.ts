@@ -1,5 +1,6 @@
 import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
+import { databaseErrorText } from "../errors";
 import { type WalletType, walletLedger, wallets } from "../schema";
 
 export type Balances = Partial<Record<WalletType, number>>;
@@ -39,12 +40,10 @@ export async function ledgerSums(db: Db, merchantId: string): Promise<Balances> 
 
 /** True when a D1 error is the wallet balance CHECK refusing an overdraft. */
 export function isOverdraft(error: unknown): boolean {
-  return /CHECK constraint failed: wallets_balance_non_negative/i.test(
-    String((error as Error)?.message ?? error),
-  );
+  return /CHECK constraint failed: wallets_balance_non_negative/i.test(databaseErrorText(error));
 }
 
 /** True when a D1 error is the ledger trigger refusing a row for a wallet that does not exist. */
 export function isMissingWallet(error: unknown): boolean {
-  return /NO_WALLET/.test(String((error as Error)?.message ?? error));
+  return /NO_WALLET/.test(databaseErrorText(error));
 }
