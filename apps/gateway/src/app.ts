@@ -1,12 +1,15 @@
 import { Hono } from "hono";
 import { adminApp } from "./admin/app";
+import { databaseErrorText } from "./db/errors";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors/api-error";
 import { errorResponse } from "./errors/envelope";
 import { routeTable } from "./errors/method-not-allowed";
+import { isDependencyUnavailable } from "./errors/unavailable";
 import { requestId } from "./middleware/request-id";
 import { balanceRoutes } from "./routes/balance";
 import { controlRoutes } from "./routes/control";
+import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
 import { sendRoutes } from "./routes/send";
 import { statusRoutes } from "./routes/status";
@@ -29,6 +32,7 @@ export function createApp(): Hono<AppEnv> {
   app.route(API_PREFIX, balanceRoutes);
   app.route(API_PREFIX, controlRoutes);
   app.route("/admin/v1", adminApp());
+  app.route("/", docsRoutes);
 
   const hasOtherMethod = routeTable(app);
   app.notFound((c) =>
@@ -36,16 +40,20 @@ export function createApp(): Hono<AppEnv> {
   );
   app.onError((err, c) => {
     if (err instanceof ApiError) return errorResponse(c, err);
+    const unavailable = isDependencyUnavailable(err);
     // Never leak internals: the log has the error, the client the request id to quote.
     console.error(
       JSON.stringify({
         level: "error",
         request_id: c.get("requestId"),
-        error: String(err),
+        error: databaseErrorText(err),
         stack: (err as Error).stack,
       }),
     );
-    return errorResponse(c, new ApiError("1401"));
+    return errorResponse(
+      c,
+      new ApiError(unavailable ? "1402" : "1401", { retryAfter: unavailable ? 1 : null }),
+    );
   });
   return app;
 }
