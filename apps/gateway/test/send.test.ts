@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import {
   balanceResponseSchema,
@@ -447,6 +448,29 @@ describe("Idempotency-Key on /send", () => {
     );
     expect(other.status).toBe(422);
     expect(other.body.error_code).toBe("1108");
+  });
+});
+
+describe("Idempotency-Key backstop", () => {
+  it("answers the first send again when the key guard lost its record: the send row's unique key holds", async () => {
+    const { apiKey, keyId, merchantId } = await newMerchant();
+    const body = { to: ["+243998857000"], message: "Only once" };
+    const key = crypto.randomUUID();
+    const first = await api(apiKey, "POST", "/send", body, { "idempotency-key": key });
+    expect(first.status).toBe(201);
+    // The key guard's record is gone (storage loss, a stale lock taken over): only D1 remembers.
+    const guard = env.KEY_GUARD.get(env.KEY_GUARD.idFromName(keyId));
+    await runInDurableObject(guard, (_instance, state) => {
+      state.storage.sql.exec("DELETE FROM idempotency");
+    });
+    const again = await api(apiKey, "POST", "/send", body, { "idempotency-key": key });
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body.data).toEqual(first.body.data);
+    expect(await rows("SELECT id FROM sends WHERE merchant_id = ?", merchantId)).toHaveLength(1);
+    expect(
+      await rows("SELECT id FROM wallet_ledger WHERE merchant_id = ? AND reason = 'send_debit'", merchantId),
+    ).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,8 @@
 import { parseSendRequest } from "@lisoloo/protocol";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { createDb } from "../db/client";
+import { findSendByIdempotencyKey } from "../db/queries/sends";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 import { readJsonObject } from "../http/read-json";
@@ -8,10 +10,10 @@ import { newMessageId } from "../ids";
 import { appKeyAuth } from "../middleware/auth";
 import { bodyLimit } from "../middleware/body-limit";
 import { rateLimit } from "../middleware/rate-limit";
-import { acceptSend } from "../sends/accept";
+import { type AcceptedSend, acceptSend, IdempotentDuplicate } from "../sends/accept";
 import { handOff } from "../sends/hand-off";
 import { quoteSend } from "../sends/quote";
-import { quoteView, sendAcceptedView } from "../sends/views";
+import { quoteView, sendAcceptedView, sendRowView } from "../sends/views";
 import { checkWebhookUrl } from "../webhooks/ssrf-guard";
 
 /** Validates and prices a `/send`-shaped body for the calling merchant; shared by `/send` and `/preview`. */
@@ -33,14 +35,24 @@ export const sendRoutes = new Hono<AppEnv>()
     const quote = await quoteRequest(c, now);
     const merchant = c.get("merchant");
     const messageId = newMessageId(now);
-    const accepted = await acceptSend(c.env.DB, {
-      messageId,
-      auth: c.get("auth"),
-      merchant,
-      quote,
-      idempotencyKey: c.req.header("idempotency-key") ?? null,
-      now: now.getTime(),
-    });
+    const auth = c.get("auth");
+    let accepted: AcceptedSend;
+    try {
+      accepted = await acceptSend(c.env.DB, {
+        messageId,
+        auth,
+        merchant,
+        quote,
+        idempotencyKey: c.req.header("idempotency-key") ?? null,
+        now: now.getTime(),
+      });
+    } catch (error) {
+      if (!(error instanceof IdempotentDuplicate)) throw error;
+      const first = await findSendByIdempotencyKey(createDb(c.env.DB), auth.keyId, error.idempotencyKey);
+      if (!first) throw new ApiError("1303");
+      c.header("Idempotent-Replayed", "true");
+      return c.json({ status_code: 201, success: true, data: sendRowView(first) }, 201);
+    }
     // After the commit: the pipeline and the sms.queued event. Either failing is caught by a cron sweep.
     c.executionCtx.waitUntil(handOff(c.env, accepted));
     return c.json(

@@ -1,8 +1,16 @@
+import { isUniqueViolation } from "../db/errors";
 import { isMissingWallet, isOverdraft } from "../db/queries/wallets";
 import type { AuthContext, MerchantContext } from "../env";
 import { ApiError } from "../errors/api-error";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
+
+/** A send with this Idempotency-Key was already accepted for the calling key. */
+export class IdempotentDuplicate extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super("A send with this Idempotency-Key already exists");
+  }
+}
 
 export type AcceptedSend = {
   messageId: string;
@@ -140,6 +148,10 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
         .first<{ n: number }>();
       throw new ApiError(wallets && wallets.n > 0 ? "1202" : "1205");
     }
+    // The key guard already lets one request per Idempotency-Key through; this is the backstop for a
+    // lost lock: the send row's unique key refuses the duplicate, and the first send is answered.
+    if (input.idempotencyKey !== null && isUniqueViolation(error))
+      throw new IdempotentDuplicate(input.idempotencyKey);
     throw error;
   }
   return { messageId, createdAt: now, quote, eventId };

@@ -1,4 +1,5 @@
 import { fromMicros } from "@lisoloo/protocol";
+import type { SendRow } from "../db/queries/sends";
 import type { Quote } from "./quote";
 
 /** The priced part every view of a send shares: `/send`'s 201, `/preview`, and `sms.queued`. */
@@ -42,4 +43,24 @@ export function sendAcceptedView(messageId: string, quote: Quote, currency: stri
 /** `data` of the `sms.queued` event: the send's totals and its first dispatch. */
 export function queuedEventData(messageId: string, quote: Quote, currency: string) {
   return sendAcceptedView(messageId, quote, currency);
+}
+
+/** The 201 `data` of an already accepted send, rebuilt from its row (for a replay without the stored answer). */
+export function sendRowView(row: SendRow) {
+  return {
+    message_id: row.id,
+    total_recipients: row.totalRecipients,
+    total_messages: row.totalRecipients * row.segments * row.dispatchCount,
+    total_cost: fromMicros(row.totalCostMicros),
+    currency: row.currency,
+    status: row.sendingType === "immediate" ? ("pending" as const) : ("scheduled" as const),
+    sending_type: row.sendingType,
+    segments: row.segments,
+    encoding: row.encoding,
+    dispatches: row.dispatchCount,
+    unit_price: fromMicros(row.unitPriceMicros),
+    scheduled_at: row.scheduledAtLocal,
+    duplicates_removed: row.duplicatesRemoved,
+    ...(row.transliterated ? { transliterated: row.transliterated } : {}),
+  };
 }

@@ -11,6 +11,15 @@ export function findSend(db: Db, merchantId: string, messageId: string) {
     .get();
 }
 
+/** The send a key made under an Idempotency-Key, if any. */
+export function findSendByIdempotencyKey(db: Db, keyId: string, idempotencyKey: string) {
+  return db
+    .select()
+    .from(sends)
+    .where(and(eq(sends.keyId, keyId), eq(sends.idempotencyKey, idempotencyKey)))
+    .get();
+}
+
 export type SendRow = NonNullable<Awaited<ReturnType<typeof findSend>>>;
 
 export type SendProgress = {
