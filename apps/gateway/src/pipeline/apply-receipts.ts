@@ -115,17 +115,14 @@ export async function applyReceipts(
         error_code: receipt.errorCode ?? null,
         at: receipt.at,
       });
-      const raw = JSON.stringify(receipt);
-      if (applied.outcome !== "applied" && applied.outcome !== "merged") {
-        log.push({
-          deliveryId: row.id,
-          status: receipt.status,
-          outcome: applied.outcome,
-          errorCode: receipt.errorCode ?? null,
-          raw,
-        });
-        continue;
-      }
+      log.push({
+        deliveryId: row.id,
+        status: receipt.status,
+        outcome: applied.outcome,
+        errorCode: receipt.errorCode ?? null,
+        raw: JSON.stringify(receipt),
+      });
+      if (applied.outcome !== "applied" && applied.outcome !== "merged") continue;
       const c: Change = change ?? {
         row,
         next: current,
@@ -164,13 +161,6 @@ export async function applyReceipts(
         });
       }
       changes.set(row.id, c);
-      log.push({
-        deliveryId: row.id,
-        status: receipt.status,
-        outcome: applied.outcome,
-        errorCode: receipt.errorCode ?? null,
-        raw,
-      });
     }
     if (changes.size === 0 && log.length === 0) break;
 
