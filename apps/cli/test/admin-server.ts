@@ -1,0 +1,72 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type Recorded = {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  contentType: string | undefined;
+  body: unknown;
+};
+export type Answer = { status: number; body: unknown };
+
+/**
+ * A stand-in for the gateway's admin API on 127.0.0.1: records every request and answers what the
+ * test scripted for `METHOD /path` (a 404 error envelope otherwise).
+ */
+export async function startAdminServer() {
+  const requests: Recorded[] = [];
+  const answers = new Map<string, Answer>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      const path = req.url ?? "";
+      requests.push({
+        method: req.method ?? "",
+        path,
+        authorization: req.headers.authorization,
+        contentType: req.headers["content-type"],
+        body: text ? JSON.parse(text) : undefined,
+      });
+      const answer = answers.get(`${req.method} ${path}`) ?? {
+        status: 404,
+        body: envelope(404, "1403", "Route not found"),
+      };
+      res.writeHead(answer.status, { "content-type": "application/json" });
+      res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    answer(route: string, answer: Answer) {
+      answers.set(route, answer);
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** An error envelope as the gateway writes it. */
+export function envelope(status: number, code: string, message: string, details: unknown[] | null = null) {
+  return {
+    success: false,
+    status_code: status,
+    error_code: code,
+    message,
+    detail: message,
+    details,
+    timestamp: "2026-05-27T10:15:00Z",
+    request_id: "req_0123456789abcdef",
+    retryable: false,
+    retry_after: null,
+  };
+}
+
+/** A success envelope. */
+export function ok(data: unknown, status = 200): Answer {
+  return { status, body: { status_code: status, success: true, data } };
+}
