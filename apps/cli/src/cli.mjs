@@ -1,8 +1,9 @@
 // Parses a command line, calls the admin API, prints the answer. Everything outside (environment,
 // network, terminal, stdin) comes in through `io`, so the whole run is testable in-process.
 import { parseArgs } from "node:util";
-import { commands, UsageError, usageOf } from "./commands.mjs";
+import { commands, usageOf } from "./commands.mjs";
 import { formatApiError } from "./format.mjs";
+import { UsageError } from "./values.mjs";
 
 export const DEFAULT_ADMIN_URL = "http://127.0.0.1:8787";
 

@@ -1,6 +1,17 @@
 // Every command: its words, arguments and options, the admin API request it makes, and how its
-// answer reads in a terminal. Request builders and renderers are pure, so they are tested directly.
+// answer reads in a terminal. Requests and renderings are pure functions; cli.mjs does the I/O.
 import { cell, fields, signed, table } from "./format.mjs";
+import {
+  countries,
+  defined,
+  integer,
+  number,
+  orNull,
+  rateLimits,
+  UsageError,
+  walletType,
+} from "./values.mjs";
+import { lastAnswer, renderKey, renderMerchant, renderNewKey, renderWallets } from "./views.mjs";
 
 /**
  * @typedef {{ type: "string" | "boolean"; multiple?: boolean; value?: string; required?: boolean; description: string }} OptionSpec
@@ -19,86 +30,8 @@ import { cell, fields, signed, table } from "./format.mjs";
  * }} Command
  */
 
-/** A mistake in how a command was typed: shown with the command's usage, exit status 2. */
-export class UsageError extends Error {}
-
 /** @param {string} id */
 const seg = (id) => encodeURIComponent(id);
-
-/**
- * @param {string} flag
- * @param {string | undefined} text
- * @returns {number | undefined}
- */
-function number(flag, text) {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value))
-    throw new UsageError(`${flag} must be a number, got "${text}"`);
-  return value;
-}
-
-/**
- * @param {string} flag
- * @param {string | undefined} text
- */
-function integer(flag, text) {
-  const value = number(flag, text);
-  if (value !== undefined && !Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number`);
-  return value;
-}
-
-/** `none` clears a field that the API lets operators reset. @param {string | undefined} text */
-function orNull(text) {
-  return text === "none" ? null : text;
-}
-
-/** `send=100` pairs into `{ send: 100 }`. @param {string[] | undefined} pairs */
-function rateLimits(pairs) {
-  if (!pairs || pairs.length === 0) return undefined;
-  /** @type {Record<string, number>} */
-  const limits = {};
-  for (const pair of pairs) {
-    const match = /^(send|status|balance|preview)=(\d+)$/.exec(pair);
-    if (!match)
-      throw new UsageError(
-        `--rate-limit takes bucket=N with bucket send, status, balance or preview, got "${pair}"`,
-      );
-    limits[/** @type {string} */ (match[1])] = Number(match[2]);
-  }
-  return limits;
-}
-
-/** @param {string | undefined} list */
-function countries(list) {
-  if (list === undefined || list === "none") return list === "none" ? null : undefined;
-  return list
-    .split(",")
-    .map((code) => code.trim().toUpperCase())
-    .filter(Boolean);
-}
-
-const walletAliases = /** @type {Record<string, string>} */ ({
-  lisoloo_sms: "LISOLOO_SMS",
-  prepaid: "LISOLOO_SMS",
-  lisoloo_post_paid: "LISOLOO_POST_PAID",
-  postpaid: "LISOLOO_POST_PAID",
-});
-
-/** @param {string} text */
-function walletType(text) {
-  const type = walletAliases[text.toLowerCase()];
-  if (!type)
-    throw new UsageError(
-      `wallet must be LISOLOO_SMS (prepaid) or LISOLOO_POST_PAID (postpaid), got "${text}"`,
-    );
-  return type;
-}
-
-/** Drops the keys left undefined, so a PATCH only carries what was asked. @param {Record<string, unknown>} body */
-function defined(body) {
-  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
-}
 
 const merchantOptions = /** @type {Record<string, OptionSpec>} */ ({
   "time-zone": { type: "string", value: "zone", description: "IANA time zone (default Africa/Kinshasa)" },
@@ -131,60 +64,6 @@ function merchantFields(o) {
     allowed_countries: countries(/** @type {string | undefined} */ (o["allowed-countries"])),
     rate_limits: rateLimits(/** @type {string[] | undefined} */ (o["rate-limit"])),
   };
-}
-
-/** @param {any} m */
-function renderMerchant(m) {
-  const limits = m.rate_limits && Object.keys(m.rate_limits).length > 0 ? m.rate_limits : "contract defaults";
-  return fields(`Merchant ${m.merchant_id}`, [
-    ["name", m.name],
-    ["time zone", m.time_zone],
-    ["currency", m.currency],
-    ["unit price", m.unit_price ?? "0.01 (default)"],
-    ["default sender", m.default_sender_id ?? "LISOLOO (default)"],
-    ["allowed countries", m.allowed_countries ?? "all"],
-    ["rate limits", limits],
-    ["created", m.created_at],
-  ]);
-}
-
-/** @param {any} k */
-function renderKey(k) {
-  const w = k.webhook ?? {};
-  const auth = w.webhook_basic_auth_username
-    ? `${w.webhook_basic_auth_username} / ${w.webhook_basic_auth_password_set ? "password set" : "no password"}`
-    : null;
-  return fields(`Key ${k.key_id} (${k.environment}, merchant ${k.merchant_id})`, [
-    ["key", k.key],
-    ["status", k.status],
-    ["revokes at", k.revoke_at],
-    ["last used", k.last_used_at],
-    ["webhook url", w.webhook_url],
-    ["basic auth", auth],
-    ["signing secret", w.webhook_signing_secret],
-    ["webhook disabled", w.disabled_at],
-    ["created", k.created_at],
-  ]);
-}
-
-/** @param {any} k */
-function renderNewKey(k) {
-  return `New API key, shown this once — store it now:\n  ${k.api_key}\n\n${renderKey(k)}`;
-}
-
-/** @param {string} merchantId @param {any[]} wallets */
-function renderWallets(merchantId, wallets) {
-  return fields(
-    `Wallets of ${merchantId}`,
-    wallets.map((w) => [w.type, w.balance ?? "no wallet"]),
-  );
-}
-
-/** @param {any} e */
-function lastAnswer(e) {
-  const last = e.attempts?.[e.attempts.length - 1];
-  if (!last) return null;
-  return `${last.response_status ?? last.error ?? "no answer"} (${last.verdict})`;
 }
 
 /** @param {string} action @param {string} summary @returns {Command} */
