@@ -26,6 +26,6 @@ for (const file of reports) {
   console.log(`${path.relative(root, file)}: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 }
 const upstream = Number(process.argv[2] ?? 0);
-if (upstream !== 0) console.error(`build, typecheck or a test task failed (exit ${upstream})`);
+if (upstream !== 0) console.error(`lint, build, typecheck or a test task failed (exit ${upstream})`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 || passed === 0 || upstream !== 0 ? 1 : 0);
