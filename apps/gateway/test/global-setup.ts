@@ -5,6 +5,8 @@
  * - `POST /__script` `{ path, responses: [{ status, headers?, body?, delayMs? }] }` — answers for the
  *   next requests to `path`, in order; the last one repeats. Unscripted paths answer 200.
  * - `GET /__records?path=…` — the requests `path` received: method, headers, body, arrival time.
+ * - `GET /__count?path=…` — `{ requests, distinct }`: how many requests and distinct `webhook-id`s it
+ *   received; cheap to poll while thousands arrive, where fetching every record would compete with them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -57,6 +59,11 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (url.pathname === "/__records") {
     return json(res, 200, records.get(url.searchParams.get("path") ?? "") ?? []);
+  }
+  if (url.pathname === "/__count") {
+    const list = records.get(url.searchParams.get("path") ?? "") ?? [];
+    const distinct = new Set(list.map((r) => r.headers["webhook-id"])).size;
+    return json(res, 200, { requests: list.length, distinct });
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers))

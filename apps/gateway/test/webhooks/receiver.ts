@@ -48,6 +48,25 @@ export async function receivedAt(path: string): Promise<ReceivedRequest[]> {
   return (await res.json()) as ReceivedRequest[];
 }
 
+/**
+ * Polls until `path` has received `count` distinct events (`webhook-id`s), then returns everything it
+ * received. Only counts travel while waiting, so polling a burst of thousands costs the system under
+ * test next to nothing.
+ */
+export async function waitForDistinct(
+  path: string,
+  count: number,
+  timeoutMs = 5000,
+): Promise<ReceivedRequest[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${env.WEBHOOK_RECEIVER_URL}/__count?path=${encodeURIComponent(path)}`);
+    const { distinct } = (await res.json()) as { requests: number; distinct: number };
+    if (distinct >= count || Date.now() > deadline) return receivedAt(path);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** Polls until `path` has received `count` requests (for deliveries driven by a real alarm). */
 export function waitForRequests(path: string, count: number, timeoutMs = 5000): Promise<ReceivedRequest[]> {
   return waitForRequest(path, (received) => received.length >= count, timeoutMs);
