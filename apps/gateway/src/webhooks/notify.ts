@@ -20,7 +20,9 @@ type Routed = { id: string; destination: string; attempts: number };
  */
 async function routeEvents(db: D1Database, eventIds: readonly string[]): Promise<Routed[]> {
   const ids = JSON.stringify(eventIds);
-  const mine = "id IN (SELECT value FROM json_each(?1)) AND status = 'pending'";
+  // `+status`: without it SQLite prefers the status index and walks every pending event of every
+  // merchant to find these few; the primary key finds them directly.
+  const mine = "id IN (SELECT value FROM json_each(?1)) AND +status = 'pending'";
   const results = await db.batch([
     db
       .prepare(
