@@ -1,33 +1,37 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
-import { classifyResponse, webhookTimeoutMs } from "./classify-response";
-import { type DeliveryResult, deliverWebhook } from "./deliver";
-import { buildEnvelope } from "./envelope";
-import { activeSecrets, basicAuthOf, deliveryRefusal } from "./key-settings";
-import {
-  closeEvent,
-  type KeyWebhookSettings,
-  loadOutboxEvent,
-  markTaken,
-  type OutboxEvent,
-  recordAttempt,
-} from "./outbox-store";
+import { type AttemptContext, attemptDelivery } from "./attempt";
+import { webhookTimeoutMs } from "./classify-response";
+import { basicAuthMemo, deliveryRefusal } from "./key-settings";
+import { loadOutboxEvents, markTaken, type OutboxEvent } from "./outbox-store";
+import { type Outcome, OutcomeWriter } from "./outcome-writer";
 import {
   addToQueue,
   createQueueSchema,
   type HandedEvent,
   type LeasedAttempt,
-  leaseNext,
+  leaseDue,
   listQueue,
   nextWakeAt,
   type QueueEntry,
   removeFromQueue,
-  reschedule,
 } from "./queue-store";
-import { settleAttempt } from "./settle-attempt";
+import { Wakeup } from "./wakeup";
 
-/** Attempts in flight at once per destination: a slow endpoint holds at most this many. */
-export const maxInFlight = 8;
+/**
+ * Requests in flight at once per destination: a slow endpoint holds at most this many, while a quick
+ * one is kept busy enough for thousands of events a second.
+ */
+export const maxInFlight = 64;
+
+/**
+ * Places are refilled once this many are free (or none is busy), so each D1 read fetches a batch
+ * worth its round trip rather than the one or two events whose attempts just ended.
+ */
+const refillBatch = 32;
+
+/** Outcomes waiting for D1 beyond this, no new attempt starts: a slow D1 slows delivery, never memory. */
+const maxUnwritten = 512;
 
 /** After this long in one alarm, no new attempt starts; the alarm re-arms and carries on. */
 const drainBudgetMs = 60_000;
@@ -40,6 +44,9 @@ const leaseMarginMs = 20_000;
  * failing endpoint only delays its own events. Its queue lives in SQLite storage and a single alarm,
  * re-armed to the earliest due attempt, drives every attempt: an eviction or restart loses nothing,
  * the alarm resumes where storage says.
+ *
+ * D1 is read once per batch of due attempts (events and key settings together) and written once per
+ * batch of outcomes (`OutcomeWriter`), so its round trips do not bound how fast a quick receiver is fed.
  */
 export class WebhookDispatcher extends DurableObject<Bindings> {
   /** The clock of every schedule decision; tests move it instead of sleeping through the retry delays. */
@@ -49,8 +56,15 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
   /** How long a receiver has to answer (CONTRACT §8: 10 s). */
   timeoutMs = webhookTimeoutMs;
 
-  private draining = false;
-  private wake: (() => void) | null = null;
+  /** The run in progress, if any: one at a time, whether an alarm or a hand-over started it. */
+  private running: Promise<void> | null = null;
+  /** Rings when an attempt ends, a batch of outcomes is written, or new events are handed over. */
+  private readonly wakeup = new Wakeup();
+  /**
+   * Keys whose own webhook URL answered 410, until D1 holds the disabling: no request for them starts
+   * meanwhile, although settings read from D1 in that window do not say so yet.
+   */
+  private readonly goneKeys = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -65,7 +79,12 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     const now = this.now();
     const added = addToQueue(this.ctx.storage.sql, events, now);
     await this.armBy(now);
-    this.wake?.();
+    this.wakeup.ring();
+    // Due now by the wall clock: start at once instead of waiting for the alarm to be scheduled. The
+    // alarm stays armed, so a run cut short by an eviction still resumes.
+    if (now <= Date.now()) {
+      this.drain().catch((error) => log("webhook.drain_failed", { error: String(error) }));
+    }
     try {
       await markTaken(
         this.env.DB,
@@ -85,131 +104,127 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
   }
 
   override async alarm(): Promise<void> {
+    // Joining a run already under way keeps this alarm open until the run re-arms the next one.
     await this.drain();
   }
 
-  /** Runs every due attempt, at most `maxInFlight` at a time, then re-arms the alarm. */
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = true;
+  /**
+   * Runs every due attempt, at most `maxInFlight` at a time, until none is due or in flight and every
+   * outcome is in D1; then re-arms the alarm. Events handed over meanwhile join the same run.
+   */
+  private drain(): Promise<void> {
+    this.running ??= this.run().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    const inFlight = new Set<Promise<Outcome | null>>();
+    const outcomes = new OutcomeWriter(
+      this.env.DB,
+      this.ctx.storage.sql,
+      () => inFlight.size > 0,
+      (settled) => {
+        // Written, D1 now says the key is disabled; failed, the attempt is made again and the 410 seen anew.
+        for (const record of settled) if (record.disableKeyWebhook) this.goneKeys.delete(record.keyId);
+        this.wakeup.ring();
+      },
+    );
     try {
-      const inFlight = new Set<Promise<void>>();
       const stopStartingAt = Date.now() + drainBudgetMs;
       for (;;) {
-        while (inFlight.size < maxInFlight && Date.now() < stopStartingAt) {
-          const now = this.now();
-          const leased = leaseNext(this.ctx.storage.sql, now, now + this.timeoutMs + leaseMarginMs);
-          if (leased === null) break;
-          const run: Promise<void> = this.attempt(leased)
-            .catch((error) =>
-              log("webhook.attempt_crashed", { event_id: leased.eventId, error: String(error) }),
-            )
-            .finally(() => inFlight.delete(run));
-          inFlight.add(run);
+        const free = maxInFlight - inFlight.size;
+        const worthReading = free >= refillBatch || inFlight.size === 0;
+        if (worthReading && outcomes.backlog < maxUnwritten && Date.now() < stopStartingAt) {
+          const started = await this.startDue(free);
+          for (const attempt of started) {
+            inFlight.add(attempt);
+            void attempt.then((outcome) => {
+              // Out of flight first, so the writer knows whether more outcomes are coming.
+              inFlight.delete(attempt);
+              if (outcome !== null) outcomes.add(outcome);
+              this.wakeup.ring();
+            });
+          }
+          // More may be due already: look again before waiting.
+          if (started.length > 0) continue;
         }
-        if (inFlight.size === 0) break;
-        // Wake on the first finished attempt, or on new events handed over meanwhile.
-        await Promise.race([...inFlight, new Promise<void>((resolve) => (this.wake = resolve))]);
-        this.wake = null;
+        if (inFlight.size === 0 && outcomes.backlog === 0) break;
+        await this.wakeup.wait();
       }
+      await outcomes.flushed();
     } finally {
-      this.draining = false;
       await this.rearm();
     }
   }
 
-  private async attempt(leased: LeasedAttempt): Promise<void> {
-    const sql = this.ctx.storage.sql;
-    const event = await loadOutboxEvent(this.env.DB, leased.eventId);
-    if (event === null || event.status !== "pending" || event.destination === null) {
-      // Settled elsewhere (or never routed here): nothing is owed.
-      removeFromQueue(sql, leased.eventId);
-      return;
-    }
-    const destination = event.destination;
-    const refusal = deliveryRefusal(destination, event.key, {
-      allowHttpLocalhost: this.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
-    });
-    if (refusal !== null || event.key === null) {
-      await closeEvent(
+  /** Leases up to `limit` due attempts, reads their events from D1 in one go and starts them. */
+  private async startDue(limit: number): Promise<Promise<Outcome | null>[]> {
+    const now = this.now();
+    const leased = leaseDue(this.ctx.storage.sql, now, now + this.timeoutMs + leaseMarginMs, limit);
+    if (leased.length === 0) return [];
+    // A key leaves `goneKeys` once D1 holds its disabling, which may happen while this read runs but
+    // after it looked: what was known before the read counts too.
+    const goneBefore = new Map(this.goneKeys);
+    let events: Map<string, OutboxEvent>;
+    try {
+      events = await loadOutboxEvents(
         this.env.DB,
-        event.id,
-        "dead",
-        refusal ?? "The API key of this event no longer exists",
+        leased.map((l) => l.eventId),
       );
-      removeFromQueue(sql, event.id);
-      return;
+    } catch (error) {
+      // The leases run out and these attempts are made again.
+      log("webhook.load_failed", { events: leased.length, error: String(error) });
+      return [];
     }
-    const startedAt = this.now();
-    const result = await this.send(event, event.key, destination, startedAt);
-    const settled = settleAttempt(
-      classifyResponse(result.outcome, this.now()),
-      result.outcome,
-      leased.attempt,
-      this.now(),
-      this.random,
+    for (const event of events.values()) {
+      const goneAt = goneBefore.get(event.keyId) ?? this.goneKeys.get(event.keyId);
+      if (event.key !== null && event.key.disabledAt === null && goneAt !== undefined) {
+        event.key.disabledAt = goneAt;
+      }
+    }
+    const context: AttemptContext = {
+      now: this.now,
+      random: this.random,
+      timeoutMs: this.timeoutMs,
+      environment: this.env.ENVIRONMENT,
+      basicAuth: basicAuthMemo(this.env.CREDENTIALS_KEY),
+    };
+    return leased.map((l) =>
+      this.attempt(l, events.get(l.eventId) ?? null, context).catch((error) => {
+        // Its lease runs out and the attempt is made again.
+        log("webhook.attempt_crashed", { event_id: l.eventId, error: String(error) });
+        return null;
+      }),
     );
-    await recordAttempt(this.env.DB, {
-      eventId: event.id,
-      keyId: event.keyId,
-      attempt: leased.attempt,
-      destination,
-      startedAt,
-      durationMs: result.durationMs,
-      responseStatus: result.outcome.kind === "response" ? result.outcome.status : null,
-      responseBody: result.responseBody,
-      error: result.error,
-      verdict: settled.kind === "dead" ? (settled.disableKeyWebhook ? "disabled" : "dead") : settled.kind,
-      status: settled.kind === "retry" ? "pending" : settled.kind,
-      reason: settled.kind === "dead" ? settled.reason : null,
-      nextAttemptAt: settled.kind === "retry" ? settled.at : null,
-      disableKeyWebhook: settled.kind === "dead" && settled.disableKeyWebhook,
-      nowMs: this.now(),
-    });
-    // Storage changes only after D1 holds the outcome: if that write fails, the lease runs out and
-    // the attempt is made again (at-least-once) instead of the event being forgotten.
-    if (settled.kind === "retry") reschedule(sql, event.id, settled.at);
-    else removeFromQueue(sql, event.id);
   }
 
-  private async send(
-    event: OutboxEvent,
-    key: KeyWebhookSettings,
-    url: string,
-    startedAt: number,
-  ): Promise<DeliveryResult> {
-    let basicAuth: Awaited<ReturnType<typeof basicAuthOf>>;
-    try {
-      basicAuth = await basicAuthOf(this.env.CREDENTIALS_KEY, key);
-    } catch {
+  /** Attempts one leased event, or closes it without a request when it must not be sent. */
+  private async attempt(
+    leased: LeasedAttempt,
+    event: OutboxEvent | null,
+    context: AttemptContext,
+  ): Promise<Outcome | null> {
+    if (event === null || event.status !== "pending" || event.destination === null) {
+      // Settled elsewhere (or never routed here): nothing is owed.
+      removeFromQueue(this.ctx.storage.sql, [leased.eventId]);
+      return null;
+    }
+    const { destination, key } = event;
+    const refusal = deliveryRefusal(destination, key, {
+      allowHttpLocalhost: this.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
+    });
+    if (refusal !== null || key === null) {
       return {
-        outcome: { kind: "network_error" },
-        durationMs: 0,
-        responseBody: null,
-        error: "The key's Basic password cannot be decrypted",
+        close: { eventId: event.id, reason: refusal ?? "The API key of this event no longer exists" },
       };
     }
-    const envelope = buildEnvelope(
-      {
-        eventId: event.id,
-        eventType: event.eventType,
-        messageId: event.sendId,
-        payload: event.payload,
-        occurredAt: event.occurredAt,
-        sequence: event.sequence,
-      },
-      startedAt,
-      this.env.ENVIRONMENT,
-    );
-    return deliverWebhook({
-      url,
-      eventId: event.id,
-      body: JSON.stringify(envelope),
-      timestampSeconds: Math.floor(startedAt / 1000),
-      secrets: activeSecrets(key, startedAt),
-      basicAuth,
-      timeoutMs: this.timeoutMs,
-    });
+    const record = await attemptDelivery({ ...event, destination, key }, leased.attempt, context);
+    if (record.disableKeyWebhook && key.webhookUrl === destination) {
+      this.goneKeys.set(event.keyId, record.nowMs);
+    }
+    return { attempt: record };
   }
 
   /** Makes sure the alarm fires no later than `at`. */

@@ -41,6 +41,28 @@ export async function basicAuthOf(
 }
 
 /**
+ * `basicAuthOf` that decrypts each distinct stored password once: for one batch of attempts, most of
+ * which share a key. Made afresh per batch, so a changed password is used by the next one.
+ *
+ * @example const basicAuth = basicAuthMemo(env.CREDENTIALS_KEY); await basicAuth(key) // decrypts
+ * await basicAuth(key) // the same answer, no second decryption
+ */
+export function basicAuthMemo(
+  credentialsKey: string,
+): (key: KeyWebhookSettings) => ReturnType<typeof basicAuthOf> {
+  const known = new Map<string, ReturnType<typeof basicAuthOf>>();
+  return (key) => {
+    const id = `${key.basicAuthUsername}\u0000${key.basicAuthPasswordEnc}`;
+    let auth = known.get(id);
+    if (auth === undefined) {
+      auth = basicAuthOf(credentialsKey, key);
+      known.set(id, auth);
+    }
+    return auth;
+  };
+}
+
+/**
  * Why an event must not be sent to `destination` at all, or null. A key's webhook disabled by a 410
  * stops the events bound for that URL only; a send's own `callback_url` is a different endpoint.
  * The URL rules are checked again at send time because the deployment's allowances may have changed

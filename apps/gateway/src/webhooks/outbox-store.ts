@@ -1,9 +1,9 @@
 /**
- * The dispatcher's reads and writes of the D1 outbox (`webhook_events`, `webhook_attempts`) and of the
- * key settings that shape a request. Raw SQL: each function is one round trip.
+ * The dispatcher's reads of the D1 outbox (`webhook_events`) and of the key settings that shape a
+ * request; its writes are in attempt-log.ts. Raw SQL: one round trip per call, whatever the batch size.
  */
 
-/** The key's webhook settings, read afresh at every attempt so rotation and 410s apply at once. */
+/** The key's webhook settings, read afresh for every batch of attempts so rotation and 410s apply at once. */
 export type KeyWebhookSettings = {
   webhookUrl: string | null;
   basicAuthUsername: string | null;
@@ -47,19 +47,31 @@ type EventRow = {
   webhook_disabled_at: number | null;
 };
 
-/** @example const event = await loadOutboxEvent(env.DB, eventId); if (event?.status === "pending") … */
-export async function loadOutboxEvent(db: D1Database, eventId: string): Promise<OutboxEvent | null> {
-  const row = await db
+/**
+ * The events among `eventIds` that still exist, with their key's settings as they are now: one
+ * round trip for a whole batch of attempts.
+ *
+ * @example const events = await loadOutboxEvents(env.DB, ids); events.get(id)?.status // "pending"
+ */
+export async function loadOutboxEvents(
+  db: D1Database,
+  eventIds: readonly string[],
+): Promise<Map<string, OutboxEvent>> {
+  const { results } = await db
     .prepare(
       `SELECT e.id, e.send_id, e.key_id, e.event_type, e.sequence, e.destination, e.payload, e.occurred_at, e.status,
               k.webhook_signing_secret AS k_secret, k.webhook_url, k.webhook_basic_auth_username,
               k.webhook_basic_auth_password_enc, k.webhook_previous_signing_secret,
               k.webhook_previous_secret_until, k.webhook_disabled_at
-       FROM webhook_events e LEFT JOIN api_keys k ON k.id = e.key_id WHERE e.id = ?`,
+       FROM webhook_events e LEFT JOIN api_keys k ON k.id = e.key_id
+       WHERE e.id IN (SELECT value FROM json_each(?))`,
     )
-    .bind(eventId)
-    .first<EventRow>();
-  if (row === null) return null;
+    .bind(JSON.stringify(eventIds))
+    .all<EventRow>();
+  return new Map(results.map((row) => [row.id, outboxEventOf(row)]));
+}
+
+function outboxEventOf(row: EventRow): OutboxEvent {
   return {
     id: row.id,
     sendId: row.send_id,
@@ -83,95 +95,6 @@ export async function loadOutboxEvent(db: D1Database, eventId: string): Promise<
             disabledAt: row.webhook_disabled_at,
           },
   };
-}
-
-export type AttemptRecord = {
-  eventId: string;
-  keyId: string;
-  attempt: number;
-  destination: string;
-  startedAt: number;
-  durationMs: number;
-  responseStatus: number | null;
-  responseBody: string | null;
-  error: string | null;
-  verdict: "delivered" | "retry" | "dead" | "disabled";
-  /** The event's state after this attempt. */
-  status: "pending" | "delivered" | "dead";
-  reason: string | null;
-  nextAttemptAt: number | null;
-  /** 410 on the key's own webhook URL: stop every event bound for it. */
-  disableKeyWebhook: boolean;
-  nowMs: number;
-};
-
-/**
- * Writes one attempt and the event's new state in one batch, so the log and the status never disagree.
- *
- * @example await recordAttempt(env.DB, { eventId, attempt: 1, verdict: "retry", status: "pending", … })
- */
-export async function recordAttempt(db: D1Database, record: AttemptRecord): Promise<void> {
-  const statements = [
-    db
-      .prepare(
-        `INSERT INTO webhook_attempts (event_id, attempt, destination, started_at, duration_ms, response_status,
-           response_body, error, verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .bind(
-        record.eventId,
-        record.attempt,
-        record.destination,
-        record.startedAt,
-        record.durationMs,
-        record.responseStatus,
-        record.responseBody,
-        record.error,
-        record.verdict,
-      ),
-    db
-      .prepare(
-        `UPDATE webhook_events SET status = ?, attempts = ?, reason = ?, next_attempt_at = ?,
-           delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-         WHERE id = ?`,
-      )
-      .bind(
-        record.status,
-        record.attempt,
-        record.reason,
-        record.nextAttemptAt,
-        record.status,
-        record.nowMs,
-        record.eventId,
-      ),
-  ];
-  if (record.disableKeyWebhook) {
-    // Only when the 410 came from the key's own URL: a send's callback_url going away says nothing
-    // about the key's webhook.
-    statements.push(
-      db
-        .prepare(
-          `UPDATE api_keys SET webhook_disabled_at = ?
-           WHERE id = ? AND webhook_disabled_at IS NULL AND webhook_url = ?`,
-        )
-        .bind(record.nowMs, record.keyId, record.destination),
-    );
-  }
-  await db.batch(statements);
-}
-
-/** Ends a pending event without an HTTP attempt (its webhook is disabled, its URL refused…). */
-export async function closeEvent(
-  db: D1Database,
-  eventId: string,
-  status: "dead" | "no_destination",
-  reason: string,
-): Promise<void> {
-  await db
-    .prepare(
-      "UPDATE webhook_events SET status = ?, reason = ?, next_attempt_at = NULL WHERE id = ? AND status = 'pending'",
-    )
-    .bind(status, reason, eventId)
-    .run();
 }
 
 /**

@@ -27,41 +27,44 @@ export function createQueueSchema(sql: SqlStorage): void {
  * @example addToQueue(sql, [{ id: eventId, attempts: 0 }], Date.now()) // 1
  */
 export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowMs: number): number {
-  let added = 0;
-  for (const event of events) {
-    const cursor = sql.exec(
-      "INSERT INTO queue (event_id, attempts, next_attempt_at) VALUES (?, ?, ?) ON CONFLICT (event_id) DO NOTHING",
-      event.id,
-      event.attempts,
+  if (events.length === 0) return 0;
+  // One statement for the whole hand-over; RETURNING lists only the rows actually inserted. (`WHERE
+  // true` lets SQLite parse ON CONFLICT after a SELECT.)
+  return sql
+    .exec(
+      `INSERT INTO queue (event_id, attempts, next_attempt_at)
+       SELECT value ->> '$.id', value ->> '$.attempts', ?2 FROM json_each(?1) WHERE true
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING event_id`,
+      JSON.stringify(events),
       nowMs,
-    );
-    added += cursor.rowsWritten > 0 ? 1 : 0;
-  }
-  return added;
+    )
+    .toArray().length;
 }
 
 /**
- * Takes the most overdue attempt and leases it until `leaseUntil`; the attempt counts from here, so
- * an attempt cut short by a restart still uses up its place in the schedule.
+ * Takes up to `limit` due attempts, most overdue first, and leases them until `leaseUntil`; each
+ * attempt counts from here, so an attempt cut short by a restart still uses up its place in the
+ * schedule. One statement, however many are taken.
  *
- * @example const next = leaseNext(sql, now, now + 30_000) // { eventId, attempt: 1 } or null
+ * @example const batch = leaseDue(sql, now, now + 30_000, 32) // [{ eventId, attempt: 1 }, …]
  */
-export function leaseNext(sql: SqlStorage, nowMs: number, leaseUntil: number): LeasedAttempt | null {
-  const row = sql
+export function leaseDue(sql: SqlStorage, nowMs: number, leaseUntil: number, limit: number): LeasedAttempt[] {
+  if (limit <= 0) return [];
+  return sql
     .exec<{ event_id: string; attempts: number }>(
-      `SELECT event_id, attempts FROM queue
-       WHERE next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
-       ORDER BY next_attempt_at LIMIT 1`,
+      `UPDATE queue SET attempts = attempts + 1, lease_until = ?2
+       WHERE event_id IN (
+         SELECT event_id FROM queue
+         WHERE next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
+         ORDER BY next_attempt_at LIMIT ?3)
+       RETURNING event_id, attempts`,
       nowMs,
+      leaseUntil,
+      limit,
     )
-    .toArray()[0];
-  if (row === undefined) return null;
-  sql.exec(
-    "UPDATE queue SET attempts = attempts + 1, lease_until = ? WHERE event_id = ?",
-    leaseUntil,
-    row.event_id,
-  );
-  return { eventId: row.event_id, attempt: row.attempts + 1 };
+    .toArray()
+    .map((row) => ({ eventId: row.event_id, attempt: row.attempts }));
 }
 
 /** @example reschedule(sql, eventId, now + 30_000) */
@@ -69,9 +72,10 @@ export function reschedule(sql: SqlStorage, eventId: string, at: number): void {
   sql.exec("UPDATE queue SET next_attempt_at = ?, lease_until = NULL WHERE event_id = ?", at, eventId);
 }
 
-/** @example removeFromQueue(sql, eventId) // delivered or dead: nothing more is owed */
-export function removeFromQueue(sql: SqlStorage, eventId: string): void {
-  sql.exec("DELETE FROM queue WHERE event_id = ?", eventId);
+/** @example removeFromQueue(sql, [eventId]) // delivered or dead: nothing more is owed */
+export function removeFromQueue(sql: SqlStorage, eventIds: readonly string[]): void {
+  if (eventIds.length === 0) return;
+  sql.exec("DELETE FROM queue WHERE event_id IN (SELECT value FROM json_each(?))", JSON.stringify(eventIds));
 }
 
 /**

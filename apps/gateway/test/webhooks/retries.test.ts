@@ -1,6 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { maxInFlight } from "../../src/webhooks/dispatcher";
 import { notifyWebhooks } from "../../src/webhooks/notify";
 import { admin } from "../helpers";
 import {
@@ -137,6 +138,24 @@ describe("giving up", () => {
     expect(await receivedAt(endpoint.path)).toHaveLength(1);
   });
 
+  it("a 410 stops the requests still waiting in a burst: none starts once the answer is known", async () => {
+    const endpoint = receiverEndpoint();
+    await scriptReceiver(endpoint.path, [{ status: 410 }]);
+    const merchant = await merchantWithWebhook(endpoint.url);
+    const stub = await drivenDispatcher(endpoint.url, new TestClock());
+    const ids = [];
+    for (let i = 0; i < maxInFlight * 2; i++)
+      ids.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
+    await notifyWebhooks(env, ids);
+
+    await runAlarm(stub);
+
+    // Only requests already in flight when the first 410 came back were sent.
+    expect((await receivedAt(endpoint.path)).length).toBeLessThanOrEqual(maxInFlight);
+    for (const id of ids) expect((await eventRow(id)).status).toBe("dead");
+    expect(await stub.queued()).toEqual([]);
+  });
+
   it("a receiver that never answers gets 5 attempts, then an operator replay delivers the same event", async () => {
     const { endpoint, clock, stub, eventId } = await pendingDelivery([{ status: 200, delayMs: 3000 }], 150);
     for (let attempt = 1; attempt <= 5; attempt++) {
@@ -168,23 +187,23 @@ describe("giving up", () => {
 });
 
 describe("concurrency", () => {
-  it("keeps at most 8 requests in flight to one destination", async () => {
+  it(`keeps at most ${maxInFlight} requests in flight to one destination`, async () => {
     const endpoint = receiverEndpoint();
     await scriptReceiver(endpoint.path, [{ status: 200, delayMs: 400 }]);
     const merchant = await merchantWithWebhook(endpoint.url);
     const stub = await drivenDispatcher(endpoint.url, new TestClock());
     const ids = [];
-    for (let i = 0; i < 12; i++)
+    for (let i = 0; i < maxInFlight + 4; i++)
       ids.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
     await notifyWebhooks(env, ids);
 
     await runAlarm(stub);
 
     const arrivals = (await receivedAt(endpoint.path)).map((r) => r.receivedAt).sort((a, b) => a - b);
-    expect(arrivals).toHaveLength(12);
+    expect(arrivals).toHaveLength(maxInFlight + 4);
     const first = arrivals[0] as number;
-    // Eight start together; the other four only as answers (400 ms each) free their places.
-    expect(arrivals.filter((t) => t - first < 300)).toHaveLength(8);
+    // A full set starts together; the other four only as answers (400 ms each) free their places.
+    expect(arrivals.filter((t) => t - first < 300)).toHaveLength(maxInFlight);
     expect(arrivals.filter((t) => t - first >= 350)).toHaveLength(4);
     for (const id of ids) expect((await eventRow(id)).status).toBe("delivered");
   });
