@@ -24,6 +24,8 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      // Pipeline and webhook tests wait for real queues and alarms; a loaded CI machine needs headroom.
+      testTimeout: 120_000,
       setupFiles: ["./test/apply-migrations.ts"],
       globalSetup: ["./test/global-setup.ts"],
       reporters: ["default", "json"],

@@ -1,15 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openSecret } from "../src/crypto/secret-box";
-import { admin, api, newMerchant } from "./helpers";
-
-async function rows<T = Record<string, unknown>>(sql: string, ...binds: unknown[]): Promise<T[]> {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all<T>()
-  ).results;
-}
+import { admin, api, newMerchant, rows } from "./helpers";
 
 describe("operator API: merchants", () => {
   it("creates a merchant with both wallets, its opening balances as ledger rows, and shows it", async () => {

@@ -9,26 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
 import type { QueueMessage } from "../src/pipeline/messages";
-import { BASE, newMerchant } from "./helpers";
-
-async function rows<T = Record<string, unknown>>(sql: string, ...binds: unknown[]): Promise<T[]> {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all<T>()
-  ).results;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  let value = await probe();
-  while (!done(value)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    value = await probe();
-  }
-  return value;
-}
+import { BASE, newMerchant, rows, waitFor } from "./helpers";
 
 /** The real send queue, except that the calls numbered in `failing` throw, as an outage would. */
 function flakyQueue(failing: number[]) {

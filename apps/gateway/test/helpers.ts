@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 
 export const BASE = "http://gateway.test/api/v1/lisoloo/sms-api";
 export const ADMIN = "http://gateway.test/admin/v1";
@@ -71,4 +71,32 @@ export async function api<T = Record<string, any>>(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
+}
+
+/** Rows of a read against the Worker's own D1 (the database under test). */
+export async function rows<T = Record<string, unknown>>(sql: string, ...binds: unknown[]): Promise<T[]> {
+  return (
+    await env.DB.prepare(sql)
+      .bind(...binds)
+      .all<T>()
+  ).results;
+}
+
+/**
+ * Polls `probe` until `done` holds: for what the queue, the cron or a Durable Object does in the
+ * background. The deadline is generous so a loaded CI machine is slow, not red.
+ */
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const start = Date.now();
+  let value = await probe();
+  while (!done(value)) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 50));
+    value = await probe();
+  }
+  return value;
 }

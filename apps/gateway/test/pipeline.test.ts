@@ -3,26 +3,7 @@ import { env } from "cloudflare:workers";
 import { statusResponseSchema } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { api, newMerchant } from "./helpers";
-
-async function rows<T = Record<string, unknown>>(sql: string, ...binds: unknown[]): Promise<T[]> {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all<T>()
-  ).results;
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  let value = await probe();
-  while (!done(value)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    value = await probe();
-  }
-  return value;
-}
+import { api, newMerchant, rows, waitFor } from "./helpers";
 
 async function runCron(at: number) {
   const ctx = createExecutionContext();

@@ -8,31 +8,12 @@ import {
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { api, newMerchant } from "./helpers";
-
-async function rows<T = Record<string, unknown>>(sql: string, ...binds: unknown[]): Promise<T[]> {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all<T>()
-  ).results;
-}
+import { api, newMerchant, rows, waitFor } from "./helpers";
 
 async function runCron(at: number) {
   const ctx = createExecutionContext();
   await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env, ctx);
   await waitOnExecutionContext(ctx);
-}
-
-async function waitFor<T>(probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  let value = await probe();
-  while (!done(value)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    value = await probe();
-  }
-  return value;
 }
 
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);

@@ -7,17 +7,9 @@ import {
   sendResponseSchema,
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
-import { admin, api, newMerchant } from "./helpers";
+import { admin, api, newMerchant, rows } from "./helpers";
 
 const tomorrow = () => new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
-
-async function rows<T = Record<string, unknown>>(sql: string, ...binds: unknown[]): Promise<T[]> {
-  return (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .all<T>()
-  ).results;
-}
 
 async function walletState(merchantId: string) {
   const wallets = await rows<{ type: string; balance_micros: number }>(

@@ -59,13 +59,16 @@ async function loadDeliveries(
 ): Promise<Map<number, DeliveryRow>> {
   const ids = receipts.flatMap((r) => (r.deliveryId === undefined ? [] : [r.deliveryId]));
   const refs = receipts.flatMap((r) => (r.carrierMessageId === undefined ? [] : [r.carrierMessageId]));
+  // Two index lookups rather than one OR, which SQLite would answer by scanning every delivery.
+  const byId = `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS} WHERE d.id IN (SELECT value FROM json_each(?1))`;
+  const byRef = `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
+     WHERE d.carrier = ?2 AND d.carrier_message_id IN (SELECT value FROM json_each(?3))`;
+  const sql = refs.length === 0 ? byId : ids.length === 0 ? byRef : `${byId} UNION ${byRef}`;
+  const binds =
+    refs.length === 0 ? [JSON.stringify(ids)] : [JSON.stringify(ids), carrier, JSON.stringify(refs)];
   const { results } = await db
-    .prepare(
-      `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
-       WHERE d.id IN (SELECT value FROM json_each(?1))
-          OR (d.carrier = ?2 AND d.carrier_message_id IN (SELECT value FROM json_each(?3)))`,
-    )
-    .bind(JSON.stringify(ids), carrier, JSON.stringify(refs))
+    .prepare(sql)
+    .bind(...binds)
     .all<DeliveryRow>();
   return new Map(results.map((r) => [r.id, r]));
 }
