@@ -1,0 +1,246 @@
+// Starts the sandbox gateway under `wrangler dev` the way `pnpm start` does (migrations, then dev with
+// an admin token, a credentials key and the local-webhook allowance), but with its local state in a
+// fresh temporary directory, so a bench never touches the developer's `.wrangler/state`.
+import { execFileSync, spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const gatewayDir = path.resolve(import.meta.dirname, "../../apps/gateway");
+const wranglerBin = path.join(
+  path.dirname(createRequire(path.join(gatewayDir, "package.json")).resolve("wrangler/package.json")),
+  "bin/wrangler.js",
+);
+
+/** Prefix of every merchant route. */
+export const API_PREFIX = "/api/v1/lisoloo/sms-api";
+
+const ADMIN_TOKEN = "bench_admin_token_local_only";
+const CREDENTIALS_KEY = "bench_credentials_key_local_only";
+
+// No telemetry, no `Request.cf` lookup, no confirmation prompts.
+const quietEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  CI: "true",
+  NO_COLOR: "1",
+};
+
+/** A TCP port nobody listens on right now, on 127.0.0.1. */
+export async function freePort() {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+function runWrangler(args, logFd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [wranglerBin, ...args], {
+      cwd: gatewayDir,
+      env: quietEnv,
+      stdio: ["ignore", logFd, logFd],
+    });
+    child.once("error", reject);
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`wrangler ${args.join(" ")} exited with ${code}`)),
+    );
+  });
+}
+
+/** `wrangler --version`, for the machine facts of a report. */
+export function wranglerVersion() {
+  return execFileSync(process.execPath, [wranglerBin, "--version"], { cwd: gatewayDir, env: quietEnv })
+    .toString()
+    .trim()
+    .split("\n")
+    .pop();
+}
+
+/**
+ * @typedef {object} Gateway
+ * @property {string} origin e.g. `http://127.0.0.1:40123`
+ * @property {string} api `origin` + the merchant route prefix
+ * @property {string} adminToken
+ * @property {number} inspectorPort the Worker's DevTools inspector (CPU profiles)
+ * @property {string} stateDir the local D1, queue and Durable Object state
+ * @property {string} logFile where wrangler's output goes
+ * @property {() => Record<string, number>} loggedErrors structured error logs so far, counted by event
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * Bundles the gateway once (as `pnpm build` does), applies the D1 migrations into a temporary
+ * persistence directory, then serves that bundle with `wrangler dev --no-bundle` (sandbox
+ * environment) on a free port of 127.0.0.1 and waits for `/health`. Serving a snapshot keeps a bench
+ * on one version of the code even if the source changes meanwhile (`wrangler dev` reloads on edits).
+ *
+ * @returns {Promise<Gateway>}
+ */
+export async function startGateway() {
+  const stateDir = mkdtempSync(path.join(tmpdir(), "lisoloo-bench-"));
+  const logFile = path.join(stateDir, "wrangler.log");
+  const logFd = openSync(logFile, "a");
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const fail = (message) => {
+    const tail = readFileSync(logFile, "utf8").split("\n").slice(-40).join("\n");
+    return new Error(`${message}\n--- ${logFile} ---\n${tail}`);
+  };
+
+  const bundleDir = path.join(stateDir, "dist");
+  await runWrangler(["deploy", "--dry-run", "--outdir", bundleDir, "--env", "sandbox"], logFd);
+  await runWrangler(
+    ["d1", "migrations", "apply", "DB", "--local", "--env", "sandbox", "--persist-to", stateDir],
+    logFd,
+  );
+  // Its own process group, so stopping it also stops the workerd it starts.
+  const dev = spawn(
+    process.execPath,
+    [
+      wranglerBin,
+      "dev",
+      path.join(bundleDir, "index.js"),
+      "--no-bundle",
+      "--config",
+      path.join(gatewayDir, "wrangler.jsonc"),
+      "--env",
+      "sandbox",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      stateDir,
+      "--show-interactive-dev-session=false",
+      // Per-request log lines would cost the gateway time the peer does not spend.
+      "--log-level",
+      "warn",
+      "--var",
+      `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+      "--var",
+      `CREDENTIALS_KEY:${CREDENTIALS_KEY}`,
+      "--var",
+      "ALLOW_HTTP_LOCALHOST_WEBHOOKS:true",
+    ],
+    { cwd: gatewayDir, env: quietEnv, stdio: ["ignore", logFd, logFd], detached: true },
+  );
+  let exited = false;
+  dev.once("exit", () => {
+    exited = true;
+  });
+
+  const stop = async () => {
+    if (!exited && dev.pid !== undefined) {
+      try {
+        process.kill(-dev.pid, "SIGTERM");
+      } catch {}
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+      if (!exited) {
+        try {
+          process.kill(-dev.pid, "SIGKILL");
+        } catch {}
+      }
+    }
+    closeSync(logFd);
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) {
+      const error = fail("wrangler dev exited before it was ready");
+      await stop();
+      throw error;
+    }
+    try {
+      const res = await fetch(`${origin}${API_PREFIX}/health`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      const error = fail("wrangler dev did not answer /health within 60 s");
+      await stop();
+      throw error;
+    }
+    await sleep(200);
+  }
+  return {
+    origin,
+    api: `${origin}${API_PREFIX}`,
+    adminToken: ADMIN_TOKEN,
+    inspectorPort,
+    stateDir,
+    logFile,
+    loggedErrors: () => {
+      const counts = {};
+      for (const line of readFileSync(logFile, "utf8").split("\n")) {
+        if (!line.includes('"level":"error"')) continue;
+        const event = /"event":"([^"]+)"/.exec(line)?.[1] ?? "unnamed";
+        counts[event] = (counts[event] ?? 0) + 1;
+      }
+      return counts;
+    },
+    stop,
+  };
+}
+
+/** The commit the gateway was bundled from, with "+ local changes" when its sources differ from it. */
+export function codeVersion() {
+  const git = (args) => execFileSync("git", args, { cwd: gatewayDir }).toString().trim();
+  try {
+    const commit = git(["rev-parse", "--short", "HEAD"]);
+    const dirty = git(["status", "--porcelain", "--", ".", "../../packages/protocol/src"]) !== "";
+    return dirty ? `${commit} + local changes` : commit;
+  } catch {
+    return "unknown";
+  }
+}
+
+async function admin(gateway, method, route, body) {
+  const res = await fetch(`${gateway.origin}/admin/v1${route}`, {
+    method,
+    headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} /admin/v1${route} → ${res.status} ${JSON.stringify(json)}`);
+  return json.data;
+}
+
+/**
+ * A merchant of its own for a bench: limits far above anything a bench sends (so no 429), a balance
+ * that covers a billion messages (so no 402), and one key, optionally with a webhook URL.
+ *
+ * @param {Gateway} gateway
+ * @param {{ webhookUrl?: string }} [options]
+ * @returns {Promise<{ merchantId: string, keyId: string, apiKey: string }>}
+ */
+export async function createBenchKey(gateway, options = {}) {
+  const merchant = await admin(gateway, "POST", "/merchants", {
+    name: `bench ${new Date().toISOString()}`,
+    unit_price: 0.001,
+    wallets: { LISOLOO_SMS: 1_000_000 },
+    rate_limits: { send: 1_000_000, status: 1_000_000, balance: 1_000_000, preview: 1_000_000 },
+  });
+  const key = await admin(gateway, "POST", `/merchants/${merchant.merchant_id}/keys`);
+  if (options.webhookUrl) {
+    await admin(gateway, "PUT", `/keys/${key.key_id}/webhook`, { webhook_url: options.webhookUrl });
+  }
+  return { merchantId: merchant.merchant_id, keyId: key.key_id, apiKey: key.api_key };
+}
+
+/** `count` distinct, valid DRC mobile numbers (+24399…), the same list for the same arguments. */
+export function recipients(count, offset = 0) {
+  return Array.from({ length: count }, (_, i) => `+24399${String(offset + i).padStart(7, "0")}`);
+}
