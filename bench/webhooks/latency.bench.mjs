@@ -1,0 +1,198 @@
+// Receipt → webhook-received latency and webhook throughput on the real local gateway (`wrangler
+// dev`): the key's webhook points at a Node receiver on 127.0.0.1, and each event's `occurred_at`
+// (when the state changed; for sms.sent/sms.delivered, the carrier receipt's time) is compared with its
+// arrival. Run with `pnpm bench` (this part alone: `pnpm --filter @lisoloo/bench bench:webhooks`).
+import { performance } from "node:perf_hooks";
+import { openLocalD1 } from "../lib/d1.mjs";
+import { codeVersion, createBenchKey, recipients, startGateway, wranglerVersion } from "../lib/gateway.mjs";
+import { keepAliveAgent, postSend } from "../lib/load.mjs";
+import { profileTable, startProfile, topFunctions } from "../lib/profile.mjs";
+import { startReceiver } from "../lib/receiver.mjs";
+import { loggedErrorsLine, machineFacts, writeResults } from "../lib/report.mjs";
+import { int, ms, summarize, table, verdict } from "../lib/stats.mjs";
+
+const SINGLES = 40;
+const TEXT = "Your Lisoloo code is 482913. Valid 5 min";
+const GOAL = { atMost: 1_000 };
+const WAIT_SECONDS = 300;
+// Longer than the first retry (30 s), so one failed attempt does not end the run.
+const SINGLE_WAIT_SECONDS = 45;
+
+const gateway = await startGateway();
+let loggedErrors = {};
+const receiver = await startReceiver();
+const agent = keepAliveAgent(2);
+const single = { sent: [], delivered: [] };
+const slowSingles = [];
+let attempts = [];
+let bulk = null;
+let profile = null;
+
+function accept(apiKey, to) {
+  return postSend(agent, gateway, apiKey, to, TEXT);
+}
+
+/** Every arrival of one send, first arrival per event id only (delivery is at-least-once). */
+function arrivalsOf(messageId) {
+  const seen = new Set();
+  return receiver.arrivals.filter((a) => {
+    if (a.event.message_id !== messageId || seen.has(a.event.event_id)) return false;
+    seen.add(a.event.event_id);
+    return true;
+  });
+}
+
+const lag = (a) => a.wallMs - Date.parse(a.event.occurred_at);
+
+try {
+  const { apiKey } = await createBenchKey(gateway, { webhookUrl: receiver.url });
+
+  console.error("warm-up …");
+  for (let i = 0; i < 5; i++) {
+    const { id } = await accept(apiKey, recipients(1, i));
+    await receiver.waitFor(() => arrivalsOf(id).some((a) => a.event.event_type === "sms.delivered"), 30);
+  }
+
+  console.error("single recipient …");
+  const singleIds = [];
+  for (let i = 0; i < SINGLES; i++) {
+    const { id } = await accept(apiKey, recipients(1, i));
+    singleIds.push(id);
+    const started = performance.now();
+    const done = await receiver.waitFor(
+      () => arrivalsOf(id).some((a) => a.event.event_type === "sms.delivered"),
+      SINGLE_WAIT_SECONDS,
+    );
+    const waited = (performance.now() - started) / 1000;
+    if (!done || waited > 5)
+      slowSingles.push(done ? `${waited.toFixed(1)} s` : `none after ${SINGLE_WAIT_SECONDS} s`);
+  }
+  for (const id of singleIds) {
+    for (const a of arrivalsOf(id)) {
+      if (a.event.event_type === "sms.sent") single.sent.push(lag(a));
+      if (a.event.event_type === "sms.delivered") single.delivered.push(lag(a));
+    }
+  }
+
+  console.error("1000 recipients …");
+  const profiler = process.env.BENCH_PROFILE === "0" ? null : await startProfile(gateway);
+  const { id, acceptedAt } = await accept(apiKey, recipients(1000));
+  // sms.queued once, then sms.processing, sms.sent and sms.delivered per recipient.
+  const expected = 1 + 3 * 1000;
+  const complete = await receiver.waitFor(() => arrivalsOf(id).length >= expected, WAIT_SECONDS);
+  if (profiler) profile = await profiler.stop();
+  const arrivals = arrivalsOf(id);
+  const first = Math.min(...arrivals.map((a) => a.perfMs));
+  const last = Math.max(...arrivals.map((a) => a.perfMs));
+  const byType = (type) => arrivals.filter((a) => a.event.event_type === type).map(lag);
+  bulk = {
+    complete,
+    events: arrivals.length,
+    expected,
+    duplicates: receiver.arrivals.filter((a) => a.event.message_id === id).length - arrivals.length,
+    sinceAccept: (last - acceptedAt) / 1000,
+    window: (last - first) / 1000,
+    sent: summarize(byType("sms.sent")),
+    delivered: summarize(byType("sms.delivered")),
+    processing: summarize(byType("sms.processing")),
+  };
+  const db = openLocalD1(gateway);
+  attempts =
+    /** @type {{ verdict: string, response_status: number | null, error: string | null, n: number }[]} */ (
+      db
+        .prepare(
+          "SELECT verdict, response_status, error, count(*) AS n FROM webhook_attempts GROUP BY 1, 2, 3 ORDER BY n DESC",
+        )
+        .all()
+    );
+  db.close();
+} finally {
+  loggedErrors = gateway.loggedErrors();
+  agent.destroy();
+  await receiver.close();
+  await gateway.stop();
+}
+
+const row = (label, s) => [
+  label,
+  int(s.n),
+  ms(s.p50),
+  ms(s.p99),
+  ms(s.max),
+  "p99 ≤ 1 s",
+  verdict(s.p99, GOAL),
+];
+const latencyTable = table(
+  ["occurred_at → received at the local receiver", "events", "p50 ms", "p99 ms", "max ms", "Goal", ""],
+  [
+    row("1-recipient sends, `sms.sent`", summarize(single.sent)),
+    row("1-recipient sends, `sms.delivered`", summarize(single.delivered)),
+    ...(bulk
+      ? [
+          row("1000-recipient send, `sms.processing`", bulk.processing),
+          row("1000-recipient send, `sms.sent`", bulk.sent),
+          row("1000-recipient send, `sms.delivered`", bulk.delivered),
+        ]
+      : []),
+  ],
+);
+const throughputTable = bulk
+  ? table(
+      [
+        "1000-recipient send",
+        "events received",
+        "of expected",
+        "duplicates",
+        "201 → last event s",
+        "first → last event s",
+        "events/s",
+      ],
+      [
+        [
+          bulk.complete ? "all events arrived" : `stopped waiting after ${WAIT_SECONDS} s`,
+          int(bulk.events),
+          int(bulk.expected),
+          int(bulk.duplicates),
+          bulk.sinceAccept.toFixed(1),
+          bulk.window.toFixed(1),
+          int(bulk.events / bulk.window),
+        ],
+      ],
+    )
+  : "";
+
+writeResults(
+  import.meta.url,
+  `# Webhooks: receipt → webhook received
+
+Gateway: \`wrangler dev\` (sandbox, local D1/queues/Durable Objects in a fresh temporary directory), bundle
+of commit ${codeVersion()}; the key's webhook is \`http://127.0.0.1:<port>/hooks\` (allowed in local
+development), answered 200 at once by a Node receiver. Lag = arrival (receiver's \`Date.now()\`) −
+\`occurred_at\`; for \`sms.sent\`/\`sms.delivered\` that is the carrier receipt's time, for \`sms.processing\`
+the consumer's claim. Same machine, same clock. Machine: ${machineFacts([`wrangler ${wranglerVersion()}`])}.
+
+Command: \`npx pnpm@12.4.2 bench\` (this part alone: \`npx pnpm@12.4.2 --filter @lisoloo/bench bench:webhooks\`).
+
+${latencyTable}
+
+${throughputTable}
+
+## Where the time goes
+
+${
+  profile
+    ? `CPU profile of the Worker isolate (Durable Objects included) from the 1000-recipient send's accept
+until its last event arrived:
+
+${profileTable(profile)}
+
+Largest single functions: ${topFunctions(profile)}.`
+    : "No profile was taken."
+}
+
+Webhook attempts recorded by the gateway: ${attempts.map((a) => `${a.verdict}${a.response_status ? ` (HTTP ${a.response_status})` : ""}${a.error ? ` (${a.error})` : ""} × ${int(a.n)}`).join(", ") || "none"}.${slowSingles.length > 0 ? ` Single sends whose \`sms.delivered\` took over 5 s to arrive: ${slowSingles.join(", ")}.` : ""}
+
+${loggedErrorsLine(loggedErrors)}
+`,
+);
+process.exit(0);
