@@ -220,12 +220,16 @@ if (kannelProblem === null) {
 function check(label, result) {
   const refused = Object.entries(result.refused);
   if (refused.length > 0) {
-    const counts = refused
-      .map(([status, count]) => `${count} × ${status === "0" ? "network error" : `HTTP ${status}`}`)
-      .join(", ");
+    const counts = refused.map(([status, count]) => `${count} × ${refusalName(status)}`).join(", ");
     notes.push(`${label}: ${counts} (first: ${result.sampleRefusal})`);
   }
   if (result.ok === 0) throw new Error(`${label}: nothing was accepted (${result.sampleRefusal})`);
+}
+
+function refusalName(status) {
+  if (status === "0") return "network error";
+  if (status === "timeout") return "no answer in time";
+  return `HTTP ${status}`;
 }
 
 function loadRow(result, perRequest) {

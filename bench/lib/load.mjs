@@ -25,30 +25,45 @@ export function keepAliveAgent(sockets) {
   return new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
 }
 
+/** What a request that got no complete answer within its time limit rejects with. */
+export class RequestTimeout extends Error {
+  name = "RequestTimeout";
+}
+
 /**
- * One request on `agent`.
+ * One request on `agent`, abandoned (and its socket closed) after `timeoutMs`.
  *
  * @param {http.Agent} agent
  * @param {Call} call
  * @returns {Promise<Answer>}
  */
-export function send(agent, call) {
+export function send(agent, call, timeoutMs = 120_000) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const headers = { ...call.headers };
     if (call.body !== undefined) headers["content-length"] = String(Buffer.byteLength(call.body));
+    const timer = setTimeout(() => {
+      req.destroy(new RequestTimeout(`no answer within ${Math.round(timeoutMs)} ms`));
+    }, timeoutMs);
     const req = http.request(call.url, { method: call.method, agent, headers }, (res) => {
       const chunks = [];
       res.on("data", (chunk) => chunks.push(chunk));
       res.on("end", () => {
+        clearTimeout(timer);
         const ms = performance.now() - started;
         const raw = Buffer.concat(chunks);
         const body = res.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw;
         resolve({ status: res.statusCode ?? 0, body: body.toString("utf8"), ms });
       });
-      res.on("error", reject);
+      res.on("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
     });
-    req.on("error", reject);
+    req.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     req.end(call.body);
   });
 }
@@ -58,7 +73,8 @@ export function send(agent, call) {
  * @property {number[]} latencies ms of every answer that `accept` took
  * @property {number} ok answers `accept` took
  * @property {number} units sum of what `accept` returned for them (e.g. accepted recipients)
- * @property {Record<string, number>} refused other answers, by status (0 = network error)
+ * @property {Record<string, number>} refused other answers, by status ("0" = network error, "timeout" = no
+ *   answer before the hard deadline)
  * @property {string | null} sampleRefusal the body of the first refused answer
  * @property {number} seconds wall time from the first request to the last answer
  * @property {string | null} lastBody body of the last accepted answer
@@ -67,10 +83,11 @@ export function send(agent, call) {
 /**
  * Runs `clients` concurrent loops until `seconds` have passed or `maxRequests` were sent, whichever
  * comes first. `accept(answer)` returns the units an answer is worth (e.g. its recipients), or null
- * when the answer is a refusal.
+ * when the answer is a refusal. Requests still unanswered `graceSeconds` after the end are abandoned
+ * and counted as timeouts, so a phase never outlives `seconds + graceSeconds`.
  *
  * @param {{ clients: number, seconds: number, maxRequests: number, call: (i: number) => Call,
- *   accept: (answer: Answer) => number | null, agent?: http.Agent }} options
+ *   accept: (answer: Answer) => number | null, agent?: http.Agent, graceSeconds?: number }} options
  * @returns {Promise<LoadResult>}
  */
 export async function closedLoop(options) {
@@ -84,6 +101,7 @@ export async function closedLoop(options) {
   let lastBody = null;
   const started = performance.now();
   const deadline = started + options.seconds * 1000;
+  const hardDeadline = deadline + (options.graceSeconds ?? 60) * 1000;
   let finished = started;
 
   async function client() {
@@ -91,9 +109,10 @@ export async function closedLoop(options) {
       const i = issued++;
       let answer;
       try {
-        answer = await send(agent, options.call(i));
+        answer = await send(agent, options.call(i), Math.max(1, hardDeadline - performance.now()));
       } catch (error) {
-        refused[0] = (refused[0] ?? 0) + 1;
+        const kind = error instanceof RequestTimeout ? "timeout" : "0";
+        refused[kind] = (refused[kind] ?? 0) + 1;
         sampleRefusal ??= String(error);
         continue;
       }

@@ -74,7 +74,7 @@ function ownerOf(source) {
   if (gateway) return `gateway ${gateway[1]}`;
   const protocol = /packages\/protocol\/(?:src|dist)\/(.+)$/.exec(source);
   if (protocol) return `@lisoloo/protocol ${protocol[1]}`;
-  return source;
+  return `other (${source})`;
 }
 
 function frameGroup(frame, map) {
