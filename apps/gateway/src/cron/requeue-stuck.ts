@@ -21,7 +21,7 @@ export async function requeueStuckDispatches(env: Bindings, now: number): Promis
     // Touch them first, so the next run waits another two minutes before trying again.
     await db
       .prepare(
-        "UPDATE deliveries SET updated_at = ?3 WHERE send_id = ?1 AND dispatch_seq = ?2 AND status = 'pending'",
+        "UPDATE deliveries SET updated_at = ?3 WHERE send_id = ?1 AND dispatch_seq = ?2 AND +status = 'pending'",
       )
       .bind(stuck.send_id, stuck.dispatch_seq, now)
       .run();

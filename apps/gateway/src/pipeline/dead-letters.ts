@@ -18,7 +18,7 @@ export async function consumeDeadLetters(
       const chunk = parsed.data;
       const { results } = await env.DB.prepare(
         `SELECT id FROM deliveries WHERE send_id = ?1 AND dispatch_seq = ?2 AND recipient_idx >= ?3 AND recipient_idx < ?4
-           AND carrier_message_id IS NULL AND status IN ('pending', 'processing')`,
+           AND carrier_message_id IS NULL AND +status IN ('pending', 'processing')`,
       )
         .bind(chunk.sendId, chunk.seq, chunk.from, chunk.to)
         .all<{ id: number }>();

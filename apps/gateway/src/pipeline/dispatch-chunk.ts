@@ -24,6 +24,9 @@ type SendFacts = {
  * only what it claimed itself and has not submitted yet), writing their `sms.processing` events in
  * the same batch. Returns the deliveries to submit.
  */
+// `+status` in these statements keeps SQLite on the (send, dispatch, recipient) index: through the
+// status index it would walk every pending delivery in the database for each chunk, and the
+// pipeline would slow down as its backlog grows.
 async function claim(
   env: Bindings,
   msg: DispatchMessage,
@@ -35,7 +38,7 @@ async function claim(
     .prepare(
       `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
        WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4
-         AND (d.status = 'pending' OR (d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL))`,
+         AND (+d.status = 'pending' OR (+d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL))`,
     )
     .bind(msg.sendId, msg.seq, msg.from, msg.to, token)
     .all<DeliveryRow>();
@@ -61,7 +64,7 @@ async function claim(
              event_seq = event_seq + 1, processing_at = ?3, updated_at = ?3
            FROM (SELECT value ->> '$.id' AS id, value ->> '$.old' AS old, value ->> '$.rev' AS rev, value ->> '$.carrier' AS carrier
                  FROM json_each(?1)) AS j
-           WHERE deliveries.id = j.id AND deliveries.status = 'pending' AND deliveries.revision IS j.old`,
+           WHERE deliveries.id = j.id AND +deliveries.status = 'pending' AND deliveries.revision IS j.old`,
         )
         .bind(json, token, now),
       db
@@ -79,7 +82,7 @@ async function claim(
     .prepare(
       `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
        WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4
-         AND d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL`,
+         AND +d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL`,
     )
     .bind(msg.sendId, msg.seq, msg.from, msg.to, token)
     .all<DeliveryRow>();

@@ -36,7 +36,7 @@ export async function cancelSend(
       .bind(token, send.id),
     db
       .prepare(
-        "UPDATE deliveries SET status = 'cancelled', revision = ?, updated_at = ? WHERE send_id = ? AND status = 'pending'",
+        "UPDATE deliveries SET status = 'cancelled', revision = ?, updated_at = ? WHERE send_id = ? AND +status = 'pending'",
       )
       .bind(token, now, send.id),
     ...refundStatements(db, {
