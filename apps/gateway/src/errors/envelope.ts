@@ -2,6 +2,7 @@ import type { HttpErrorCode } from "@lisoloo/protocol";
 import { errorByCode, localizedErrorMessage } from "@lisoloo/protocol";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { isoSeconds } from "../iso-seconds";
 import type { ApiError } from "./api-error";
 
 function wantsFrench(c: Context<AppEnv>): boolean {
@@ -22,7 +23,7 @@ export function errorResponse(c: Context<AppEnv>, error: ApiError): Response {
     message,
     detail: message,
     details: error.details && error.details.length > 0 ? error.details : null,
-    timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    timestamp: isoSeconds(),
     request_id: requestId,
     retryable: entry.retryable,
     retry_after: error.retryAfter,

@@ -6,6 +6,7 @@ import {
 } from "@lisoloo/protocol";
 import { micros, refundStatements } from "../billing/refund";
 import type { Bindings } from "../env";
+import { isoSeconds } from "../iso-seconds";
 import { notifyWebhooks } from "../webhooks/notify";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision, stateOf } from "./delivery-row";
 import { deliveryEventData } from "./event-payloads";
@@ -151,13 +152,7 @@ export async function applyReceipts(
           type: applied.event_type,
           seq: c.seq,
           payload: JSON.stringify(
-            deliveryEventData(
-              applied.event_type,
-              row,
-              applied.next,
-              row.carrier ?? carrier,
-              new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z"),
-            ),
+            deliveryEventData(applied.event_type, row, applied.next, row.carrier ?? carrier, isoSeconds(at)),
           ),
           occurredAt: at,
           revision: c.revision,

@@ -42,7 +42,3 @@ export function newRevision(): string {
   for (const b of bytes) out += b.toString(16).padStart(2, "0");
   return out;
 }
-
-export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}

@@ -1,6 +1,7 @@
 import { errorByCode, formatLocalIso } from "@lisoloo/protocol";
 import type { SendRow } from "../db/queries/sends";
 import { ApiError } from "../errors/api-error";
+import { isoSeconds } from "../iso-seconds";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -21,7 +22,7 @@ type Row = {
 };
 
 function iso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return ms === null ? null : isoSeconds(ms);
 }
 
 /** Cursor = the last (dispatch, recipient) pair of the previous page, opaque to clients. */

@@ -1,9 +1,6 @@
 import { aggregateStatus, countForStatus, type DeliveryCounts, formatLocalIso } from "@lisoloo/protocol";
 import { readSendProgress, type SendRow } from "../db/queries/sends";
-
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
+import { isoSeconds } from "../iso-seconds";
 
 /**
  * `data` of `GET /status/{message_id}` (CONTRACT §7): the protocol's aggregate rule and counters fed
