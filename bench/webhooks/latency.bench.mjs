@@ -42,7 +42,19 @@ function arrivalsOf(messageId) {
   });
 }
 
-const lag = (a) => a.wallMs - Date.parse(a.event.occurred_at);
+// The body's `occurred_at` is to the second, like every API timestamp; the outbox row keeps the
+// millisecond, so the lag is measured from there.
+const occurredMs = new Map();
+function loadOccurred(sendIds) {
+  const db = openLocalD1(gateway);
+  const marks = sendIds.map(() => "?").join(",");
+  for (const row of db
+    .prepare(`SELECT id, occurred_at FROM webhook_events WHERE send_id IN (${marks})`)
+    .all(...sendIds))
+    occurredMs.set(row.id, row.occurred_at);
+  db.close();
+}
+const lag = (a) => a.wallMs - (occurredMs.get(a.event.event_id) ?? Date.parse(a.event.occurred_at));
 
 try {
   const { apiKey } = await createBenchKey(gateway, { webhookUrl: receiver.url });
@@ -67,6 +79,7 @@ try {
     if (!done || waited > 5)
       slowSingles.push(done ? `${waited.toFixed(1)} s` : `none after ${SINGLE_WAIT_SECONDS} s`);
   }
+  loadOccurred(singleIds);
   for (const id of singleIds) {
     for (const a of arrivalsOf(id)) {
       if (a.event.event_type === "sms.sent") single.sent.push(lag(a));
@@ -82,6 +95,7 @@ try {
   const complete = await receiver.waitFor(() => arrivalsOf(id).length >= expected, WAIT_SECONDS);
   if (profiler) profile = await profiler.stop();
   const arrivals = arrivalsOf(id);
+  loadOccurred([id]);
   const first = Math.min(...arrivals.map((a) => a.perfMs));
   const last = Math.max(...arrivals.map((a) => a.perfMs));
   const byType = (type) => arrivals.filter((a) => a.event.event_type === type).map(lag);

@@ -42,10 +42,13 @@ export function renderNewKey(k) {
 
 /** @param {string} merchantId @param {any[]} wallets */
 export function renderWallets(merchantId, wallets) {
-  return fields(
-    `Wallets of ${merchantId}`,
-    wallets.map((w) => [w.type, w.balance ?? "no wallet"]),
-  );
+  // The sum the merchant's GET /balance answers as `balance` (a missing wallet counts 0), added in
+  // micro-units so 0.1 + 0.2 prints 0.3.
+  const micros = wallets.reduce((sum, w) => sum + Math.round((w.balance ?? 0) * 1e6), 0);
+  return fields(`Wallets of ${merchantId}`, [
+    ...wallets.map((w) => [w.type, w.balance ?? "no wallet"]),
+    ["balance (both)", micros / 1e6],
+  ]);
 }
 
 /** @param {any} e */

@@ -307,6 +307,7 @@ const cases: [string, Case][] = [
         "Wallets of mch_cli_1",
         "149.98",
         "no wallet",
+        "balance (both)     149.98",
         "Ledger (2)",
         "+150",
         "-0.02",

@@ -56,9 +56,8 @@ describe("@lisoloo/client against the gateway", () => {
     expect(recipients.every((r) => r.status === "delivered" && r.carrier === "sandbox")).toBe(true);
 
     const balance = await client.balance();
-    const prepaid = balance.wallets.find((w) => w.wallet_type === "LISOLOO_SMS");
-    expect(prepaid?.balance).toBeCloseTo(10 - 0.02 * to.length, 6);
-    expect(balance.total_balance).toBeCloseTo(10 - 0.02 * to.length, 6);
+    expect(balance.sms_wallet_balance).toBeCloseTo(10 - 0.02 * to.length, 6);
+    expect(balance.balance).toBeCloseTo(10 - 0.02 * to.length, 6);
 
     await expect(client.health()).resolves.toMatchObject({ status: "ok", environment: "sandbox" });
   }, 60_000);
@@ -73,7 +72,7 @@ describe("@lisoloo/client against the gateway", () => {
     expect(again).toEqual(first);
     const other = await client.send(body);
     expect(other.message_id).not.toBe(first.message_id);
-    expect((await client.balance()).total_balance).toBeCloseTo(5 - 2 * 0.02, 6);
+    expect((await client.balance()).balance).toBeCloseTo(5 - 2 * 0.02, 6);
   });
 
   it("surfaces a real 1104 with every bad index as LisolooApiError, in French when asked", async () => {
@@ -102,7 +101,7 @@ describe("@lisoloo/client against the gateway", () => {
       ]);
     }
     // Nothing was accepted, so nothing was debited.
-    expect((await clientFor(apiKey).balance()).total_balance).toBe(100);
+    expect((await clientFor(apiKey).balance()).balance).toBe(100);
   });
 
   it.each([

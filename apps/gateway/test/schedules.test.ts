@@ -194,7 +194,7 @@ describe("cancel, pause and resume", () => {
       skipped: 1,
       refunded_amount: 0.04,
       currency: "USD",
-      next_dispatch_at: `${date}T12:00:00+01:00`,
+      next_dispatch_at: `${date}T11:00:00Z`, // 12:00 in Kinshasa
     });
     expect((await dispatchRows(id)).map((d) => d.status)).toEqual(["skipped", "scheduled", "scheduled"]);
     expect(

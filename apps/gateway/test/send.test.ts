@@ -509,24 +509,47 @@ describe("POST /preview and GET /balance", () => {
     expect((await walletState(merchantId)).balance.LISOLOO_SMS).toBe(100_000_000);
   });
 
-  it("balance shows both wallets, the unit price and the affordable segments", async () => {
+  it("balance answers the documented shape: both wallets, their sum, the unit price, available_sms", async () => {
     const { apiKey, merchantId } = await newMerchant({
       unit_price: 0.025,
       wallets: { LISOLOO_SMS: 10, LISOLOO_POST_PAID: 2.5 },
     });
     const res = await api(apiKey, "GET", "/balance");
     expect(res.status).toBe(200);
-    expect(balanceResponseSchema.parse(res.body).data).toEqual({
-      wallets: [
-        { wallet_type: "LISOLOO_SMS", balance: 10 },
-        { wallet_type: "LISOLOO_POST_PAID", balance: 2.5 },
-      ],
-      total_balance: 12.5,
-      currency: "USD",
-      unit_price: 0.025,
-      affordable_segments: 500,
+    expect(balanceResponseSchema.parse(res.body)).toEqual({
+      status_code: 200,
+      success: true,
+      data: {
+        balance: 12.5,
+        sms_wallet_balance: 10,
+        postpaid_wallet_balance: 2.5,
+        currency: "USD",
+        unit_price: 0.025,
+        available_sms: 500,
+      },
     });
     await admin("POST", `/merchants/${merchantId}/wallets/LISOLOO_SMS/topups`, { amount: 0.5 });
-    expect((await api(apiKey, "GET", "/balance")).body.data.total_balance).toBe(13);
+    expect((await api(apiKey, "GET", "/balance")).body.data).toMatchObject({
+      balance: 13,
+      sms_wallet_balance: 10.5,
+      available_sms: 520,
+    });
+  });
+
+  it("balance reports 0 for a wallet the merchant does not have", async () => {
+    const { apiKey, merchantId } = await newMerchant({ unit_price: 0.02, wallets: { LISOLOO_POST_PAID: 20.5 } });
+    await env.DB.prepare("DELETE FROM wallets WHERE merchant_id = ? AND type = 'LISOLOO_SMS'")
+      .bind(merchantId)
+      .run();
+    const res = await api(apiKey, "GET", "/balance");
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      balance: 20.5,
+      sms_wallet_balance: 0,
+      postpaid_wallet_balance: 20.5,
+      currency: "USD",
+      unit_price: 0.02,
+      available_sms: 1025,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { recipientsResponseSchema, statusResponseSchema } from "@lisoloo/protocol";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api, newMerchant } from "./helpers";
+import { api, newMerchant, rows, waitFor } from "./helpers";
 
 const tomorrow = () => new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
 
@@ -48,8 +49,38 @@ describe("GET /status/{message_id}", () => {
       status: "scheduled",
       pending: 4,
       total_deliveries: 4,
-      next_dispatch_at: `${date}T09:15:00+01:00`,
+      next_dispatch_at: `${date}T08:15:00Z`, // 09:15 in Kinshasa (UTC+1), written in UTC
     });
+  });
+
+  it("has updated_at: created_at until something moves, then the last delivery change", async () => {
+    const { apiKey } = await newMerchant();
+    const date = tomorrow();
+    const scheduled = await api(apiKey, "POST", "/send", {
+      to: ["+243998857000"],
+      message: "Later",
+      sending_type: "scheduled",
+      scheduled_dates: [{ date, time: "09:15" }],
+    });
+    const scheduledId = scheduled.body.data.message_id;
+    const before = statusResponseSchema.parse((await api(apiKey, "GET", `/status/${scheduledId}`)).body).data;
+    expect(before.updated_at).toBe(before.created_at);
+    // Pausing is a state change of the message: updated_at follows it.
+    await env.DB.prepare("UPDATE sends SET created_at = created_at - 60000 WHERE id = ?").bind(scheduledId).run();
+    expect((await api(apiKey, "POST", `/pause/${scheduledId}`)).status).toBe(200);
+    const paused = statusResponseSchema.parse((await api(apiKey, "GET", `/status/${scheduledId}`)).body).data;
+    expect(paused.status).toBe("paused");
+    expect(Date.parse(paused.updated_at)).toBeGreaterThan(Date.parse(paused.created_at));
+
+    const sent = await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Now" });
+    const id = sent.body.data.message_id;
+    const done = await waitFor(
+      async () => statusResponseSchema.parse((await api(apiKey, "GET", `/status/${id}`)).body).data,
+      (d) => d.status === "delivered",
+    );
+    const [last] = await rows<{ at: number }>("SELECT MAX(updated_at) AS at FROM deliveries WHERE send_id = ?", id);
+    expect(done.updated_at).toBe(new Date(last?.at ?? 0).toISOString().replace(/\.\d{3}Z$/, "Z"));
+    expect(Date.parse(done.updated_at)).toBeGreaterThanOrEqual(Date.parse(done.created_at));
   });
 
   it("answers 404 1201 for unknown, malformed and other merchants' ids, indistinguishably", async () => {
@@ -118,7 +149,7 @@ describe("GET /status/{message_id}/recipients", () => {
     expect(pages).toBe(4);
     expect(seen).toHaveLength(10);
     expect(new Set(seen).size).toBe(10);
-    expect(seen[0]).toBe(`${date}T09:00:00+01:00 +243998857000`);
+    expect(seen[0]).toBe(`${date}T08:00:00Z +243998857000`); // 09:00 in Kinshasa
     expect((await api(apiKey, "GET", `/status/${id}/recipients?limit=0`)).body.error_code).toBe("1110");
   });
 });

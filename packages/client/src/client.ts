@@ -103,8 +103,8 @@ export interface LisolooClient {
    */
   allRecipients(messageId: string, options?: AllRecipientsOptions): AsyncGenerator<RecipientDelivery, void>;
   /**
-   * `GET /balance`: wallets, unit price and affordable segments.
-   * @example const { total_balance, affordable_segments } = await client.balance();
+   * `GET /balance`: both wallets, their sum, the unit price and the segments the sum still buys.
+   * @example const { balance, available_sms } = await client.balance();
    */
   balance(options?: CallOptions): Promise<BalanceData>;
   /**

@@ -54,13 +54,14 @@ export function statusData(messageId: string, status: MessageStatus = "delivered
     sending_type: "immediate",
     next_dispatch_at: null,
     created_at: "2026-11-26T10:00:00Z",
+    updated_at: done ? "2026-11-26T10:00:02Z" : "2026-11-26T10:00:00Z",
   };
 }
 
 export function recipientDelivery(phone = newPhone()): RecipientDelivery {
   return {
     phone,
-    dispatch_at: "2026-11-26T11:00:00+01:00",
+    dispatch_at: "2026-11-26T10:00:00Z",
     status: "delivered",
     carrier: "sandbox",
     error_code: null,
@@ -74,14 +75,12 @@ export function recipientDelivery(phone = newPhone()): RecipientDelivery {
 
 export function balanceData(): BalanceData {
   return {
-    wallets: [
-      { wallet_type: "LISOLOO_SMS", balance: 12.5 },
-      { wallet_type: "LISOLOO_POST_PAID", balance: 100 },
-    ],
-    total_balance: 112.5,
+    balance: 112.5,
+    sms_wallet_balance: 12.5,
+    postpaid_wallet_balance: 100,
     currency: "USD",
     unit_price: 0.02,
-    affordable_segments: 5625,
+    available_sms: 5625,
   };
 }
 
@@ -106,7 +105,7 @@ export function resumeData(messageId: string): ResumeData {
     skipped: 1,
     refunded_amount: 0.02,
     currency: "USD",
-    next_dispatch_at: "2026-12-01T08:00:00+01:00",
+    next_dispatch_at: "2026-12-01T07:00:00Z",
   };
 }
 

@@ -165,7 +165,6 @@ export {
   type WebhookEvent,
   type WebhookEventOf,
   type WebhookEventType,
-  walletBalanceSchema,
   walletTypes,
   webhookEventSchema,
   webhookEventTypes,

@@ -211,9 +211,9 @@ function specs(components: SchemaComponents, now: Date): OperationSpec[] {
       path: "/balance",
       operationId: "getBalance",
       tag: "Account",
-      summary: "Wallet balances, unit price and affordable segments",
+      summary: "Balance, unit price and available SMS",
       description:
-        "The wallets the merchant has (prepaid first), their total and what it buys at `unit_price`.",
+        "Both wallets (prepaid `sms_wallet_balance`, drawn first, and `postpaid_wallet_balance`; a missing one is `0`), their sum `balance`, `unit_price` and `available_sms = floor(balance / unit_price)`. 400 `1205` when the merchant has neither wallet.",
       bucket: "balance",
       success: {
         status: 200,

@@ -3,8 +3,8 @@ import {
   type DeliveryState,
   errorByCode,
   errorCodeForStatus,
-  formatLocalIso,
 } from "@lisoloo/protocol";
+import { isoSeconds } from "../iso-seconds";
 import type { DeliveryRow } from "./delivery-row";
 
 /** The `data` of a per-recipient event (CONTRACT §8), for the state a delivery just reached. */
@@ -18,7 +18,9 @@ export function deliveryEventData(
   const common = {
     recipient_phone: row.phone,
     carrier,
-    dispatch_at: formatLocalIso(row.due_at, row.time_zone),
+    // UTC like every other timestamp of the event; `scheduled_at` of sms.queued alone keeps the
+    // merchant's offset (CONTRACT §6).
+    dispatch_at: isoSeconds(row.due_at),
   };
   switch (type) {
     case "sms.processing":

@@ -7,7 +7,10 @@ import { ApiError } from "../errors/api-error";
 import { appKeyAuth } from "../middleware/auth";
 import { rateLimit } from "../middleware/rate-limit";
 
-/** `GET /balance`: both wallets, the unit price, and how many segments the merchant can afford. */
+/**
+ * `GET /balance`, in the documented shape (CONTRACT §1): both wallets (a missing one reports 0),
+ * their sum, the unit price and how many more segments the sum buys. 400 `1205` with no wallet at all.
+ */
 export const balanceRoutes = new Hono<AppEnv>().get(
   "/balance",
   appKeyAuth(),
@@ -19,24 +22,18 @@ export const balanceRoutes = new Hono<AppEnv>().get(
     const postpaid = balances.LISOLOO_POST_PAID;
     if (prepaid === undefined && postpaid === undefined) throw new ApiError("1205");
     const unitPriceMicros = merchant.unitPriceMicros ?? DEFAULT_UNIT_PRICE_MICROS;
+    // Summed in micro-units so `balance` is exactly the two wallets' sum, never a float drift.
     const total = (prepaid ?? 0) + (postpaid ?? 0);
-    const wallets = [
-      ...(prepaid === undefined
-        ? []
-        : [{ wallet_type: "LISOLOO_SMS" as const, balance: fromMicros(prepaid) }]),
-      ...(postpaid === undefined
-        ? []
-        : [{ wallet_type: "LISOLOO_POST_PAID" as const, balance: fromMicros(postpaid) }]),
-    ];
     return c.json({
       status_code: 200,
       success: true,
       data: {
-        wallets,
-        total_balance: fromMicros(total),
+        balance: fromMicros(total),
+        sms_wallet_balance: fromMicros(prepaid ?? 0),
+        postpaid_wallet_balance: fromMicros(postpaid ?? 0),
         currency: merchant.currency,
         unit_price: fromMicros(unitPriceMicros),
-        affordable_segments: unitPriceMicros > 0 ? Math.floor(total / unitPriceMicros) : 0,
+        available_sms: unitPriceMicros > 0 ? Math.floor(total / unitPriceMicros) : 0,
       },
     });
   },

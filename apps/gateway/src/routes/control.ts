@@ -27,7 +27,7 @@ export const controlRoutes = new Hono<AppEnv>()
   })
   .post("/pause/:messageId", appKeyAuth(), rateLimit("send"), async (c) => {
     const send = await ownSend(c);
-    const paused = await pauseSend(c.env.DB, send);
+    const paused = await pauseSend(c.env.DB, send, Date.now());
     return c.json({
       status_code: 200,
       success: true,

@@ -48,11 +48,11 @@ export async function cancelSend(
     }),
     db
       .prepare(
-        `UPDATE sends SET state = 'cancelled' WHERE id = ? AND state <> 'cancelled'
+        `UPDATE sends SET state = 'cancelled', state_changed_at = ? WHERE id = ? AND state <> 'cancelled'
            AND (EXISTS (SELECT 1 FROM dispatches WHERE send_id = sends.id AND closed_by = ?)
              OR EXISTS (SELECT 1 FROM deliveries WHERE send_id = sends.id AND revision = ?))`,
       )
-      .bind(send.id, token, token),
+      .bind(now, send.id, token, token),
     refundedTotal(db, reference),
   ]);
   const dispatchesClosed = results[0]?.meta.changes ?? 0;
@@ -66,16 +66,16 @@ export async function cancelSend(
 }
 
 /** Holds the future dispatches of a scheduled or recurring send (409 `1204` in any other case). */
-export async function pauseSend(db: D1Database, send: SendRow): Promise<number> {
+export async function pauseSend(db: D1Database, send: SendRow, now: number): Promise<number> {
   if (send.sendingType === "immediate")
     throw new ApiError("1204", { message: "Only scheduled and recurring messages can be paused" });
   const [update, count] = await db.batch([
     db
       .prepare(
-        `UPDATE sends SET state = 'paused' WHERE id = ? AND state = 'active'
+        `UPDATE sends SET state = 'paused', state_changed_at = ? WHERE id = ? AND state = 'active'
            AND EXISTS (SELECT 1 FROM dispatches WHERE send_id = sends.id AND status = 'scheduled')`,
       )
-      .bind(send.id),
+      .bind(now, send.id),
     db
       .prepare("SELECT count(*) AS n FROM dispatches WHERE send_id = ? AND status = 'scheduled'")
       .bind(send.id),
@@ -119,7 +119,9 @@ export async function resumeSend(
       now,
       note: "skipped while paused",
     }),
-    db.prepare("UPDATE sends SET state = 'active' WHERE id = ? AND state = 'paused'").bind(send.id),
+    db
+      .prepare("UPDATE sends SET state = 'active', state_changed_at = ? WHERE id = ? AND state = 'paused'")
+      .bind(now, send.id),
     refundedTotal(db, reference),
   ]);
   if ((results[results.length - 2]?.meta.changes ?? 0) === 0)

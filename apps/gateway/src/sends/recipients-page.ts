@@ -1,4 +1,4 @@
-import { errorByCode, formatLocalIso } from "@lisoloo/protocol";
+import { errorByCode } from "@lisoloo/protocol";
 import type { SendRow } from "../db/queries/sends";
 import { ApiError } from "../errors/api-error";
 import { isoSeconds } from "../iso-seconds";
@@ -92,7 +92,7 @@ export async function recipientsPage(
         (r.dispatch_status === "cancelled" || r.dispatch_status === "skipped" ? "cancelled" : "pending");
       return {
         phone: r.phone,
-        dispatch_at: formatLocalIso(r.due_at, send.timeZone),
+        dispatch_at: iso(r.due_at) as string,
         status,
         carrier: r.carrier,
         error_code: r.error_code,

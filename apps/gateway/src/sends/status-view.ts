@@ -1,11 +1,13 @@
-import { aggregateStatus, countForStatus, type DeliveryCounts, formatLocalIso } from "@lisoloo/protocol";
+import { aggregateStatus, countForStatus, type DeliveryCounts } from "@lisoloo/protocol";
 import { readSendProgress, type SendRow } from "../db/queries/sends";
 import { isoSeconds } from "../iso-seconds";
 
 /**
  * `data` of `GET /status/{message_id}` (CONTRACT §7): the protocol's aggregate rule and counters fed
  * from two grouped reads. Dispatches cancelled or skipped before release have no delivery rows, so
- * their recipients are counted as cancelled; dispatches still to come count as pending.
+ * their recipients are counted as cancelled; dispatches still to come count as pending. `updated_at`
+ * is the latest of: acceptance, a dispatch release, a delivery's change, the merchant's pause, resume
+ * or cancel. Every timestamp of the item is UTC, like the documented `created_at`.
  */
 export async function sendStatusView(db: D1Database, send: SendRow) {
   const progress = await readSendProgress(db, send.id);
@@ -27,8 +29,8 @@ export async function sendStatusView(db: D1Database, send: SendRow) {
     total_recipients: send.totalRecipients,
     segments: send.segments,
     sending_type: send.sendingType,
-    next_dispatch_at:
-      progress.nextDispatchAt === null ? null : formatLocalIso(progress.nextDispatchAt, send.timeZone),
+    next_dispatch_at: progress.nextDispatchAt === null ? null : isoSeconds(progress.nextDispatchAt),
     created_at: isoSeconds(send.createdAt),
+    updated_at: isoSeconds(Math.max(send.createdAt, send.stateChangedAt ?? 0, progress.lastChangeAt ?? 0)),
   };
 }

@@ -9,9 +9,9 @@ const source = {
   payload: JSON.stringify({
     recipient_phone: "+243998857000",
     carrier: "sandbox",
-    dispatch_at: "2026-06-01T08:00:00+01:00",
+    dispatch_at: "2026-06-01T07:00:00Z",
     status: "delivered",
-    delivered_at: "2026-06-01T07:00:05.000Z",
+    delivered_at: "2026-06-01T07:00:05Z",
     segments: 2,
   }),
   occurredAt: Date.parse("2026-06-01T07:00:05Z"),
@@ -32,8 +32,8 @@ describe("buildEnvelope", () => {
       "environment",
     ]);
     expect(webhookEventSchema.parse(JSON.parse(JSON.stringify(envelope)))).toMatchObject({
-      timestamp: "2026-06-01T07:00:06.000Z",
-      occurred_at: "2026-06-01T07:00:05.000Z",
+      timestamp: "2026-06-01T07:00:06Z",
+      occurred_at: "2026-06-01T07:00:05Z",
       data: { segments: 2 },
     });
   });

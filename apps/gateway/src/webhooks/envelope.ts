@@ -1,3 +1,5 @@
+import { isoSeconds } from "../iso-seconds";
+
 /** The JSON body of a webhook request (CONTRACT §8). */
 
 /** What the outbox knows about an event, independent of any attempt. */
@@ -44,10 +46,11 @@ export function buildEnvelope(
   return {
     event_id: source.eventId,
     event_type: source.eventType,
-    timestamp: new Date(emittedAtMs).toISOString(),
+    // To the second, as every timestamp of the API and the documented envelope (`2026-05-27T10:15:08Z`).
+    timestamp: isoSeconds(emittedAtMs),
     message_id: source.messageId,
     data: JSON.parse(source.payload) as unknown,
-    occurred_at: new Date(source.occurredAt).toISOString(),
+    occurred_at: isoSeconds(source.occurredAt),
     sequence: source.sequence,
     environment,
   };

@@ -27,7 +27,7 @@ function envelope(event_type: string, data: Record<string, unknown>) {
 const recipient = {
   recipient_phone: "+243998857000",
   carrier: "sandbox",
-  dispatch_at: "2026-05-28T21:26:40+01:00",
+  dispatch_at: "2026-05-28T20:26:40Z",
 };
 
 const events = {

@@ -8,43 +8,41 @@ export const walletTypes = ["LISOLOO_SMS", "LISOLOO_POST_PAID"] as const;
 /** A wallet type. */
 export type WalletType = (typeof walletTypes)[number];
 
-/** One wallet of the merchant. */
-export const walletBalanceSchema = z
-  .object({
-    wallet_type: z
-      .enum(walletTypes)
-      .meta({ description: "LISOLOO_SMS is prepaid, LISOLOO_POST_PAID is credit" }),
-    balance: moneySchema.meta({ description: "Spendable amount; never below zero" }),
-  })
-  .meta({ id: "WalletBalance" });
-
 /**
- * `data` of `GET /balance`. `wallets` lists the wallets the merchant has (one or both), prepaid
- * first; `affordable_segments` is how many messages (one segment to one recipient) the total buys
- * at `unit_price`, rounded down.
+ * `data` of `GET /balance`, exactly as the public documentation shows it (CONTRACT §1): the two
+ * wallets' balances (a missing wallet reports `0`), their sum, the unit price and how many more
+ * segments that sum buys, rounded down.
  * @example
- * const { total_balance, affordable_segments } = balanceDataSchema.parse(body.data);
+ * const { balance, available_sms } = balanceDataSchema.parse(body.data);
  */
 export const balanceDataSchema = z
   .object({
-    wallets: z.array(walletBalanceSchema).min(1).max(2),
-    total_balance: moneySchema.meta({ description: "Sum of the wallets' balances" }),
+    balance: moneySchema.min(0).meta({
+      description: "Combined credit of both wallets: sms_wallet_balance + postpaid_wallet_balance",
+    }),
+    sms_wallet_balance: moneySchema.min(0).meta({
+      description: "Prepaid wallet (LISOLOO_SMS), drawn down first on every send; 0 when there is none",
+    }),
+    postpaid_wallet_balance: moneySchema.min(0).meta({
+      description:
+        "Postpaid wallet (LISOLOO_POST_PAID), used once the prepaid one is exhausted; 0 when there is none",
+    }),
     currency: currencySchema,
-    unit_price: moneySchema.meta({ description: "Price of one message; 0.01 when the merchant has none" }),
-    affordable_segments: countSchema.meta({ description: "floor(total_balance / unit_price)" }),
+    unit_price: moneySchema.meta({ description: "Price of one segment; 0.01 when the merchant has none" }),
+    available_sms: countSchema.meta({
+      description: "floor(balance / unit_price): segments the balance still buys",
+    }),
   })
   .meta({
     id: "BalanceData",
     examples: [
       {
-        wallets: [
-          { wallet_type: "LISOLOO_SMS", balance: 12.5 },
-          { wallet_type: "LISOLOO_POST_PAID", balance: 100 },
-        ],
-        total_balance: 112.5,
+        balance: 100.5,
+        sms_wallet_balance: 80,
+        postpaid_wallet_balance: 20.5,
         currency: "USD",
         unit_price: 0.02,
-        affordable_segments: 5625,
+        available_sms: 5025,
       },
     ],
   });

@@ -5,7 +5,7 @@ import {
   currencySchema,
   messageIdSchema,
   moneySchema,
-  offsetTimestampSchema,
+  utcTimestampSchema,
 } from "./primitives.js";
 import { messageStatusSchema } from "./status-schemas.js";
 
@@ -80,8 +80,8 @@ export const resumeDataSchema = z
     }),
     refunded_amount: moneySchema.meta({ description: "Refund for the skipped dispatches" }),
     currency: currencySchema,
-    next_dispatch_at: offsetTimestampSchema.nullable().meta({
-      description: "Next dispatch to be released, with the merchant's offset; null when none is left",
+    next_dispatch_at: utcTimestampSchema.nullable().meta({
+      description: "Next dispatch to be released; null when none is left",
     }),
   })
   .meta({
@@ -93,7 +93,7 @@ export const resumeDataSchema = z
         skipped: 1,
         refunded_amount: 0.02,
         currency: "USD",
-        next_dispatch_at: "2026-06-08T08:00:00+01:00",
+        next_dispatch_at: "2026-06-08T07:00:00Z",
       },
     ],
   });

@@ -12,7 +12,7 @@ const envelope = {
 const recipient = {
   recipient_phone: "+243998857000",
   carrier: "sandbox",
-  dispatch_at: "2026-05-27T11:15:00+01:00",
+  dispatch_at: "2026-05-27T10:15:00Z",
 };
 
 const events = [

@@ -54,7 +54,7 @@ function eventSchema<const T extends WebhookEventType, D extends z.ZodType>(type
 const recipientFields = {
   recipient_phone: normalizedPhoneSchema,
   carrier: z.string().meta({ description: "Connector slug (sandbox in the sandbox)", examples: ["sandbox"] }),
-  dispatch_at: offsetTimestampSchema.meta({ description: "The dispatch this delivery belongs to" }),
+  dispatch_at: utcTimestampSchema.meta({ description: "When the dispatch this delivery belongs to was due" }),
 };
 
 /** `sms.queued`: once per send, after the 201 is committed, with the send's totals. */

@@ -5,7 +5,6 @@ export {
   type HealthResponse,
   healthResponseSchema,
   type WalletType,
-  walletBalanceSchema,
   walletTypes,
 } from "./account-responses.js";
 export {

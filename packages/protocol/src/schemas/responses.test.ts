@@ -86,8 +86,9 @@ describe("success envelopes", () => {
         total_recipients: 2,
         segments: 1,
         sending_type: "scheduled",
-        next_dispatch_at: "2026-06-01T08:00:00+01:00",
+        next_dispatch_at: "2026-06-01T07:00:00Z",
         created_at: "2026-05-27T10:15:00Z",
+        updated_at: "2026-05-27T10:15:00Z",
       },
     };
     expect(statusResponseSchema.parse(status)).toEqual(status);
@@ -97,7 +98,7 @@ describe("success envelopes", () => {
       items: [
         {
           phone: "+999000000001",
-          dispatch_at: "2026-05-27T11:15:00+01:00",
+          dispatch_at: "2026-05-27T10:15:00Z",
           status: "undelivered",
           carrier: "sandbox",
           error_code: "1504",
@@ -119,16 +120,19 @@ describe("success envelopes", () => {
       status_code: 200,
       success: true,
       data: {
-        wallets: [{ wallet_type: "LISOLOO_POST_PAID", balance: 5 }],
-        total_balance: 5,
+        balance: 5,
+        sms_wallet_balance: 0,
+        postpaid_wallet_balance: 5,
         currency: "CDF",
         unit_price: 0.01,
-        affordable_segments: 500,
+        available_sms: 500,
       },
     };
     expect(balanceResponseSchema.parse(balance)).toEqual(balance);
+    const { available_sms: _, ...withoutAvailable } = balance.data;
+    expect(balanceResponseSchema.safeParse({ ...balance, data: withoutAvailable }).success).toBe(false);
     expect(
-      balanceResponseSchema.safeParse({ ...balance, data: { ...balance.data, wallets: [] } }).success,
+      balanceResponseSchema.safeParse({ ...balance, data: { ...balance.data, balance: -1 } }).success,
     ).toBe(false);
 
     const cancel = {

@@ -4,7 +4,6 @@ import {
   countSchema,
   messageIdSchema,
   normalizedPhoneSchema,
-  offsetTimestampSchema,
   sendingTypeSchema,
   utcTimestampSchema,
 } from "./primitives.js";
@@ -29,10 +28,13 @@ export const statusDataSchema = z
     total_recipients: countSchema.meta({ description: "Unique recipients" }),
     segments: z.int().min(1),
     sending_type: sendingTypeSchema,
-    next_dispatch_at: offsetTimestampSchema.nullable().meta({
-      description: "Next dispatch still to be released, with the merchant's offset; null when none",
+    next_dispatch_at: utcTimestampSchema.nullable().meta({
+      description: "Next dispatch still to be released; null when none",
     }),
-    created_at: utcTimestampSchema,
+    created_at: utcTimestampSchema.meta({ description: "When POST /send returned" }),
+    updated_at: utcTimestampSchema.meta({
+      description: "Last state change of the message or any of its deliveries; created_at until then",
+    }),
   })
   .meta({
     id: "StatusData",
@@ -50,6 +52,7 @@ export const statusDataSchema = z
         sending_type: "immediate",
         next_dispatch_at: null,
         created_at: "2026-05-27T10:15:00Z",
+        updated_at: "2026-05-27T10:15:08Z",
       },
     ],
   });
@@ -66,7 +69,7 @@ export const statusResponseSchema = successEnvelopeSchema(statusDataSchema, 200)
 export const recipientDeliverySchema = z
   .object({
     phone: normalizedPhoneSchema,
-    dispatch_at: offsetTimestampSchema.meta({ description: "When this dispatch is (or was) due" }),
+    dispatch_at: utcTimestampSchema.meta({ description: "When this dispatch is (or was) due" }),
     status: deliveryStatusSchema,
     carrier: z
       .string()

@@ -34,6 +34,8 @@ export const sends = sqliteTable(
     firstDispatchAt: integer("first_dispatch_at").notNull(),
     scheduledAtLocal: text("scheduled_at_local"),
     createdAt: integer("created_at").notNull(),
+    /** When the merchant last paused, resumed or cancelled it: part of `updated_at` in `GET /status`. */
+    stateChangedAt: integer("state_changed_at"),
   },
   (t) => [
     index("sends_merchant_idx").on(t.merchantId, t.createdAt),

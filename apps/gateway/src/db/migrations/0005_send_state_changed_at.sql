@@ -1,0 +1,1 @@
+ALTER TABLE `sends` ADD `state_changed_at` integer;
