@@ -1,6 +1,6 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "src/db/migrations"));
@@ -24,6 +24,8 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      // Node-only tests (they spawn processes, which workerd cannot): vitest.node.config.ts runs them.
+      exclude: [...configDefaults.exclude, "test/node/**"],
       // Pipeline and webhook tests wait for real queues and alarms; a loaded CI machine needs headroom.
       testTimeout: 120_000,
       setupFiles: ["./test/apply-migrations.ts"],

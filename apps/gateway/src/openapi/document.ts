@@ -3,8 +3,19 @@ import { createSchemaComponents, type JsonSchema } from "./components";
 import { buildPaths } from "./paths";
 import { buildWebhooks } from "./webhooks";
 
-/** Where the merchant API lives, relative to the host serving the document. */
-export const OPENAPI_SERVER = "/api/v1/lisoloo/sms-api";
+/** Where the merchant API lives on the host serving the document. */
+export const API_SERVER_PATH = "/api/v1/lisoloo/sms-api";
+
+/**
+ * The document's one server: absolute, on the origin the document was asked from, so a proxy or a
+ * client generator fed the document reaches this very deployment (`http://127.0.0.1:8787` under
+ * `wrangler dev`, the real host when deployed) without being told where it came from.
+ *
+ * @example apiServer("http://127.0.0.1:8787").url // "http://127.0.0.1:8787/api/v1/lisoloo/sms-api"
+ */
+export function apiServer(origin: string) {
+  return { url: `${origin}${API_SERVER_PATH}`, description: "The deployment that served this document" };
+}
 
 const integer = (description: string) => ({ description, schema: { type: "integer", minimum: 0 } });
 
@@ -90,11 +101,14 @@ const overview = [
 
 /**
  * Builds the OpenAPI 3.1 document of the merchant API from the protocol's zod schemas — the ones
- * that validate requests — with `now` dating the example schedules.
+ * that validate requests — with `now` dating the example schedules and `origin` (scheme, host and
+ * port, no path) placing the server. Pure: no I/O, the same in a Worker and in Node.
  *
- * @example const doc = buildOpenApiDocument({ version: "0.1.0", now: new Date() }); doc.openapi // "3.1.1"
+ * @example
+ * const doc = buildOpenApiDocument({ version: "0.1.0", now: new Date(), origin: "https://sms.example.org" });
+ * doc.openapi // "3.1.1"
  */
-export function buildOpenApiDocument(options: { version: string; now: Date }) {
+export function buildOpenApiDocument(options: { version: string; now: Date; origin: string }) {
   const components = createSchemaComponents();
   const messageId = components.schemaOf(messageIdSchema);
   components.schemaOf(errorEnvelopeSchema);
@@ -109,7 +123,7 @@ export function buildOpenApiDocument(options: { version: string; now: Date }) {
       description: overview,
       license: { name: "MIT", identifier: "MIT" },
     },
-    servers: [{ url: OPENAPI_SERVER, description: "This deployment" }],
+    servers: [apiServer(options.origin)],
     security: [{ appKey: [] }],
     tags: [
       { name: "Messages", description: "Send, price, follow and control SMS sends" },
@@ -124,12 +138,4 @@ export function buildOpenApiDocument(options: { version: string; now: Date }) {
       ...shared,
     },
   };
-}
-
-let cached: string | undefined;
-
-/** The document as JSON text, built once per isolate: the schemas never change while it lives. */
-export function openApiJson(version: string): string {
-  cached ??= JSON.stringify(buildOpenApiDocument({ version, now: new Date() }));
-  return cached;
 }

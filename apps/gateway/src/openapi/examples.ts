@@ -57,7 +57,7 @@ export const responseDataExamples = {
     items: [
       {
         phone: "+243998857000",
-        dispatch_at: "2026-05-27T11:15:00+01:00",
+        dispatch_at: "2026-05-27T10:15:00Z",
         status: "delivered",
         carrier: "sandbox",
         error_code: null,
@@ -69,7 +69,7 @@ export const responseDataExamples = {
       },
       {
         phone: "+999000000001",
-        dispatch_at: "2026-05-27T11:15:00+01:00",
+        dispatch_at: "2026-05-27T10:15:00Z",
         status: "undelivered",
         carrier: "sandbox",
         error_code: "1504",
@@ -93,7 +93,7 @@ const envelope = {
 const recipient = {
   recipient_phone: "+243998857000",
   carrier: "sandbox",
-  dispatch_at: "2026-05-27T11:15:00+01:00",
+  dispatch_at: "2026-05-27T10:15:00Z",
 };
 
 /** One body per webhook event type, as a receiver gets it. */

@@ -5,7 +5,6 @@ import {
   smsQueuedEventSchema,
   smsSentEventSchema,
   type WebhookEventType,
-  webhookEventSchema,
 } from "@lisoloo/protocol";
 import type { z } from "zod";
 import type { JsonSchema, SchemaComponents } from "./components";
@@ -75,10 +74,10 @@ const responses = {
 
 /**
  * The OpenAPI 3.1 `webhooks` of CONTRACT §8: one entry per event type, each a `POST` the receiver
- * implements. Also registers `WebhookEvent`, the union a receiver parses.
+ * implements, with that event's own schema. The `WebhookEvent` union is left out: nothing in the
+ * document would refer to it (the protocol package exports it to receivers in TypeScript).
  */
 export function buildWebhooks(components: SchemaComponents): Record<string, JsonSchema> {
-  components.schemaOf(webhookEventSchema);
   const webhooks: Record<string, JsonSchema> = {};
   for (const [type, event] of Object.entries(events) as [
     WebhookEventType,

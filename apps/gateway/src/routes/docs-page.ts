@@ -55,7 +55,7 @@ export const docsScript = String.raw`
   var main = document.getElementById("main");
   var nav = document.getElementById("nav");
   var keyInput = document.getElementById("app-key");
-  var doc;
+  var doc, apiPath;
   var MAX_SAFE = 9007199254740991;
 
   function h(tag, attrs, children) {
@@ -185,7 +185,7 @@ export const docsScript = String.raw`
         Object.keys(examples).map(function (k) { return h("option", { value: k }, examples[k].summary || k); }));
     }
     function send() {
-      var url = doc.servers[0].url + path.replace(/\{([^}]+)\}/g, function (_, name) { return encodeURIComponent(inputs[name].value.trim()); });
+      var url = apiPath + path.replace(/\{([^}]+)\}/g, function (_, name) { return encodeURIComponent(inputs[name].value.trim()); });
       var query = new URLSearchParams(), headers = {};
       list.forEach(function (p) {
         var v = inputs[p.name].value.trim();
@@ -219,7 +219,7 @@ export const docsScript = String.raw`
   function operation(path, method, op, webhook) {
     var list = params(op), media = op.requestBody && deref(op.requestBody).content["application/json"];
     return h("section", { class: "op", id: op.operationId }, [
-      h("h2", null, [h("span", { class: "m " + method }, method), h("span", { class: "path" }, webhook ? path : doc.servers[0].url + path), h("span", { class: "sum" }, op.summary)]),
+      h("h2", null, [h("span", { class: "m " + method }, method), h("span", { class: "path" }, webhook ? path : apiPath + path), h("span", { class: "sum" }, op.summary)]),
       webhook ? null : h("div", null, md(op.description)),
       list.length ? [h("h4", null, webhook ? "Headers" : "Parameters"), paramTable(list)] : null,
       media ? [h("h4", null, webhook ? "Payload" : "Request body"), schemaTable(media.schema),
@@ -258,7 +258,13 @@ export const docsScript = String.raw`
   fetch("/openapi.json").then(function (res) {
     if (!res.ok) throw new Error("HTTP " + res.status);
     return res.json();
-  }).then(function (json) { doc = json; render(); }).catch(function (err) {
+  }).then(function (json) {
+    doc = json;
+    // Only the server's path: "Try it" calls this page's own origin (the CSP allows nothing else),
+    // whatever host name the absolute server URL carries.
+    apiPath = new URL(doc.servers[0].url, location.href).pathname.replace(/\/$/, "");
+    render();
+  }).catch(function (err) {
     main.replaceChildren(h("p", { class: "s4" }, "Could not load /openapi.json: " + err.message));
   });
 })();

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import pkg from "../../package.json";
 import type { AppEnv } from "../env";
-import { openApiJson } from "../openapi/document";
+import { apiServer, buildOpenApiDocument } from "../openapi/document";
 import { docsPageHtml, docsScript, docsStyle } from "./docs-page";
 
 async function sha256Base64(text: string): Promise<string> {
@@ -22,10 +22,25 @@ function contentSecurityPolicy(): Promise<string> {
   return policy;
 }
 
+let built: ReturnType<typeof buildOpenApiDocument> | undefined;
+let served: { origin: string; text: string } | undefined;
+
+/**
+ * The document as JSON text for a request to `origin`. The schemas never change while an isolate
+ * lives, so it is built once; only `servers` follows the origin. The text is kept for the last origin
+ * only: behind one host name that is every request, and a forged Host header cannot grow a cache.
+ */
+function openApiJson(origin: string): string {
+  if (served?.origin === origin) return served.text;
+  built ??= buildOpenApiDocument({ version: pkg.version, now: new Date(), origin });
+  served = { origin, text: JSON.stringify({ ...built, servers: [apiServer(origin)] }) };
+  return served.text;
+}
+
 /** `GET /openapi.json` and `GET /docs`, outside the API prefix, without authentication. */
 export const docsRoutes = new Hono<AppEnv>()
   .get("/openapi.json", (c) =>
-    c.body(openApiJson(pkg.version), 200, {
+    c.body(openApiJson(new URL(c.req.url).origin), 200, {
       "content-type": "application/json",
       "cache-control": "public, max-age=300",
       "access-control-allow-origin": "*",

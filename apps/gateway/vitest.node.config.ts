@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+// The Node side of the gateway's tests: what workerd cannot do (spawn processes), such as linting the
+// OpenAPI document with @redocly/cli. vitest.config.ts runs everything else inside workerd.
+export default defineConfig({
+  test: {
+    environment: "node",
+    include: ["test/node/**/*.test.ts"],
+    // redocly starts a fresh Node and loads its rules (in a beforeAll); a loaded CI machine needs headroom.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    reporters: ["default", "json"],
+    outputFile: { json: "test-results/vitest-node.json" },
+  },
+});
