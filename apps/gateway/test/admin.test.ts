@@ -100,7 +100,7 @@ describe("operator API: wallets", () => {
       404,
     );
     const balance = await api(apiKey, "GET", "/balance");
-    expect(balance.body.data.total_balance).toBe(6.5);
+    expect(balance.body.data.balance).toBe(6.5);
     const [sums] = await rows<{ ledger: number; wallets: number }>(
       `SELECT (SELECT SUM(amount_micros) FROM wallet_ledger WHERE merchant_id = ?1) AS ledger,
               (SELECT SUM(balance_micros) FROM wallets WHERE merchant_id = ?1) AS wallets`,

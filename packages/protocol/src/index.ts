@@ -14,6 +14,7 @@ export {
   type IssueCodeResolver,
   type Language,
   localizedErrorMessage,
+  localizedErrorText,
   type ValidationError,
   type ValidationErrorCode,
   validationErrorCodes,
@@ -56,6 +57,7 @@ export {
 export {
   DEFAULT_UNIT_PRICE_MICROS,
   type DebitSplit,
+  formatMicros,
   fromMicros,
   MICROS_PER_UNIT,
   type PriceSendInput,

@@ -62,16 +62,27 @@ export function generateApiKey(environment: KeyEnvironment): string {
   return withChecksum(prefixOf(environment) + body);
 }
 
+/** What is wrong with a key's form, told apart so the 401 can say which (none of it needs a lookup). */
+export type KeyShape =
+  | { ok: true; environment: KeyEnvironment }
+  | { ok: false; problem: "prefix" }
+  | { ok: false; problem: "length"; prefix: string; length: number }
+  | { ok: false; problem: "characters" | "checksum"; prefix: string };
+
 /**
- * The environment a well-formed key belongs to, or null for anything malformed or mistyped.
- * @example keyEnvironment("sk_live_…") // "production"
+ * Checks a key's form: prefix, then length and alphabet of the 32 characters, then the checksum.
+ * @example inspectKey("sk_live_…") // { ok: true, environment: "production" }
+ * @example inspectKey("pk_test_…") // { ok: false, problem: "prefix" }
  */
-export function keyEnvironment(key: string): KeyEnvironment | null {
-  const match = KEY_PATTERN.exec(key);
-  if (!match) return null;
-  const head = key.slice(0, key.length - CHECKSUM_LENGTH);
-  if (withChecksum(head) !== key) return null;
-  return match[1] === "test" ? "sandbox" : "production";
+export function inspectKey(key: string): KeyShape {
+  const prefix = /^sk_(test|live)_/.exec(key)?.[0];
+  if (prefix === undefined) return { ok: false, problem: "prefix" };
+  const rest = key.length - prefix.length;
+  if (rest !== BODY_LENGTH + CHECKSUM_LENGTH) return { ok: false, problem: "length", prefix, length: rest };
+  if (!KEY_PATTERN.test(key)) return { ok: false, problem: "characters", prefix };
+  if (withChecksum(key.slice(0, key.length - CHECKSUM_LENGTH)) !== key)
+    return { ok: false, problem: "checksum", prefix };
+  return { ok: true, environment: prefix === "sk_test_" ? "sandbox" : "production" };
 }
 
 /** Lowercase hex SHA-256 of the key: what the database stores and looks up. */

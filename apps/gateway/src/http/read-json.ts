@@ -3,35 +3,71 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 
 export const MAX_BODY_BYTES = 256 * 1024;
+/** How much of a wrong Content-Type is echoed back: enough to recognise it, no more. */
+const SHOWN_TYPE_LENGTH = 100;
+
+/** A 400 `1106` whose top message says which of the three mistakes it is, and one detail on `field`. */
+function invalidJson(message: string, field: string, detail: string): ApiError {
+  return new ApiError("1106", { message, details: [{ field, message: detail, code: "INVALID_JSON" }] });
+}
+
+function contentTypeError(type: string): ApiError {
+  const shown = type.length > SHOWN_TYPE_LENGTH ? `${type.slice(0, SHOWN_TYPE_LENGTH)}…` : type;
+  return invalidJson(
+    "Content-Type must be application/json",
+    "Content-Type",
+    type === ""
+      ? "The header is missing; send Content-Type: application/json"
+      : `Must be application/json, got "${shown}"`,
+  );
+}
+
+/** Where the parser gave up, as line and column (V8 names the offset; other engines may not). */
+function syntaxError(text: string, error: unknown): ApiError {
+  const reason = error instanceof Error ? error.message : "";
+  const offset = /at position (\d+)/.exec(reason)?.[1];
+  let detail = "Body is not valid JSON";
+  if (offset !== undefined) {
+    const before = text.slice(0, Number(offset)).split("\n");
+    detail += ` (line ${before.length}, column ${(before.at(-1)?.length ?? 0) + 1})`;
+  } else if (/end of JSON input/i.test(reason)) {
+    detail += ": it ends before the value is complete";
+  }
+  return invalidJson("Request body is not valid JSON", "body", detail);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
 
 /**
  * Reads the request body as a JSON object: 413 `1304` over 256 KiB (checked on the declared length
- * first, then on the bytes actually read), 400 `1106` for a non-JSON content type, unparsable JSON,
- * or JSON that is not an object.
+ * first, then on the bytes actually read), 400 `1106` for a missing or non-JSON content type,
+ * an empty or unparsable body, or JSON that is not an object; the message says which.
  */
 export async function readJsonObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw new ApiError("1304");
-  const type = c.req.header("content-type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
-    throw new ApiError("1106", {
-      details: [{ field: "Content-Type", message: "Must be application/json", code: "INVALID_JSON" }],
-    });
-  }
+  const type = (c.req.header("content-type") ?? "").trim();
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) throw contentTypeError(type);
   const bytes = await c.req.arrayBuffer();
   if (bytes.byteLength > MAX_BODY_BYTES) throw new ApiError("1304");
+  const text = new TextDecoder().decode(bytes);
+  if (text.trim() === "") throw invalidJson("Request body is not valid JSON", "body", "The body is empty");
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new ApiError("1106", {
-      details: [{ field: "body", message: "Body is not valid JSON", code: "INVALID_JSON" }],
-    });
+    value = JSON.parse(text);
+  } catch (error) {
+    throw syntaxError(text, error);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ApiError("1106", {
-      details: [{ field: "body", message: "Body must be a JSON object", code: "INVALID_JSON" }],
-    });
+    throw invalidJson(
+      "Request body must be a JSON object",
+      "body",
+      `Must be a JSON object, got ${kindOf(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }

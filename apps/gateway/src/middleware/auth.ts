@@ -1,6 +1,7 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
-import { keyDigest, keyEnvironment } from "../auth/key-format";
+import { inspectKey, keyDigest } from "../auth/key-format";
+import { keyRefused } from "../auth/key-refusal";
 import { createDb } from "../db/client";
 import { findKeyByDigest } from "../db/queries/keys";
 import { apiKeys } from "../db/schema";
@@ -11,24 +12,34 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * Authenticates the `app-key` header (CONTRACT §2) and exposes `auth` and `merchant`.
- * Missing, malformed, mistyped, unknown, revoked and other-environment keys all answer the same 401,
- * so a caller learns nothing about which keys exist.
+ * Missing, malformed, mistyped, unknown, revoked and other-environment keys all answer 401 `1001`
+ * "Missing or invalid app-key"; `details` says which, except that unknown, revoked and replaced keys
+ * read exactly alike, so a caller learns nothing about which keys exist.
  *
  * @example app.use("/send", appKeyAuth());
  */
 export function appKeyAuth(): MiddlewareHandler<AppEnv> {
   return async function appKeyAuthMiddleware(c, next) {
     const key = c.req.header("app-key")?.trim() ?? "";
-    const environment = keyEnvironment(key);
-    if (environment === null || environment !== c.env.ENVIRONMENT) throw new ApiError("1001");
+    if (key === "")
+      throw keyRefused({ reason: "missing", authorizationSent: c.req.header("authorization") !== undefined });
+    const shape = inspectKey(key);
+    if (!shape.ok) throw keyRefused({ reason: "malformed", shape });
+    const { environment } = shape;
+    if (environment !== c.env.ENVIRONMENT) {
+      throw keyRefused({
+        reason: "other_environment",
+        deployment: environment === "sandbox" ? "production" : "sandbox",
+      });
+    }
 
     const db = createDb(c.env.DB);
     const found = await findKeyByDigest(db, await keyDigest(key));
     const now = Date.now();
-    if (!found || found.key.environment !== environment) throw new ApiError("1001");
+    if (!found || found.key.environment !== environment) throw keyRefused({ reason: "not_accepted" });
     const { key: row, merchant } = found;
     if (row.status === "REVOKED" || (row.revokeAt !== null && row.revokeAt <= now))
-      throw new ApiError("1001");
+      throw keyRefused({ reason: "not_accepted" });
     if (row.status === "EXPIRED") throw new ApiError("1002");
     if (row.status === "SUSPENDED") throw new ApiError("1004");
 

@@ -14,17 +14,40 @@ export const authenticatedErrorCodes = [
 
 const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
+/** What the gateway says beyond the catalogue for the codes whose answer a newcomer most often meets. */
+const exampleSpecifics: Partial<Record<HttpErrorCode, { message?: string; details: unknown[] }>> = {
+  "1001": {
+    details: [{ field: "app-key", message: "The app-key header is missing", code: "INVALID_APP_KEY" }],
+  },
+  "1104": {
+    details: [{ field: "to[0]", message: "Must match ^\\+?\\d{1,15}$", code: "INVALID_PHONE_NUMBER" }],
+  },
+  "1106": {
+    message: "Content-Type must be application/json",
+    details: [
+      { field: "Content-Type", message: 'Must be application/json, got "text/plain"', code: "INVALID_JSON" },
+    ],
+  },
+  "1202": {
+    details: [
+      { field: "total_cost", message: "Needed 2.00 USD, available 0.50 USD", code: "INSUFFICIENT_BALANCE" },
+    ],
+  },
+};
+
 /** An envelope as the API would answer `code`, for the documentation's examples. */
 export function errorExample(code: HttpErrorCode) {
   const entry = errorByCode(code);
   const retryAfter = code === "1301" ? 42 : code === "1303" ? 1 : null;
+  const specific = exampleSpecifics[code];
+  const message = specific?.message ?? entry.message;
   return {
     success: false,
     status_code: entry.http,
     error_code: entry.code,
-    message: entry.message,
-    detail: entry.message,
-    details: null,
+    message,
+    detail: message,
+    details: specific?.details ?? null,
     timestamp: "2026-05-27T10:15:00Z",
     request_id: "req_8f3a4c2e9b1d7a6f",
     retryable: entry.retryable,

@@ -1,7 +1,7 @@
+import { walletRefusal } from "../billing/shortfall";
 import { isUniqueViolation } from "../db/errors";
 import { isMissingWallet, isOverdraft } from "../db/queries/wallets";
 import type { AuthContext, MerchantContext } from "../env";
-import { ApiError } from "../errors/api-error";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
 
@@ -141,13 +141,7 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
   try {
     await db.batch(statements);
   } catch (error) {
-    if (isOverdraft(error) || isMissingWallet(error)) {
-      const wallets = await db
-        .prepare("SELECT count(*) AS n FROM wallets WHERE merchant_id = ?")
-        .bind(merchant.id)
-        .first<{ n: number }>();
-      throw new ApiError(wallets && wallets.n > 0 ? "1202" : "1205");
-    }
+    if (isOverdraft(error) || isMissingWallet(error)) throw await walletRefusal(db, merchant, cost);
     // The key guard already lets one request per Idempotency-Key through; this is the backstop for a
     // lost lock: the send row's unique key refuses the duplicate, and the first send is answered.
     if (input.idempotencyKey !== null && isUniqueViolation(error))

@@ -1,3 +1,4 @@
+import { localizedErrorText } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import { checkWebhookUrl } from "./ssrf-guard";
 
@@ -134,6 +135,12 @@ const boundaries: ReadonlyArray<readonly [string, boolean]> = [
 describe("checkWebhookUrl", () => {
   it.each(hostile)("refuses %s", (url, reason) => {
     expect(checkWebhookUrl(url)).toContain(reason);
+  });
+
+  // The reason is a 1105 detail; Accept-Language: fr must get it in French, whatever the range.
+  it.each(hostile)("has a French reason for %s", (url) => {
+    const reason = checkWebhookUrl(url) ?? "";
+    expect(localizedErrorText(reason, "fr")).not.toBe(reason);
   });
 
   it.each(ordinary)("accepts %s", (url) => {

@@ -96,11 +96,21 @@ describe("errorFromIssues", () => {
     ]);
   });
 
-  it("answers the top-level message in French when asked", () => {
-    const input = {};
-    expect(errorFromIssues(issuesOf(body, input), { input, language: "fr" }).message).toBe(
-      "Champ obligatoire manquant",
-    );
+  it("answers the top-level message and every detail in French when asked", () => {
+    const input = { to: [], message: "", extra: 1 };
+    expect(errorFromIssues(issuesOf(body, input), { input, language: "fr" })).toEqual({
+      error_code: "1110",
+      message: "Format de champ invalide",
+      details: [{ field: "extra", message: 'Champ inconnu "extra"', code: "INVALID_FIELD_FORMAT" }],
+    });
+    const missing = {};
+    expect(errorFromIssues(issuesOf(body, missing), { input: missing, language: "fr" })).toMatchObject({
+      message: "Champ obligatoire manquant",
+      details: [
+        { field: "to", message: "Obligatoire" },
+        { field: "message", message: "Obligatoire" },
+      ],
+    });
   });
 
   const documentedOrder = ["1106", "1109", "1203", "1101", "1104", "1102", "1103", "1105", "1110"] as const;

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { ErrorName } from "./catalogue.js";
 import { errorByCode } from "./catalogue.js";
-import { type Language, localizedErrorMessage } from "./localize.js";
+import { type Language, localizedErrorMessage, localizedErrorText } from "./localize.js";
 
 /**
  * The codes a request-validation failure can carry, highest priority first: when a body has
@@ -48,7 +48,7 @@ export interface ErrorFromIssuesOptions {
   input?: unknown;
   /** Codes for built-in issues of particular fields (custom issues carry their own `params.code`). */
   codeOf?: IssueCodeResolver;
-  /** Language of the top-level `message` (details stay in English). */
+  /** Language of the top-level `message` and of every `details[].message`; default English. */
   language?: Language;
 }
 
@@ -127,7 +127,11 @@ export function errorFromIssues(
     const key = `${field}\u0000${code}\u0000${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    details.push({ field, message, code: errorByCode(code).name });
+    details.push({
+      field,
+      message: localizedErrorText(message, options.language),
+      code: errorByCode(code).name,
+    });
   };
 
   for (const issue of issues) {

@@ -17,5 +17,5 @@ export {
   type ValidationErrorCode,
   validationErrorCodes,
 } from "./from-issues.js";
-export { type Language, localizedErrorMessage } from "./localize.js";
+export { type Language, localizedErrorMessage, localizedErrorText } from "./localize.js";
 export { frenchErrorMessages } from "./messages-fr.js";

@@ -1,5 +1,8 @@
-import { type ErrorCode, errorByCode } from "./catalogue.js";
+import { type ErrorCode, errorByCode, errorCatalogue } from "./catalogue.js";
+import { frenchFindingTexts } from "./details-fr.js";
 import { frenchErrorMessages } from "./messages-fr.js";
+import { frenchPatternText } from "./patterns-fr.js";
+import { frenchRequestTexts } from "./texts-fr.js";
 
 /** Languages the API answers in. */
 export type Language = "en" | "fr";
@@ -10,4 +13,25 @@ export type Language = "en" | "fr";
  */
 export function localizedErrorMessage(code: ErrorCode, language: Language = "en"): string {
   return language === "fr" ? frenchErrorMessages[code] : errorByCode(code).message;
+}
+
+// A Map, not an object lookup: a text such as "constructor" must not find Object's prototype.
+const frenchTexts = new Map<string, string>([
+  ...errorCatalogue.map((e) => [e.message, frenchErrorMessages[e.code]] as const),
+  ...Object.entries(frenchFindingTexts),
+  ...Object.entries(frenchRequestTexts),
+]);
+
+/**
+ * Any English error text the API writes, in the given language: a catalogue message, a specific
+ * top-level `message`, or a `details[].message`. A text without a translation is returned as it is,
+ * so a client never loses a message, only its translation.
+ *
+ * @example localizedErrorText("Must not be empty", "fr") // "Ne doit pas être vide"
+ * @example localizedErrorText('Unknown field "recipients"', "fr") // 'Champ inconnu "recipients"'
+ * @example localizedErrorText("Must not be empty") // "Must not be empty"
+ */
+export function localizedErrorText(text: string, language: Language = "en"): string {
+  if (language === "en") return text;
+  return frenchTexts.get(text) ?? frenchPatternText(text) ?? text;
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromMicros, toMicros } from "./money.js";
+import { formatMicros, fromMicros, toMicros } from "./money.js";
 
 describe("toMicros", () => {
   it.each([
@@ -82,6 +82,29 @@ describe("fromMicros", () => {
     fc.assert(
       fc.property(fc.integer({ min: -(10 ** 15) + 1, max: 10 ** 15 - 1 }), (micros) => {
         expect(toMicros(fromMicros(micros))).toBe(micros);
+      }),
+    );
+  });
+});
+
+describe("formatMicros", () => {
+  it.each([
+    [2_000_000, "2.00"],
+    [500_000, "0.50"],
+    [20_000, "0.02"],
+    [75_000, "0.075"],
+    [1, "0.000001"],
+    [0, "0.00"],
+    [123_456_654_321, "123456.654321"],
+    [-500_000, "-0.50"],
+  ])("writes %i micro-units as %s", (micros, text) => {
+    expect(formatMicros(micros)).toBe(text);
+  });
+
+  it("reads back to the same micro-units, for every safe amount", () => {
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (micros) => {
+        expect(toMicros(formatMicros(micros))).toBe(micros);
       }),
     );
   });

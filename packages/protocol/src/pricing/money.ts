@@ -65,3 +65,21 @@ export function assertMicros(value: number, name: string, { nonNegative = false 
   if (!Number.isSafeInteger(value)) throw new RangeError(`${name} must be a safe integer, got ${value}`);
   if (nonNegative && value < 0) throw new RangeError(`${name} must not be negative, got ${value}`);
 }
+
+/**
+ * Writes integer micro-units as a decimal string for people to read: at least two decimal places,
+ * more only when the amount has them (a unit price of 0.025 stays exact). Integer arithmetic
+ * throughout, so no amount is ever shown rounded.
+ *
+ * @throws RangeError when `micros` is not a safe integer.
+ * @example formatMicros(2_000_000) // "2.00"
+ * @example formatMicros(75_000) // "0.075"
+ * @example formatMicros(-500_000) // "-0.50"
+ */
+export function formatMicros(micros: number): string {
+  assertMicros(micros, "micros");
+  const digits = String(Math.abs(micros)).padStart(7, "0");
+  const whole = digits.slice(0, -6);
+  const fraction = digits.slice(-6).replace(/0+$/, "").padEnd(2, "0");
+  return `${micros < 0 ? "-" : ""}${whole}.${fraction}`;
+}

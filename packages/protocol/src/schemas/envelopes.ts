@@ -23,7 +23,10 @@ export function successEnvelopeSchema<T extends z.ZodType>(data: T, statusCode?:
 export const errorDetailSchema = z
   .object({
     field: z.string().meta({ description: "Path of the offending value", examples: ["to[3]"] }),
-    message: z.string().meta({ examples: ["Must match ^\\+?\\d{1,15}$"] }),
+    message: z.string().meta({
+      description: "What is wrong with the field (English, or French with Accept-Language: fr)",
+      examples: ["Must match ^\\+?\\d{1,15}$"],
+    }),
     code: z
       .string()
       .regex(/^[A-Z][A-Z0-9_]*$/)
@@ -48,9 +51,10 @@ export const errorEnvelopeSchema = z
       .string()
       .regex(/^\d{4}$/)
       .meta({ description: "Catalogue code; never changes meaning", examples: ["1104"] }),
-    message: z
-      .string()
-      .meta({ description: "Catalogue message (English, or French with Accept-Language: fr)" }),
+    message: z.string().meta({
+      description:
+        "The catalogue message, or a more specific one for the same code (English, or French with Accept-Language: fr)",
+    }),
     detail: z.string().meta({ description: "Equal to message, for clients that read FastAPI's `detail`" }),
     details: z
       .array(errorDetailSchema)

@@ -20,7 +20,10 @@ export const localTimeSchema = z
 
 /** One entry of `scheduled_dates`. */
 export const scheduledDateSchema = z
-  .strictObject({ date: calendarDateSchema, time: localTimeSchema })
+  .strictObject(
+    { date: calendarDateSchema, time: localTimeSchema },
+    { error: "Must be an object { date, time }" },
+  )
   .meta({ id: "ScheduledDate", description: "One dispatch moment, local to the merchant's time zone" });
 
 /** `scheduled_dates`: 1–20 moments (future-only and de-duplication are the schedule module's). */
@@ -41,34 +44,39 @@ function distinct(values: readonly unknown[]): boolean {
   return new Set(values).size === values.length;
 }
 
-const recurringScheduleObject = z.strictObject({
-  start_date: calendarDateSchema
-    .optional()
-    .meta({ description: "First day of the recurrence; default: today in the merchant's time zone" }),
-  end_date: calendarDateSchema.meta({ description: "Last day of the recurrence, inclusive" }),
-  frequency: z.enum(frequencies, { error: "Must be daily, weekly, monthly or yearly" }),
-  interval: z
-    .int({ error: "Must be an integer" })
-    .min(1, { error: "Must be at least 1" })
-    .default(1)
-    .meta({ description: "Every `interval` days/weeks/months/years" }),
-  times: z
-    .array(localTimeSchema, { error: "Must be an array of HH:mm" })
-    .min(1, { error: "Must list at least one time" })
-    .max(MAX_TIMES_PER_DAY, { error: `Must list at most ${MAX_TIMES_PER_DAY} times` })
-    .refine(distinct, { error: "Times must be distinct", params: { code: "1103" } })
-    .meta({ description: "1 to 24 distinct times of day", examples: [["08:00", "17:30"]] }),
-  days_of_week: z
-    .array(z.enum(weekdays, { error: "Must be one of mon, tue, wed, thu, fri, sat, sun" }))
-    .min(1, { error: "Must list at least one day" })
-    .max(7, { error: "Must list at most 7 days" })
-    .refine(distinct, { error: "Days must be distinct", params: { code: "1103" } })
-    .optional()
-    .meta({
-      description: "Weekly only: the days to send on; default: start_date's weekday",
-      examples: [["mon", "thu"]],
-    }),
-});
+const recurringScheduleObject = z.strictObject(
+  {
+    start_date: calendarDateSchema
+      .optional()
+      .meta({ description: "First day of the recurrence; default: today in the merchant's time zone" }),
+    end_date: calendarDateSchema.meta({ description: "Last day of the recurrence, inclusive" }),
+    frequency: z.enum(frequencies, { error: "Must be daily, weekly, monthly or yearly" }),
+    interval: z
+      .int({ error: "Must be an integer" })
+      .min(1, { error: "Must be at least 1" })
+      .default(1)
+      .meta({ description: "Every `interval` days/weeks/months/years" }),
+    times: z
+      .array(localTimeSchema, { error: "Must be an array of HH:mm" })
+      .min(1, { error: "Must list at least one time" })
+      .max(MAX_TIMES_PER_DAY, { error: `Must list at most ${MAX_TIMES_PER_DAY} times` })
+      .refine(distinct, { error: "Times must be distinct", params: { code: "1103" } })
+      .meta({ description: "1 to 24 distinct times of day", examples: [["08:00", "17:30"]] }),
+    days_of_week: z
+      .array(z.enum(weekdays, { error: "Must be one of mon, tue, wed, thu, fri, sat, sun" }), {
+        error: "Must be an array of days (mon to sun)",
+      })
+      .min(1, { error: "Must list at least one day" })
+      .max(7, { error: "Must list at most 7 days" })
+      .refine(distinct, { error: "Days must be distinct", params: { code: "1103" } })
+      .optional()
+      .meta({
+        description: "Weekly only: the days to send on; default: start_date's weekday",
+        examples: [["mon", "thu"]],
+      }),
+  },
+  { error: "Must be an object with end_date, frequency and times" },
+);
 
 /**
  * `recurring_schedule` (CONTRACT §6). Checked here: shapes, real dates, `end_date` not before

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorFromIssues, type IssueCodeResolver, type ValidationError } from "../errors/from-issues.js";
+import type { Language } from "../errors/localize.js";
 import { normalizedPhoneSchema, phoneNumberSchema, sendingTypeSchema } from "./primitives.js";
 import { recurringScheduleSchema, scheduledDatesSchema } from "./schedule-fields.js";
 
@@ -173,6 +174,8 @@ export interface ParseSendRequestOptions {
    * when the URL is refused, `null` when it is fine. Runs in the same pass as every other rule.
    */
   checkCallbackUrl?: (url: string) => string | null;
+  /** Language of the error's `message` and `details[].message`; default English. */
+  language?: Language;
 }
 
 /** The outcome of {@link parseSendRequest}. */
@@ -212,5 +215,8 @@ export function parseSendRequest(
     });
   }
   if (result.success && issues.length === 0) return { success: true, data: result.data };
-  return { success: false, error: errorFromIssues(issues, { input, codeOf: sendRequestIssueCode }) };
+  return {
+    success: false,
+    error: errorFromIssues(issues, { input, codeOf: sendRequestIssueCode, language: options.language }),
+  };
 }
