@@ -7,6 +7,7 @@ import { errorResponse } from "./errors/envelope";
 import { routeTable } from "./errors/method-not-allowed";
 import { isDependencyUnavailable } from "./errors/unavailable";
 import { requestId } from "./middleware/request-id";
+import { log } from "./observability/logger";
 import { balanceRoutes } from "./routes/balance";
 import { controlRoutes } from "./routes/control";
 import { docsRoutes } from "./routes/docs";
@@ -42,14 +43,13 @@ export function createApp(): Hono<AppEnv> {
     if (err instanceof ApiError) return errorResponse(c, err);
     const unavailable = isDependencyUnavailable(err);
     // Never leak internals: the log has the error, the client the request id to quote.
-    console.error(
-      JSON.stringify({
-        level: "error",
-        request_id: c.get("requestId"),
-        error: databaseErrorText(err),
-        stack: (err as Error).stack,
-      }),
-    );
+    log.error("request.failed", {
+      request_id: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      error: err,
+      cause: databaseErrorText(err),
+    });
     return errorResponse(
       c,
       new ApiError(unavailable ? "1402" : "1401", { retryAfter: unavailable ? 1 : null }),

@@ -1,4 +1,6 @@
 import type { Bindings } from "../env";
+import { isoSeconds } from "../iso-seconds";
+import { log } from "../observability/logger";
 import { sweepWebhookOutbox } from "../webhooks/sweep";
 import { expireValidity } from "./expire-validity";
 import { purgeIdempotencyKeys } from "./purge-idempotency";
@@ -28,9 +30,7 @@ export async function runScheduledJobs(
     const name = (jobs[i] as [string, unknown])[0];
     summary[name] = outcome.status === "fulfilled" ? outcome.value : `error: ${String(outcome.reason)}`;
   });
-  console.log(
-    JSON.stringify({ level: "info", event: "cron", scheduled_time: new Date(now).toISOString(), ...summary }),
-  );
+  log.info("cron", { scheduled_time: isoSeconds(now), ...summary });
   const failed = outcomes.find((o) => o.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
 }

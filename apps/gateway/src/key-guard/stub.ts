@@ -1,5 +1,6 @@
 import type { Bindings } from "../env";
 import { ApiError } from "../errors/api-error";
+import { log } from "../observability/logger";
 import type { KeyGuard } from "./key-guard";
 
 /** The `KeyGuard` of one API key; every request of the key lands on the same instance. */
@@ -15,7 +16,7 @@ export async function callGuard<T>(call: PromiseLike<T>): Promise<T> {
   try {
     return await call;
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "key guard unreachable", error: String(err) }));
+    log.error("key_guard.unreachable", { error: err });
     throw new ApiError("1402");
   }
 }

@@ -4,6 +4,7 @@ import { ApiError } from "../errors/api-error";
 import type { KeyGuard } from "../key-guard/key-guard";
 import { callGuard, keyGuardFor } from "../key-guard/stub";
 import type { BeginResult, IdempotentRequest } from "../key-guard/types";
+import { log } from "../observability/logger";
 
 export const IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 export const IDEMPOTENT_REPLAYED_HEADER = "Idempotent-Replayed";
@@ -98,9 +99,7 @@ async function release(guard: DurableObjectStub<KeyGuard>, key: string, lockId: 
     await guard.abandonIdempotent(key, lockId);
   } catch (err) {
     // The lock goes stale after a minute and is taken over then.
-    console.error(
-      JSON.stringify({ level: "error", msg: "idempotency lock not released", error: String(err) }),
-    );
+    log.error("idempotency.release_failed", { error: err });
   }
 }
 
@@ -156,9 +155,7 @@ export async function runIdempotent(
   } catch (err) {
     // The work is done and its answer is on its way; a retry after the lock goes stale runs again,
     // which is why writes also record the key in their own rows.
-    console.error(
-      JSON.stringify({ level: "error", msg: "idempotent response not stored", error: String(err) }),
-    );
+    log.error("idempotency.store_failed", { request_id: c.get("requestId"), error: err });
   }
 }
 

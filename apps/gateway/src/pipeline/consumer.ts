@@ -1,4 +1,5 @@
 import type { Bindings } from "../env";
+import { log } from "../observability/logger";
 import { applyReceiptsAndNotify } from "./apply-receipts";
 import { processDispatchChunk } from "./dispatch-chunk";
 import { enqueue } from "./enqueue";
@@ -33,14 +34,7 @@ async function handle(
           UNMATCHED_RECEIPT_DELAY_SECONDS,
         );
       } else {
-        console.error(
-          JSON.stringify({
-            level: "error",
-            event: "receipt.unmatched",
-            carrier: body.carrier,
-            receipts: result.unmatched,
-          }),
-        );
+        log.error("receipt.unmatched", { carrier: body.carrier ?? undefined, receipts: result.unmatched });
       }
       return;
     }
@@ -61,14 +55,7 @@ export async function consumeSendQueue(
     const parsed = queueMessageSchema.safeParse(message.body);
     if (!parsed.success) {
       // A body we cannot read will never become readable: drop it loudly instead of retrying it.
-      console.error(
-        JSON.stringify({
-          level: "error",
-          event: "queue.malformed",
-          id: message.id,
-          issues: parsed.error.issues,
-        }),
-      );
+      log.error("queue.malformed", { queue_message_id: message.id, issues: parsed.error.issues });
       message.ack();
       continue;
     }
@@ -76,15 +63,7 @@ export async function consumeSendQueue(
       await handle(env, ctx, message, parsed.data);
       message.ack();
     } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          event: "queue.retry",
-          id: message.id,
-          attempts: message.attempts,
-          error: String(error),
-        }),
-      );
+      log.error("queue.retry", { queue_message_id: message.id, attempts: message.attempts, error });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }

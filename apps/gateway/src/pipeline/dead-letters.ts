@@ -1,4 +1,5 @@
 import type { Bindings } from "../env";
+import { log } from "../observability/logger";
 import { applyReceiptsAndNotify } from "./apply-receipts";
 import { queueMessageSchema } from "./messages";
 
@@ -37,9 +38,7 @@ export async function consumeDeadLetters(
         );
       }
     } else {
-      console.error(
-        JSON.stringify({ level: "error", event: "queue.dead_letter", id: message.id, body: message.body }),
-      );
+      log.error("queue.dead_letter", { queue_message_id: message.id, body: message.body });
     }
     message.ack();
   }

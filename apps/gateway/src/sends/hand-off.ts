@@ -1,4 +1,5 @@
 import type { Bindings } from "../env";
+import { log } from "../observability/logger";
 import { dispatchMessages, enqueue } from "../pipeline/enqueue";
 import { notifyWebhooks } from "../webhooks/notify";
 import type { AcceptedSend } from "./accept";
@@ -16,14 +17,7 @@ export async function handOff(env: Bindings, accepted: AcceptedSend): Promise<vo
   const results = await Promise.allSettled(tasks);
   for (const r of results) {
     if (r.status === "rejected") {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          event: "send.hand_off_failed",
-          message_id: accepted.messageId,
-          error: String(r.reason),
-        }),
-      );
+      log.error("send.hand_off_failed", { message_id: accepted.messageId, error: r.reason });
     }
   }
 }

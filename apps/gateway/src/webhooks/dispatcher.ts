@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings } from "../env";
+import { log } from "../observability/logger";
 import { type AttemptContext, attemptDelivery } from "./attempt";
 import { webhookTimeoutMs } from "./classify-response";
 import { basicAuthMemo, deliveryRefusal } from "./key-settings";
@@ -83,7 +84,7 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     // Due now by the wall clock: start at once instead of waiting for the alarm to be scheduled. The
     // alarm stays armed, so a run cut short by an eviction still resumes.
     if (now <= Date.now()) {
-      this.drain().catch((error) => log("webhook.drain_failed", { error: String(error) }));
+      this.drain().catch((error) => log.error("webhook.drain_failed", { error }));
     }
     try {
       await markTaken(
@@ -93,7 +94,7 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
       );
     } catch (error) {
       // Harmless if lost: the sweep re-hands the events and the queue ignores them as duplicates.
-      log("webhook.mark_taken_failed", { error: String(error) });
+      log.error("webhook.mark_taken_failed", { error });
     }
     return added;
   }
@@ -175,7 +176,7 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
       );
     } catch (error) {
       // The leases run out and these attempts are made again.
-      log("webhook.load_failed", { events: leased.length, error: String(error) });
+      log.error("webhook.load_failed", { events: leased.length, error });
       return [];
     }
     for (const event of events.values()) {
@@ -194,7 +195,7 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     return leased.map((l) =>
       this.attempt(l, events.get(l.eventId) ?? null, context).catch((error) => {
         // Its lease runs out and the attempt is made again.
-        log("webhook.attempt_crashed", { event_id: l.eventId, error: String(error) });
+        log.error("webhook.attempt_crashed", { event_id: l.eventId, error });
         return null;
       }),
     );
@@ -238,8 +239,4 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);
   }
-}
-
-function log(event: string, fields: Record<string, unknown>): void {
-  console.error(JSON.stringify({ level: "error", event, ...fields }));
 }

@@ -1,4 +1,5 @@
 import type { Bindings } from "../env";
+import { log } from "../observability/logger";
 import type { HandedEvent } from "./queue-store";
 
 /**
@@ -67,14 +68,7 @@ export async function notifyWebhooks(env: Bindings, eventIds: string[]): Promise
   try {
     routed = await routeEvents(env.DB, eventIds);
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        event: "webhook.route_failed",
-        events: eventIds.length,
-        error: String(error),
-      }),
-    );
+    log.error("webhook.route_failed", { events: eventIds.length, error });
     return;
   }
   const byDestination = new Map<string, HandedEvent[]>();
@@ -88,9 +82,7 @@ export async function notifyWebhooks(env: Bindings, eventIds: string[]): Promise
   );
   for (const outcome of handed) {
     if (outcome.status === "rejected") {
-      console.error(
-        JSON.stringify({ level: "error", event: "webhook.enqueue_failed", error: String(outcome.reason) }),
-      );
+      log.error("webhook.enqueue_failed", { error: outcome.reason });
     }
   }
 }

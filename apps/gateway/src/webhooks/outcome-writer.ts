@@ -1,3 +1,4 @@
+import { log } from "../observability/logger";
 import { type AttemptRecord, type ClosedEvent, recordOutcomes } from "./attempt-log";
 import { removeFromQueue, reschedule } from "./queue-store";
 
@@ -87,14 +88,7 @@ export class OutcomeWriter {
       await recordOutcomes(this.db, attempts, closes);
       written = true;
     } catch (error) {
-      console.error(
-        JSON.stringify({
-          level: "error",
-          event: "webhook.record_failed",
-          outcomes: attempts.length + closes.length,
-          error: String(error),
-        }),
-      );
+      log.error("webhook.record_failed", { outcomes: attempts.length + closes.length, error });
     }
     this.inWrite = 0;
     if (written) this.release(attempts, closes);
