@@ -5,13 +5,21 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
+// Every vitest JSON report under a workspace package's test-results/ (a package may run several
+// vitest configs, e.g. workerd and Node, each writing its own report).
 const reports = [];
-for (const group of ["apps", "packages"]) {
-  for (const pkg of readdirSync(path.join(root, group))) {
-    const file = path.join(root, group, pkg, "test-results", "vitest.json");
-    try {
-      if (statSync(file).isFile()) reports.push(file);
-    } catch {}
+const packageDirs = ["apps", "packages"].flatMap((group) =>
+  readdirSync(path.join(root, group)).map((pkg) => path.join(root, group, pkg)),
+);
+packageDirs.push(path.join(root, "examples"));
+for (const dir of packageDirs) {
+  let files = [];
+  try {
+    files = readdirSync(path.join(dir, "test-results")).filter((f) => f.endsWith(".json"));
+  } catch {}
+  for (const f of files.sort()) {
+    const file = path.join(dir, "test-results", f);
+    if (statSync(file).isFile()) reports.push(file);
   }
 }
 

@@ -1,14 +1,19 @@
 #!/usr/bin/env node
 // Local development: apply D1 migrations, seed the sandbox merchant and its key, then serve
-// `wrangler dev` (local D1, queues, Durable Objects) on http://127.0.0.1:8787 until Ctrl-C.
+// `wrangler dev` (local D1, queues, Durable Objects) on http://127.0.0.1:8787 (or `PORT`) until Ctrl-C.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEV_ADMIN_TOKEN, DEV_API_KEY, DEV_CREDENTIALS_KEY, seedSql } from "./dev-seed.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const PORT = process.env.PORT ?? "8787";
+// Where local D1, queues and Durable Objects live; by default wrangler's own `.wrangler/state`. A run
+// that must not share the developer's state (the examples' tests) names a directory of its own.
+const persist = process.env.LISOLOO_STATE_DIR
+  ? ["--persist-to", path.resolve(process.env.LISOLOO_STATE_DIR)]
+  : [];
 // Local runs never reach for the internet (telemetry, Request.cf, update checks).
 const env = {
   ...process.env,
@@ -25,10 +30,12 @@ function wrangler(args) {
   }
 }
 
-wrangler(["d1", "migrations", "apply", "DB", "--local", "--env", "sandbox"]);
-const seedFile = path.join(mkdtempSync(path.join(tmpdir(), "lisoloo-seed-")), "seed.sql");
+wrangler(["d1", "migrations", "apply", "DB", "--local", "--env", "sandbox", ...persist]);
+const seedDir = mkdtempSync(path.join(tmpdir(), "lisoloo-seed-"));
+const seedFile = path.join(seedDir, "seed.sql");
 writeFileSync(seedFile, await seedSql(Date.now()));
-wrangler(["d1", "execute", "DB", "--local", "--env", "sandbox", "--file", seedFile]);
+wrangler(["d1", "execute", "DB", "--local", "--env", "sandbox", "--file", seedFile, ...persist]);
+rmSync(seedDir, { recursive: true, force: true });
 
 console.log(`
 Lisoloo sandbox gateway on http://127.0.0.1:${PORT}/api/v1/lisoloo/sms-api
@@ -53,17 +60,19 @@ const dev = spawn(
     `CREDENTIALS_KEY:${DEV_CREDENTIALS_KEY}`,
     "--var",
     "ALLOW_HTTP_LOCALHOST_WEBHOOKS:true",
+    ...persist,
   ],
   { cwd: root, env, stdio: "inherit" },
 );
 // Crons never fire on their own under `wrangler dev`: tick the scheduled handler at the top of every
 // minute, as Cron Triggers do in production, so scheduled and recurring sends go out locally.
+// `LISOLOO_CRON_TICKER=off` leaves it out, for a run that sends nothing due while it lasts.
 const CRON_URL = `http://127.0.0.1:${PORT}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`;
 function tick() {
   fetch(CRON_URL).catch(() => {});
   setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
 }
-setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+if (process.env.LISOLOO_CRON_TICKER !== "off") setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
 
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
 dev.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""The current status of a send (docs: Guides → Check message status).
+
+    BASE_URL=http://127.0.0.1:8787 API_KEY=sk_test_… python3 check-status.py <message_id>
+"""
+import json
+import os
+import sys
+
+import requests
+
+API_URL = f"{os.environ.get('BASE_URL', 'http://127.0.0.1:8787')}/api/v1/lisoloo/sms-api"
+API_KEY = os.environ.get("API_KEY") or os.environ.get("LISOLOO_API_KEY")
+if not API_KEY:
+    sys.exit("Set API_KEY (or LISOLOO_API_KEY) to your sk_test_… key")
+message_id = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("MESSAGE_ID")
+if not message_id:
+    sys.exit("usage: check-status.py <message_id> (or set MESSAGE_ID)")
+
+r = requests.get(
+    f"{API_URL}/status/{message_id}",
+    headers={"app-key": API_KEY},
+    timeout=10,
+)
+print(json.dumps(r.json(), indent=2))
+r.raise_for_status()

@@ -1,0 +1,3 @@
+import { describeExamples } from "./describe-examples";
+
+describeExamples("python");
