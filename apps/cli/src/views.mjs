@@ -45,10 +45,10 @@ export function renderWallets(merchantId, wallets) {
   // The sum the merchant's GET /balance answers as `balance` (a missing wallet counts 0), added in
   // micro-units so 0.1 + 0.2 prints 0.3.
   const micros = wallets.reduce((sum, w) => sum + Math.round((w.balance ?? 0) * 1e6), 0);
-  return fields(`Wallets of ${merchantId}`, [
-    ...wallets.map((w) => [w.type, w.balance ?? "no wallet"]),
-    ["balance (both)", micros / 1e6],
-  ]);
+  /** @type {[string, unknown][]} */
+  const rows = wallets.map((w) => [w.type, w.balance ?? "no wallet"]);
+  rows.push(["balance (both)", micros / 1e6]);
+  return fields(`Wallets of ${merchantId}`, rows);
 }
 
 /** @param {any} e */

@@ -537,7 +537,10 @@ describe("POST /preview and GET /balance", () => {
   });
 
   it("balance reports 0 for a wallet the merchant does not have", async () => {
-    const { apiKey, merchantId } = await newMerchant({ unit_price: 0.02, wallets: { LISOLOO_POST_PAID: 20.5 } });
+    const { apiKey, merchantId } = await newMerchant({
+      unit_price: 0.02,
+      wallets: { LISOLOO_POST_PAID: 20.5 },
+    });
     await env.DB.prepare("DELETE FROM wallets WHERE merchant_id = ? AND type = 'LISOLOO_SMS'")
       .bind(merchantId)
       .run();

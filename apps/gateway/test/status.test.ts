@@ -1,5 +1,5 @@
-import { recipientsResponseSchema, statusResponseSchema } from "@lisoloo/protocol";
 import { env } from "cloudflare:workers";
+import { recipientsResponseSchema, statusResponseSchema } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import { api, newMerchant, rows, waitFor } from "./helpers";
 
@@ -66,7 +66,9 @@ describe("GET /status/{message_id}", () => {
     const before = statusResponseSchema.parse((await api(apiKey, "GET", `/status/${scheduledId}`)).body).data;
     expect(before.updated_at).toBe(before.created_at);
     // Pausing is a state change of the message: updated_at follows it.
-    await env.DB.prepare("UPDATE sends SET created_at = created_at - 60000 WHERE id = ?").bind(scheduledId).run();
+    await env.DB.prepare("UPDATE sends SET created_at = created_at - 60000 WHERE id = ?")
+      .bind(scheduledId)
+      .run();
     expect((await api(apiKey, "POST", `/pause/${scheduledId}`)).status).toBe(200);
     const paused = statusResponseSchema.parse((await api(apiKey, "GET", `/status/${scheduledId}`)).body).data;
     expect(paused.status).toBe("paused");
@@ -78,7 +80,10 @@ describe("GET /status/{message_id}", () => {
       async () => statusResponseSchema.parse((await api(apiKey, "GET", `/status/${id}`)).body).data,
       (d) => d.status === "delivered",
     );
-    const [last] = await rows<{ at: number }>("SELECT MAX(updated_at) AS at FROM deliveries WHERE send_id = ?", id);
+    const [last] = await rows<{ at: number }>(
+      "SELECT MAX(updated_at) AS at FROM deliveries WHERE send_id = ?",
+      id,
+    );
     expect(done.updated_at).toBe(new Date(last?.at ?? 0).toISOString().replace(/\.\d{3}Z$/, "Z"));
     expect(Date.parse(done.updated_at)).toBeGreaterThanOrEqual(Date.parse(done.created_at));
   });
