@@ -7,45 +7,21 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { STUCK_AFTER_MS } from "../src/cron/requeue-stuck";
 import worker from "../src/index";
-import type { QueueMessage } from "../src/pipeline/messages";
-import { BASE, newMerchant, rows, waitFor } from "./helpers";
-
-/** The real send queue, except that the calls numbered in `failing` throw, as an outage would. */
-function flakyQueue(failing: number[]) {
-  let calls = 0;
-  const attempt = () => {
-    calls++;
-    if (failing.includes(calls)) throw new Error(`queue unavailable (call ${calls})`);
-  };
-  return {
-    send: async (body: unknown, options?: QueueSendOptions) => {
-      attempt();
-      return env.SEND_QUEUE.send(body, options);
-    },
-    sendBatch: async (messages: Iterable<MessageSendRequest<unknown>>, options?: QueueSendBatchOptions) => {
-      attempt();
-      return env.SEND_QUEUE.sendBatch(messages, options);
-    },
-  } as unknown as Queue;
-}
-
-/** A send accepted while the queue is down: committed and debited, but nothing handed on. */
-async function acceptWhileQueueDown(apiKey: string, to: string[]) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(`${BASE}/send`, {
-      method: "POST",
-      headers: { "app-key": apiKey, "content-type": "application/json" },
-      body: JSON.stringify({ to, message: "Fault tolerant" }),
-    }),
-    { ...env, SEND_QUEUE: flakyQueue(Array.from({ length: 100 }, (_, i) => i + 1)) },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { data: { message_id: string } }).data.message_id;
-}
+import { SUBMIT_UNKNOWN_AFTER_MS } from "../src/pipeline/closings";
+import { claimChunk } from "../src/pipeline/dispatch-chunk";
+import type { DispatchMessage, QueueMessage } from "../src/pipeline/messages";
+import { newMerchant, rows, waitFor } from "./helpers";
+import {
+  acceptWhileQueueDown,
+  expectBilledByTheRule,
+  expectLedgerBalanced,
+  flakyQueue,
+  recordingQueue,
+  runCron,
+  wrapD1,
+} from "./wrap-bindings";
 
 const deliveredCount = async (id: string) =>
   (
@@ -224,5 +200,100 @@ describe("pipeline faults", () => {
       merchantId,
     );
     expect(wallet?.balance_micros).toBe(100_000_000);
+  });
+});
+
+describe("a consumer killed in the middle of a dispatch", () => {
+  it("ends every delivery delivered, or failed and refunded, and never submits a claim twice", async () => {
+    const { apiKey, merchantId } = await newMerchant();
+    const to = Array.from({ length: 250 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
+    const id = await acceptWhileQueueDown(apiKey, to);
+    const chunk = (from: number, upTo: number): DispatchMessage => ({
+      type: "dispatch",
+      sendId: id,
+      seq: 0,
+      from,
+      to: upTo,
+    });
+    const stateOf = async () =>
+      rows<{ status: string; marked: number; handed: number; n: number }>(
+        `SELECT status, submitting_at IS NOT NULL AS marked, carrier_message_id IS NOT NULL AS handed, count(*) AS n
+         FROM deliveries WHERE send_id = ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+        id,
+      );
+
+    // Chunk [0, 100): claimed, then the worker died and its message was lost, before any hand-off.
+    const claimed = await claimChunk(env, chunk(0, 100), `lost-${id}`, Date.now());
+    expect(claimed.rows).toHaveLength(100);
+
+    // Chunk [100, 200): marked for the carrier, whose call failed; the worker died before it could
+    // unmark them, so whether the carrier has them is unknown. Its message is lost too.
+    const dying = wrapD1(env.DB, (sql) => {
+      if (sql.includes("submitting_at = NULL")) throw new Error("worker killed");
+    });
+    const message = { id: `dying-${id}`, timestamp: new Date(), attempts: 1, body: chunk(100, 200) };
+    const batch = createMessageBatch("lisoloo-send-sandbox", [message]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, DB: dying, SEND_QUEUE: flakyQueue([1]) }, ctx);
+    expect((await getQueueResult(batch, ctx)).retryMessages.map((m) => m.msgId)).toEqual([message.id]);
+    // Chunk [200, 250) never reached a consumer.
+    expect(await stateOf()).toEqual([
+      { status: "pending", marked: 0, handed: 0, n: 50 },
+      { status: "processing", marked: 0, handed: 0, n: 100 },
+      { status: "processing", marked: 1, handed: 0, n: 100 },
+    ]);
+
+    // Past the stuck threshold the cron queues the pending chunk again, and re-claims the unmarked
+    // one under a fresh token; the marked one may still be with the carrier, so it waits.
+    await runCron(Date.now() + STUCK_AFTER_MS + 60_000);
+    await waitFor(
+      () => deliveredCount(id),
+      (n) => n === 150,
+    );
+    expect((await stateOf()).find((s) => s.status === "processing")).toEqual({
+      status: "processing",
+      marked: 1,
+      handed: 0,
+      n: 100,
+    });
+
+    // Past the unknown-outcome threshold nothing can still be submitting them: failed 1501, refunded.
+    await runCron(Date.now() + SUBMIT_UNKNOWN_AFTER_MS + 60_000);
+    expect(await stateOf()).toEqual([
+      { status: "delivered", marked: 1, handed: 1, n: 150 },
+      { status: "failed", marked: 1, handed: 0, n: 100 },
+    ]);
+    expect(
+      await rows("SELECT DISTINCT error_code FROM deliveries WHERE send_id = ? AND status = 'failed'", id),
+    ).toEqual([{ error_code: "1501" }]);
+    const failedEvents = await rows<{ n: number }>(
+      "SELECT count(*) AS n FROM webhook_events WHERE send_id = ? AND event_type = 'sms.failed'",
+      id,
+    );
+    expect(failedEvents[0]?.n).toBe(100);
+
+    // The lost messages come back late: they find nothing they hold and hand nothing to a carrier.
+    const late = recordingQueue();
+    const lateBatch = createMessageBatch("lisoloo-send-sandbox", [
+      { id: `lost-${id}`, timestamp: new Date(), attempts: 2, body: chunk(0, 100) },
+      { ...message, attempts: 2 },
+    ]);
+    const lateCtx = createExecutionContext();
+    await worker.queue(lateBatch, { ...env, SEND_QUEUE: late.queue }, lateCtx);
+    expect((await getQueueResult(lateBatch, lateCtx)).explicitAcks).toHaveLength(2);
+    expect(late.submitted()).toEqual([]);
+    const processing = await rows<{ n: number }>(
+      `SELECT count(*) AS n FROM webhook_events WHERE send_id = ? AND event_type = 'sms.processing'`,
+      id,
+    );
+    expect(processing[0]?.n).toBe(250);
+
+    await expectBilledByTheRule(id);
+    await expectLedgerBalanced(merchantId);
+    const [wallet] = await rows<{ balance_micros: number }>(
+      "SELECT balance_micros FROM wallets WHERE merchant_id = ? AND type = 'LISOLOO_SMS'",
+      merchantId,
+    );
+    expect(wallet?.balance_micros).toBe(100_000_000 - 250 * 20_000 + 100 * 20_000);
   });
 });

@@ -9,6 +9,7 @@ import {
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { api, newMerchant, rows, waitFor } from "./helpers";
+import { expectLedgerBalanced } from "./wrap-bindings";
 
 async function runCron(at: number) {
   const ctx = createExecutionContext();
@@ -150,6 +151,47 @@ describe("scheduled and recurring sends are released by the cron, at and only at
     expect((await dispatchRows(id)).filter((d) => d.status === "released")).toHaveLength(1);
     await runCron((dispatches[1]?.due_at as number) - 1000);
     expect((await dispatchRows(id)).filter((d) => d.status === "released")).toHaveLength(1);
+  });
+});
+
+describe("a dispatch released after a long outage", () => {
+  it("is skipped and refunded once it is due longer ago than its validity, never sent late", async () => {
+    const { apiKey, merchantId } = await newMerchant();
+    const date = day(2);
+    const sent = await api(apiKey, "POST", "/send", {
+      to: ["+243998857000", "+243998857001"],
+      message: "Take your medication",
+      sending_type: "scheduled",
+      scheduled_dates: [
+        { date, time: "08:00" },
+        { date, time: "09:30" },
+        { date: day(3), time: "08:00" },
+      ],
+      validity_period: 3600,
+    });
+    expect(sent.status).toBe(201);
+    const id = sent.body.data.message_id as string;
+    const [first, second] = await dispatchRows(id);
+
+    // The cron comes back at 10:00: 08:00 is two hours late (validity one hour), 09:30 half an hour.
+    const back = (first?.due_at as number) + 2 * 3600_000;
+    await runCron(back);
+    await runCron(back + 60_000);
+    expect((await dispatchRows(id)).map((d) => d.status)).toEqual(["skipped", "released", "scheduled"]);
+    expect(
+      await rows("SELECT DISTINCT dispatch_seq, expires_at FROM deliveries WHERE send_id = ?", id),
+    ).toEqual([{ dispatch_seq: 1, expires_at: (second?.due_at as number) + 3600_000 }]);
+    expect(
+      await rows(
+        "SELECT reference, amount_micros FROM wallet_ledger WHERE send_id = ? AND reason = 'refund'",
+        id,
+      ),
+    ).toEqual([{ reference: `stale:${id}:0`, amount_micros: 40_000 }]);
+    await waitFor(
+      async () => (await api(apiKey, "GET", `/status/${id}`)).body.data,
+      (d) => d.delivered === 2 && d.cancelled === 2 && d.pending === 2,
+    );
+    await expectLedgerBalanced(merchantId);
   });
 });
 

@@ -22,6 +22,10 @@ export {
 export {
   aggregateStatus,
   applyReceipt,
+  type BillingFacts,
+  type BillingOutcome,
+  billingOf,
+  billingOutcomes,
   countForStatus,
   type DeliveryCountSummary,
   type DeliveryCounts,
@@ -35,6 +39,8 @@ export {
   deliveryStatusRank,
   errorCodeForStatus,
   eventTypeFor,
+  type GatewayEnd,
+  handedToCarrier,
   isDeliveryStatus,
   isTerminal,
   type MessageStatus,
@@ -53,6 +59,7 @@ export {
   type TerminalDeliveryStatus,
   tallyDeliveries,
   terminalDeliveryStatuses,
+  validityEndState,
 } from "./lifecycle/index.js";
 export {
   DEFAULT_UNIT_PRICE_MICROS,

@@ -1,35 +1,40 @@
 import type { Bindings } from "../env";
-import { applyReceiptsAndNotify } from "../pipeline/apply-receipts";
+import { closeDeliveries } from "../pipeline/apply-receipts";
+import { closeAtValidityEnd, SUBMIT_UNKNOWN_AFTER_MS } from "../pipeline/closings";
 
 const EXPIRE_BATCH = 100;
 const EXPIRE_ROUNDS = 10;
 
 /**
- * Ends every delivery still without a final receipt at the end of its validity period as
- * `delivery_unknown` (1503), through the same receipt path as carrier receipts (so it emits
- * `sms.failed` and never moves a delivery backwards).
+ * Ends every delivery still without a final receipt at the end of its validity period: as
+ * `delivery_unknown` (1503, charged) if a carrier took it, as `failed` (1501, refunded) if none did —
+ * still pending behind a backlog, or claimed and never submitted. Through the same receipt path as
+ * carrier receipts, so it emits `sms.failed` and never moves a delivery backwards. A delivery whose
+ * submit may be in flight waits for it (or for the unknown-outcome sweep).
  */
+// The partial index holds only deliveries still open, so expiry never reads the history; its
+// condition is repeated word for word, which SQLite needs to use it. Left to itself the planner
+// walks every open delivery through the status index (a backlog, each minute); INDEXED BY pins the
+// plan, and fails loudly rather than scan if the index ever goes.
 export async function expireValidity(env: Bindings, ctx: ExecutionContext, now: number): Promise<number> {
   let expired = 0;
+  const close = closeAtValidityEnd(new Date(now).toISOString(), now);
   for (let round = 0; round < EXPIRE_ROUNDS; round++) {
     const { results } = await env.DB.prepare(
-      `SELECT id FROM deliveries WHERE expires_at <= ?1
-         AND status IN ('pending', 'processing', 'accepted', 'enroute', 'sent') LIMIT ?2`,
+      `SELECT id FROM deliveries INDEXED BY deliveries_open_expiry_idx WHERE expires_at <= ?1
+         AND status IN ('pending', 'processing', 'accepted', 'enroute', 'sent')
+         AND (+status <> 'processing' OR carrier_message_id IS NOT NULL OR submitting_at IS NULL OR submitting_at <= ?2)
+       LIMIT ?3`,
     )
-      .bind(now, EXPIRE_BATCH)
+      .bind(now, now - SUBMIT_UNKNOWN_AFTER_MS, EXPIRE_BATCH)
       .all<{ id: number }>();
     if (results.length === 0) break;
-    const at = new Date(now).toISOString();
-    const applied = await applyReceiptsAndNotify(
+    const applied = await closeDeliveries(
       env,
       ctx,
-      null,
-      results.map((r) => ({
-        deliveryId: r.id,
-        status: "delivery_unknown" as const,
-        errorCode: "1503" as const,
-        at,
-      })),
+      results.map((r) => r.id),
+      close,
+      now,
     );
     expired += applied.applied;
     if (results.length < EXPIRE_BATCH) break;

@@ -5,7 +5,7 @@ import { sweepWebhookOutbox } from "../webhooks/sweep";
 import { expireValidity } from "./expire-validity";
 import { purgeIdempotencyKeys } from "./purge-idempotency";
 import { releaseDueDispatches } from "./release-dispatches";
-import { requeueStuckDispatches } from "./requeue-stuck";
+import { closeUnknownSubmits, requeueStuckDispatches, requeueUnsubmitted } from "./requeue-stuck";
 
 /**
  * The every-minute cron (CONTRACT §6): release due dispatches and sweep. Each job is independent, so
@@ -20,6 +20,8 @@ export async function runScheduledJobs(
   const jobs: [string, () => Promise<number>][] = [
     ["release_dispatches", () => releaseDueDispatches(env, now)],
     ["requeue_stuck", () => requeueStuckDispatches(env, now)],
+    ["requeue_unsubmitted", () => requeueUnsubmitted(env, now)],
+    ["close_unknown_submits", () => closeUnknownSubmits(env, ctx, now)],
     ["expire_validity", () => expireValidity(env, ctx, now)],
     ["purge_idempotency", () => purgeIdempotencyKeys(env, now)],
     ["sweep_webhooks", () => sweepWebhookOutbox(env, now)],

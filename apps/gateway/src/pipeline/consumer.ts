@@ -22,7 +22,7 @@ async function handle(
 ): Promise<void> {
   switch (body.type) {
     case "dispatch":
-      await processDispatchChunk(env, ctx, body, message.id);
+      await processDispatchChunk(env, ctx, body, body.claim ?? message.id);
       return;
     case "receipts": {
       const result = await applyReceiptsAndNotify(env, ctx, body.carrier, body.receipts);

@@ -1,11 +1,13 @@
 import type { Bindings } from "../env";
 import { log } from "../observability/logger";
-import { applyReceiptsAndNotify } from "./apply-receipts";
+import { closeDeliveries } from "./apply-receipts";
+import { closeUnhanded } from "./closings";
 import { queueMessageSchema } from "./messages";
 
 /**
  * The dead-letter queue's consumer: a dispatch chunk that kept failing could not be handed to any
- * carrier, so its deliveries that never reached one end `failed` (1501) and are refunded. Dead
+ * carrier, so its deliveries that never reached one end `failed` (1501) and are refunded; one whose
+ * submit may be in flight is left to it (or, if it never says, to the unknown-outcome sweep). Dead
  * receipts are logged: their deliveries end by validity timeout instead.
  */
 export async function consumeDeadLetters(
@@ -23,18 +25,14 @@ export async function consumeDeadLetters(
       )
         .bind(chunk.sendId, chunk.seq, chunk.from, chunk.to)
         .all<{ id: number }>();
-      const at = new Date().toISOString();
       if (results.length > 0) {
-        await applyReceiptsAndNotify(
+        const now = Date.now();
+        await closeDeliveries(
           env,
           ctx,
-          null,
-          results.map((r) => ({
-            deliveryId: r.id,
-            status: "failed" as const,
-            errorCode: "1501" as const,
-            at,
-          })),
+          results.map((r) => r.id),
+          closeUnhanded(new Date(now).toISOString(), now),
+          now,
         );
       }
     } else {

@@ -14,6 +14,8 @@ export type DeliveryRow = {
   revision: string | null;
   carrier: string | null;
   carrier_message_id: string | null;
+  /** When a consumer was about to submit it (see the schema); null when no submit is under way. */
+  submitting_at: number | null;
   segments: number;
   unit_price_micros: number;
   due_at: number;
@@ -21,7 +23,7 @@ export type DeliveryRow = {
 
 /** The columns every pipeline read of a delivery selects (alias `d` deliveries, `s` sends, `p` dispatches). */
 export const DELIVERY_COLUMNS = `d.id, d.send_id, s.key_id, s.merchant_id, d.phone, d.status, d.error_code, d.parts,
-  d.event_seq, d.revision, d.carrier, d.carrier_message_id, s.segments, s.unit_price_micros, p.due_at`;
+  d.event_seq, d.revision, d.carrier, d.carrier_message_id, d.submitting_at, s.segments, s.unit_price_micros, p.due_at`;
 
 export const DELIVERY_JOINS = `FROM deliveries d JOIN sends s ON s.id = d.send_id
   JOIN dispatches p ON p.send_id = d.send_id AND p.seq = d.dispatch_seq`;

@@ -1,11 +1,12 @@
 import { splitSegments } from "@lisoloo/protocol";
-import type { Submission } from "../carriers/carrier";
+import type { Submission, SubmitResult } from "../carriers/carrier";
 import { carrierFor, routingTable } from "../carriers/registry";
 import { routeFor } from "../carriers/routing";
 import type { Bindings } from "../env";
 import { isoSeconds } from "../iso-seconds";
+import { log } from "../observability/logger";
 import { notifyWebhooks } from "../webhooks/notify";
-import { applyReceipts } from "./apply-receipts";
+import { applyReceiptsAndNotify } from "./apply-receipts";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { enqueue } from "./enqueue";
 import { deliveryEventData } from "./event-payloads";
@@ -20,15 +21,17 @@ type SendFacts = {
 };
 
 /**
- * Claims the still-pending deliveries of one chunk for this queue message (`pending → processing`,
- * each delivery exactly once: the claim is a conditional update, and a redelivered message finds
- * only what it claimed itself and has not submitted yet), writing their `sms.processing` events in
- * the same batch. Returns the deliveries to submit.
+ * Claims the still-pending deliveries of one chunk under `token` (`pending → processing`, each
+ * delivery exactly once: the claim is a conditional update), writing their `sms.processing` events
+ * in the same batch, and returns every delivery of the chunk the token holds and nobody has started
+ * to submit: what it just claimed, and what a redelivery of the same message (same token) claimed
+ * before a carrier refused the batch. `token` is the queue message's id, or the one a sweep re-claimed
+ * the deliveries under. Deliveries past their validity are left to the expiry.
  */
 // `+status` in these statements keeps SQLite on the (send, dispatch, recipient) index: through the
 // status index it would walk every pending delivery in the database for each chunk, and the
 // pipeline would slow down as its backlog grows.
-async function claim(
+export async function claimChunk(
   env: Bindings,
   msg: DispatchMessage,
   token: string,
@@ -38,10 +41,11 @@ async function claim(
   const { results: candidates } = await db
     .prepare(
       `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
-       WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4
-         AND (+d.status = 'pending' OR (+d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL))`,
+       WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4 AND d.expires_at > ?6
+         AND (+d.status = 'pending'
+           OR (+d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL AND d.submitting_at IS NULL))`,
     )
-    .bind(msg.sendId, msg.seq, msg.from, msg.to, token)
+    .bind(msg.sendId, msg.seq, msg.from, msg.to, token, now)
     .all<DeliveryRow>();
   const fresh = candidates.filter((r) => r.status === "pending");
   const table = routingTable(env);
@@ -83,7 +87,7 @@ async function claim(
     .prepare(
       `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
        WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4
-         AND +d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL`,
+         AND +d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL AND d.submitting_at IS NULL`,
     )
     .bind(msg.sendId, msg.seq, msg.from, msg.to, token)
     .all<DeliveryRow>();
@@ -92,10 +96,63 @@ async function claim(
 }
 
 /**
- * Hands one chunk of a released dispatch to its carriers: claim, submit per routed connector,
- * record the carriers' message ids. Connector refusals (and numbers no connector serves) end
- * `failed` (1501) through the receipt path, which refunds them. A thrown error leaves the claimed
- * deliveries to this message's redelivery.
+ * Marks claimed deliveries as being handed to a carrier, in one conditional write, and returns the
+ * ids it marked: only those may be submitted. A sweep that re-claimed them under another token, an
+ * expiry or a dead letter that closed them, or a mark already standing (a submit that may be in
+ * flight) all make the write skip a delivery, so no claim is ever submitted twice.
+ */
+async function markSubmitting(
+  db: D1Database,
+  ids: number[],
+  token: string,
+  now: number,
+): Promise<Set<number>> {
+  const { results } = await db
+    .prepare(
+      `UPDATE deliveries SET submitting_at = ?3, revision = ?4, updated_at = ?3
+       WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'processing' AND claim = ?2
+         AND carrier_message_id IS NULL AND submitting_at IS NULL AND expires_at > ?3
+       RETURNING id`,
+    )
+    .bind(JSON.stringify(ids), token, now, newRevision())
+    .all<{ id: number }>();
+  return new Set(results.map((r) => r.id));
+}
+
+/**
+ * A carrier refused the whole batch (a transient failure it threw for): nothing of it was taken, so
+ * the marks go and the queue's retry of this message (same token) submits them again.
+ */
+async function clearSubmitting(db: D1Database, ids: number[], token: string, now: number): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE deliveries SET submitting_at = NULL, revision = ?4, updated_at = ?3
+       WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'processing' AND claim = ?2
+         AND carrier_message_id IS NULL`,
+    )
+    .bind(JSON.stringify(ids), token, now, newRevision())
+    .run();
+}
+
+/** Stores the carrier's message ids the moment it returns them: from then on, the delivery is billed. */
+async function recordAccepted(db: D1Database, accepted: { id: number; ref: string }[]): Promise<void> {
+  if (accepted.length === 0) return;
+  await db
+    .prepare(
+      `UPDATE deliveries SET carrier_message_id = j.ref, updated_at = ?2
+       FROM (SELECT value ->> '$.id' AS id, value ->> '$.ref' AS ref FROM json_each(?1)) AS j
+       WHERE deliveries.id = j.id`,
+    )
+    .bind(JSON.stringify(accepted), Date.now())
+    .run();
+}
+
+/**
+ * Hands one chunk of a released dispatch to its carriers: claim, then per routed connector mark,
+ * submit what the mark returned, and record the carrier's message ids and refusals before the next
+ * connector. Connector refusals (and numbers no connector serves) end `failed` (1501) through the
+ * receipt path, which refunds them. A connector that throws has its marks cleared and the error
+ * goes to the queue, whose retry of this message submits them again.
  */
 export async function processDispatchChunk(
   env: Bindings,
@@ -110,7 +167,7 @@ export async function processDispatchChunk(
     .bind(msg.sendId)
     .first<SendFacts>();
   if (!send) return;
-  const { rows, eventIds } = await claim(env, msg, token, now);
+  const { rows, eventIds } = await claimChunk(env, msg, token, now);
   if (eventIds.length > 0) ctx.waitUntil(notifyWebhooks(env, eventIds));
   if (rows.length === 0) return;
 
@@ -118,53 +175,58 @@ export async function processDispatchChunk(
   const byCarrier = new Map<string, DeliveryRow[]>();
   for (const r of rows) byCarrier.set(r.carrier ?? "", [...(byCarrier.get(r.carrier ?? "") ?? []), r]);
 
-  const failures: CarrierReceipt[] = [];
-  const accepted: { id: number; ref: string }[] = [];
   const sink = (carrier: string, receipts: CarrierReceipt[], delaySeconds?: number) =>
     enqueue(env, [{ type: "receipts", carrier, receipts }], delaySeconds);
+  const failed = (deliveryId: number): CarrierReceipt => ({
+    deliveryId,
+    status: "failed",
+    errorCode: "1501",
+    at: new Date().toISOString(),
+  });
   for (const [slug, group] of byCarrier) {
     const carrier = carrierFor(env, slug);
     if (!carrier) {
-      for (const r of group)
-        failures.push({
-          deliveryId: r.id,
-          status: "failed",
-          errorCode: "1501",
-          at: new Date().toISOString(),
-        });
+      await applyReceiptsAndNotify(
+        env,
+        ctx,
+        null,
+        group.map((r) => failed(r.id)),
+      );
       continue;
     }
-    const batch: Submission[] = group.map((r) => ({
-      deliveryId: r.id,
-      phone: r.phone,
-      senderId: send.sender_id,
-      segments,
-      encoding: send.encoding,
-      validitySeconds: send.validity_period,
-    }));
-    const results = await carrier.submit(batch, sink);
-    for (const res of results) {
-      if (res.kind === "accepted") accepted.push({ id: res.deliveryId, ref: res.carrierMessageId });
-      else
-        failures.push({
-          deliveryId: res.deliveryId,
-          status: "failed",
-          errorCode: "1501",
-          at: new Date().toISOString(),
-        });
+    const marked = await markSubmitting(
+      env.DB,
+      group.map((r) => r.id),
+      token,
+      Date.now(),
+    );
+    const batch: Submission[] = group
+      .filter((r) => marked.has(r.id))
+      .map((r) => ({
+        deliveryId: r.id,
+        phone: r.phone,
+        senderId: send.sender_id,
+        segments,
+        encoding: send.encoding,
+        validitySeconds: send.validity_period,
+      }));
+    if (batch.length === 0) continue;
+    let results: SubmitResult[];
+    try {
+      results = await carrier.submit(batch, sink);
+    } catch (error) {
+      const ids = batch.map((b) => b.deliveryId);
+      await clearSubmitting(env.DB, ids, token, Date.now()).catch((cause: unknown) =>
+        // Left marked, they are not submitted again: the unknown-outcome sweep closes them (1501).
+        log.error("dispatch.unmark_failed", { message_id: msg.sendId, carrier: slug, error: cause }),
+      );
+      throw error;
     }
-  }
-  if (accepted.length > 0) {
-    await env.DB.prepare(
-      `UPDATE deliveries SET carrier_message_id = j.ref, updated_at = ?2
-       FROM (SELECT value ->> '$.id' AS id, value ->> '$.ref' AS ref FROM json_each(?1)) AS j
-       WHERE deliveries.id = j.id`,
-    )
-      .bind(JSON.stringify(accepted), Date.now())
-      .run();
-  }
-  if (failures.length > 0) {
-    const applied = await applyReceipts(env, null, failures);
-    if (applied.eventIds.length > 0) ctx.waitUntil(notifyWebhooks(env, applied.eventIds));
+    await recordAccepted(
+      env.DB,
+      results.flatMap((r) => (r.kind === "accepted" ? [{ id: r.deliveryId, ref: r.carrierMessageId }] : [])),
+    );
+    const refused = results.filter((r) => r.kind === "failed").map((r) => failed(r.deliveryId));
+    if (refused.length > 0) await applyReceiptsAndNotify(env, ctx, null, refused);
   }
 }

@@ -11,6 +11,12 @@ export const dispatchMessageSchema = z.object({
   seq: z.int().min(0),
   from: z.int().min(0),
   to: z.int().min(1),
+  /**
+   * The claim token a sweep re-claimed this chunk's deliveries under, when it queues them again.
+   * The consumer submits only deliveries that carry its token (by default the queue message's id),
+   * so a late redelivery of a message presumed lost finds nothing left to submit.
+   */
+  claim: z.string().min(1).optional(),
 });
 
 /** One receipt as a carrier reports it: by our delivery id, or by the carrier's own message id. */

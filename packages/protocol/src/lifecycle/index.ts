@@ -6,6 +6,15 @@ export {
   type MessageTally,
   tallyDeliveries,
 } from "./aggregate.js";
+export {
+  type BillingFacts,
+  type BillingOutcome,
+  billingOf,
+  billingOutcomes,
+  type GatewayEnd,
+  handedToCarrier,
+  validityEndState,
+} from "./billing.js";
 export { type DeliveryErrorCode, deliveryErrorCodes, errorCodeForStatus } from "./error-codes.js";
 export { type DeliveryEventType, deliveryEventTypes, eventTypeFor } from "./events.js";
 export {

@@ -105,6 +105,13 @@ export const deliveries = sqliteTable(
     revision: text("revision"),
     /** The queue message that claimed this delivery for submission (a redelivery re-claims its own). */
     claim: text("claim"),
+    /**
+     * When the claim's holder was about to hand it to a carrier. Set by one conditional write, and
+     * only what that write changed is submitted, so a claim is submitted once; cleared when the
+     * carrier refused the whole batch (the queue retries it). Set without a carrier id after the
+     * consumer's longest run means the submit's outcome is unknown: the sweep closes it 1501.
+     */
+    submittingAt: integer("submitting_at"),
     /** End of the validity period: no final receipt by then → delivery_unknown. */
     expiresAt: integer("expires_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -113,6 +120,14 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_one_per_recipient_dispatch").on(t.sendId, t.dispatchSeq, t.recipientIdx),
     index("deliveries_status_idx").on(t.status, t.updatedAt),
     index("deliveries_carrier_msg_idx").on(t.carrier, t.carrierMessageId),
-    index("deliveries_expiry_idx").on(t.expiresAt),
+    // Only deliveries still waiting for a final receipt: the every-minute expiry never walks history.
+    index("deliveries_open_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} IN ('pending', 'processing', 'accepted', 'enroute', 'sent')`),
+    // Claimed and not handed to a carrier yet: a handful of rows at any time, which the stuck sweeps
+    // read without walking every delivery a carrier holds.
+    index("deliveries_unsubmitted_idx")
+      .on(t.submittingAt, t.updatedAt)
+      .where(sql`${t.status} = 'processing' AND ${t.carrierMessageId} IS NULL`),
   ],
 );

@@ -1,0 +1,71 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../src/index";
+import { claimChunk } from "../src/pipeline/dispatch-chunk";
+import { newMerchant } from "./helpers";
+import { acceptWhileQueueDown, runCron, wrapD1 } from "./wrap-bindings";
+
+/** What the pipeline and the cron ran against D1, recorded from the real code paths. */
+function recordingD1() {
+  const seen = new Map<string, unknown[]>();
+  const db = wrapD1(env.DB, (sql, params) => {
+    if (!seen.has(sql)) seen.set(sql, params);
+  });
+  return { db, seen };
+}
+
+// The deliveries table grows with every message ever sent: a statement of the pipeline or the cron
+// that scans it, or walks the status index (every delivery in a status), slows down with history.
+// The one deliberate exception is the pending sweep, whose walk is bounded by its two-minute window.
+const STATUS_WALK_ALLOWED = /d\.status = 'pending' AND d\.updated_at < \?1/;
+
+describe("query plans of the pipeline and the cron", () => {
+  it("never scan deliveries nor walk a status through the status index", async () => {
+    const { apiKey } = await newMerchant();
+    const recorded = recordingD1();
+    const bindings = { ...env, DB: recorded.db };
+
+    // A chunk through the consumer: claim, mark, submit, carrier ids, a connector refusal.
+    const id = await acceptWhileQueueDown(apiKey, ["+243998857000", "+999000000005", "+243998857001"]);
+    const batch = createMessageBatch("lisoloo-send-sandbox", [
+      {
+        id: `plan-${id}`,
+        timestamp: new Date(),
+        attempts: 1,
+        body: { type: "dispatch", sendId: id, seq: 0, from: 0, to: 2 },
+      },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, bindings, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
+    // A claim whose message is lost, and a send whose validity runs out: every sweep has work.
+    await claimChunk(
+      bindings,
+      { type: "dispatch", sendId: id, seq: 0, from: 2, to: 3 },
+      `lost-${id}`,
+      Date.now(),
+    );
+    await acceptWhileQueueDown(apiKey, ["+243998857002"], { validity_period: 60 });
+    await runCron(Date.now() + 3 * 60_000, bindings);
+
+    const statements = [...recorded.seen].filter(([sql]) => /\bdeliveries\b/.test(sql));
+    expect(statements.length).toBeGreaterThan(10);
+    for (const [sql, params] of statements) {
+      if (/^\s*INSERT\b[^;]*\bVALUES\b/i.test(sql)) continue;
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...params)
+        .all<{ detail: string }>();
+      const plan = results.map((r) => r.detail);
+      expect(
+        plan.filter((line) => /^SCAN (deliveries|d)\b/.test(line)),
+        `${sql}\n${plan.join("\n")}`,
+      ).toEqual([]);
+      if (!STATUS_WALK_ALLOWED.test(sql))
+        expect(
+          plan.filter((line) => line.includes("deliveries_status_idx")),
+          `${sql}\n${plan.join("\n")}`,
+        ).toEqual([]);
+    }
+  });
+});
