@@ -74,6 +74,11 @@ describe("401 1001 says which part of the app-key is wrong", () => {
       "A production key (sk_live_): this deployment serves the sandbox and accepts only sk_test_ keys",
     ],
     [
+      "the documentation's placeholder production key on the sandbox (its prefix is enough)",
+      { "app-key": `sk_live_${"x".repeat(32)}` },
+      "A production key (sk_live_): this deployment serves the sandbox and accepts only sk_test_ keys",
+    ],
+    [
       "a well-formed key nobody issued",
       { "app-key": generateApiKey("sandbox") },
       "Key not accepted: it is unknown here, or it was revoked or regenerated",
@@ -86,7 +91,8 @@ describe("401 1001 says which part of the app-key is wrong", () => {
   });
 
   it("a sandbox key on the production deployment names the environment the deployment serves", async () => {
-    const production = { ...env, ENVIRONMENT: "production" };
+    // A valid production environment: http://localhost webhooks are refused there.
+    const production = { ...env, ENVIRONMENT: "production", ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false" };
     const ctx = createExecutionContext();
     const res = await worker.fetch(
       new Request(`${BASE}/balance`, { headers: { "app-key": generateApiKey("sandbox") } }),

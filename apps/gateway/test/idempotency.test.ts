@@ -8,7 +8,7 @@ import { ApiError } from "../src/errors/api-error";
 import { errorResponse } from "../src/errors/envelope";
 import type { KeyGuard } from "../src/key-guard/key-guard";
 import { IDEMPOTENCY_LOCK_STALE_MS, IDEMPOTENCY_TTL_MS } from "../src/key-guard/limits";
-import { idempotency } from "../src/middleware/idempotency";
+import { fingerprintRequest, idempotency } from "../src/middleware/idempotency";
 import { rateLimit } from "../src/middleware/rate-limit";
 import { requestId } from "../src/middleware/request-id";
 
@@ -317,5 +317,41 @@ describe("KeyGuard idempotency records", () => {
       state: "replay",
       body: response.body,
     });
+  });
+});
+
+describe("fingerprintRequest", () => {
+  const path = "/api/v1/lisoloo/sms-api/send";
+  const print = (body: string, method = "POST", target = path) =>
+    fingerprintRequest(method, target, new TextEncoder().encode(body));
+
+  it("is the same for the same JSON value, whatever its key order, whitespace or escapes", async () => {
+    const a = await print('{"to":["+243998857000"],"message":"é","validity_period":60}');
+    expect(await print('{ "validity_period" : 6e1,\n "message": "\\u00e9", "to": ["+243998857000"] }')).toBe(
+      a,
+    );
+    expect(await print('\ufeff{"message":"é","to":["+243998857000"],"validity_period":60}')).toBe(a);
+  });
+
+  it("differs for another value, another array order, another method or path", async () => {
+    const a = await print('{"to":["1","2"]}');
+    const others = await Promise.all([
+      print('{"to":["2","1"]}'),
+      print('{"to":["1","2"],"x":null}'),
+      print('{"to":["1","2"]}', "PUT"),
+      print('{"to":["1","2"]}', "POST", `${path}?x=1`),
+      print('{"to":["1","2"]}', "POST", "/api/v1/lisoloo/sms-api/preview"),
+    ]);
+    expect(new Set([a, ...others]).size).toBe(6);
+  });
+
+  it("compares bytes when the body is not JSON, and never confuses them with a JSON body", async () => {
+    expect(await print("{nope")).toBe(await print("{nope"));
+    expect(await print("{nope")).not.toBe(await print("{ nope"));
+    // The canonical text of {"a":1} as raw bytes must not pass for the JSON body itself.
+    expect(await print('json\n{"a":1}')).not.toBe(await print('{"a":1}'));
+    expect(await fingerprintRequest("POST", path, new Uint8Array([0x7b, 0xff, 0x7d]))).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
   });
 });

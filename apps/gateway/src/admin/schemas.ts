@@ -1,6 +1,10 @@
+import { senderIdSchema } from "@lisoloo/protocol";
 import { z } from "zod";
 
-const money = z.number().nonnegative().max(1_000_000_000);
+/** Money is kept in micro-units (CONTRACT §5): an amount with a seventh decimal has no exact value. */
+const atMostSixDecimals = (n: number) => Math.abs(n * 1e6 - Math.round(n * 1e6)) < 1e-6;
+const sixDecimals = "At most 6 decimal places";
+const money = z.number().nonnegative().max(1_000_000_000).refine(atMostSixDecimals, sixDecimals);
 const limit = z.number().int().min(1).max(1_000_000);
 
 function isTimeZone(zone: string): boolean {
@@ -20,7 +24,8 @@ export const createMerchantSchema = z.strictObject({
     .regex(/^[A-Z]{3}$/, "ISO 4217 code")
     .default("USD"),
   unit_price: money.optional(),
-  default_sender_id: z.string().min(1).max(15).optional(),
+  // Sent on every send that names no sender_id, so it obeys the same rule as sender_id (1102's).
+  default_sender_id: senderIdSchema.optional(),
   allowed_countries: z.array(z.string().regex(/^[A-Z]{2}$/, "ISO 3166 alpha-2 code")).optional(),
   rate_limits: z
     .strictObject({ send: limit, status: limit, balance: limit, preview: limit })
@@ -38,7 +43,7 @@ export const updateMerchantSchema = createMerchantSchema
       .nullable()
       .optional(),
     unit_price: money.nullable().optional(),
-    default_sender_id: z.string().min(1).max(15).nullable().optional(),
+    default_sender_id: senderIdSchema.nullable().optional(),
   });
 
 export const regenerateKeySchema = z.strictObject({
@@ -57,7 +62,7 @@ export const webhookSchema = z.strictObject({
 });
 
 export const topUpSchema = z.strictObject({
-  amount: z.number().positive().max(1_000_000_000),
+  amount: z.number().positive().max(1_000_000_000).refine(atMostSixDecimals, sixDecimals),
   reference: z.string().min(1).max(200).optional(),
   note: z.string().max(500).optional(),
 });
@@ -66,7 +71,8 @@ export const adjustmentSchema = z.strictObject({
   amount: z
     .number()
     .refine((n) => n !== 0, "Must not be zero")
-    .refine((n) => Math.abs(n) <= 1_000_000_000, "Too large"),
+    .refine((n) => Math.abs(n) <= 1_000_000_000, "Too large")
+    .refine(atMostSixDecimals, sixDecimals),
   reference: z.string().min(1).max(200).optional(),
   note: z.string().min(1).max(500),
 });

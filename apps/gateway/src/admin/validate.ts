@@ -13,7 +13,9 @@ function fieldOf(path: readonly PropertyKey[]): string {
  * missing, else `1110`).
  */
 export function parseAdminBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body);
+  // `reportInput` keeps each issue's input, so a value of the wrong type is told apart from a
+  // missing one (zod leaves `input` out otherwise, and every wrong type would read as "Required").
+  const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
   const details = result.error.issues.flatMap((issue) => {
     // An unknown key is reported once per key, named, like the send body's unknown fields.

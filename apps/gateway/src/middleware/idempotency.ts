@@ -1,6 +1,9 @@
 import type { Context, MiddlewareHandler, Next } from "hono";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
+import { canonicalJson } from "../http/canonical-json";
+import { readBodyBytes } from "../http/read-body";
+import { decodeUtf8 } from "../http/utf8";
 import type { KeyGuard } from "../key-guard/key-guard";
 import { callGuard, keyGuardFor } from "../key-guard/stub";
 import type { BeginResult, IdempotentRequest } from "../key-guard/types";
@@ -38,17 +41,41 @@ export function invalidIdempotencyKey(headers: Record<string, string> = {}): Api
   });
 }
 
+/** The body as the fingerprint sees it: its canonical JSON when it is UTF-8 JSON, else its bytes. */
+function fingerprintedBody(body: Uint8Array): Uint8Array {
+  const text = decodeUtf8(body);
+  let canonical: string | null = null;
+  try {
+    if (text !== null) canonical = canonicalJson(JSON.parse(text));
+  } catch {
+    // Not JSON: the bytes are all there is to compare.
+  }
+  if (canonical === null) return concat(new TextEncoder().encode("bytes\n"), body);
+  return new TextEncoder().encode(`json\n${canonical}`);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
+}
+
 /**
- * SHA-256 (hex) of method, path with query, and the raw body bytes: a key reused on another endpoint
- * or with another body is a mismatch (1108), never a replay of something else.
+ * SHA-256 (hex) of method, path with query, and the body: a key reused on another endpoint or with
+ * another body is a mismatch (1108), never a replay of something else. A JSON body counts by what it
+ * says, not how it is spelt: keys in another order, other whitespace or escapes give the same
+ * fingerprint (arrays keep their order). A body that is not JSON counts byte for byte.
  *
  * @example await fingerprintRequest("POST", "/api/v1/lisoloo/sms-api/send", body) // "3f1c…"
  */
-export async function fingerprintRequest(method: string, target: string, body: ArrayBuffer): Promise<string> {
+export async function fingerprintRequest(
+  method: string,
+  target: string,
+  body: Uint8Array | ArrayBuffer,
+): Promise<string> {
   const head = new TextEncoder().encode(`${method.toUpperCase()} ${target}\n`);
-  const bytes = new Uint8Array(head.byteLength + body.byteLength);
-  bytes.set(head, 0);
-  bytes.set(new Uint8Array(body), head.byteLength);
+  const bytes = concat(head, fingerprintedBody(body instanceof Uint8Array ? body : new Uint8Array(body)));
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   let hex = "";
   for (const b of digest) hex += b.toString(16).padStart(2, "0");
@@ -57,7 +84,7 @@ export async function fingerprintRequest(method: string, target: string, body: A
 
 /**
  * The request's Idempotency-Key with its fingerprint; null when the header is absent; 400 1110 when
- * it is malformed. Reads the body through hono's cache, so the route can still call `c.req.json()`.
+ * it is malformed. Reads the body within the body limit and leaves it readable for the route.
  */
 export async function readIdempotentRequest(
   c: Context<AppEnv>,
@@ -70,7 +97,7 @@ export async function readIdempotentRequest(
   const fingerprint = await fingerprintRequest(
     c.req.method,
     url.pathname + url.search,
-    await c.req.arrayBuffer(),
+    await readBodyBytes(c),
   );
   return { key, fingerprint };
 }

@@ -80,7 +80,8 @@ export const responseDataExamples = {
         updated_at: "2026-05-27T10:15:02Z",
       },
     ],
-    next_cursor: "MC4x",
+    // What the gateway writes after dispatch 0, recipient 1 of MESSAGE_ID (sends/recipients-page.ts).
+    next_cursor: "MC4xLjEwYjM1MWMx",
   },
   pause: { message_id: MESSAGE_ID, status: "paused", paused_dispatches: 3 },
 };

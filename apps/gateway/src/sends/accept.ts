@@ -1,9 +1,12 @@
 import { walletRefusal } from "../billing/shortfall";
-import { isUniqueViolation } from "../db/errors";
+import { isUniqueViolationOf } from "../db/errors";
 import { isMissingWallet, isOverdraft } from "../db/queries/wallets";
 import type { AuthContext, MerchantContext } from "../env";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
+
+/** The columns of `sends_idempotency_uq`: one send per API key and Idempotency-Key. */
+const IDEMPOTENCY_UNIQUE_COLUMNS = ["key_id", "idempotency_key"] as const;
 
 /** A send with this Idempotency-Key was already accepted for the calling key. */
 export class IdempotentDuplicate extends Error {
@@ -144,7 +147,8 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
     if (isOverdraft(error) || isMissingWallet(error)) throw await walletRefusal(db, merchant, cost);
     // The key guard already lets one request per Idempotency-Key through; this is the backstop for a
     // lost lock: the send row's unique key refuses the duplicate, and the first send is answered.
-    if (input.idempotencyKey !== null && isUniqueViolation(error))
+    // Any other constraint (a message id collision, a recipient or delivery index) is a fault, not a replay.
+    if (input.idempotencyKey !== null && isUniqueViolationOf(error, "sends", IDEMPOTENCY_UNIQUE_COLUMNS))
       throw new IdempotentDuplicate(input.idempotencyKey);
     throw error;
   }

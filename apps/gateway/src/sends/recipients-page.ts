@@ -25,34 +25,64 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : isoSeconds(ms);
 }
 
-/** Cursor = the last (dispatch, recipient) pair of the previous page, opaque to clients. */
-function decodeCursor(cursor: string | undefined): [number, number] {
-  if (!cursor) return [-1, -1];
-  const match = /^(\d+)\.(\d+)$/.exec(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
-  if (!match)
-    throw new ApiError("1110", {
-      details: [{ field: "cursor", message: "Unknown cursor", code: "INVALID_FIELD_FORMAT" }],
-    });
-  return [Number(match[1]), Number(match[2])];
+/** A cursor is short; anything much longer was not written by {@link encodeCursor}. */
+const MAX_CURSOR_LENGTH = 64;
+
+function invalidQuery(field: string, message: string): ApiError {
+  return new ApiError("1110", { details: [{ field, message, code: "INVALID_FIELD_FORMAT" }] });
 }
 
-function encodeCursor(seq: number, idx: number): string {
-  return btoa(`${seq}.${idx}`).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+/**
+ * FNV-1a (32 bits) of the send and position, in hex: ties a cursor to the send it was written for.
+ * Not a secret: a cursor only ever reads the caller's own send, so this catches a cursor that was
+ * mistyped, cut short, edited or taken from another message, not an attacker.
+ */
+function cursorTag(sendId: string, seq: number, idx: number): string {
+  let hash = 0x811c9dc5;
+  for (const ch of `${sendId}/${seq}.${idx}`) {
+    hash ^= ch.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}
+
+/** Cursor = the last (dispatch, recipient) pair of the previous page and its send's tag, base64url. */
+function encodeCursor(sendId: string, seq: number, idx: number): string {
+  return btoa(`${seq}.${idx}.${cursorTag(sendId, seq, idx)}`)
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+/**
+ * The position a cursor stands for; 400 `1110` naming `cursor` for anything {@link encodeCursor}
+ * did not write for this send: bad base64, another layout, a changed number, another send's cursor.
+ */
+function decodeCursor(sendId: string, cursor: string | undefined): [number, number] {
+  if (!cursor) return [-1, -1];
+  const unknown = () => invalidQuery("cursor", "Must be the next_cursor of an earlier page of this message");
+  if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw unknown();
+  let decoded: string;
+  try {
+    decoded = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    throw unknown();
+  }
+  const match = /^(\d{1,9})\.(\d{1,9})\.[0-9a-f]{8}$/.exec(decoded);
+  if (!match) throw unknown();
+  const seq = Number(match[1]);
+  const idx = Number(match[2]);
+  // Only the exact spelling this send was given: no leading zeros, no other tag, no padding.
+  if (encodeCursor(sendId, seq, idx) !== cursor) throw unknown();
+  return [seq, idx];
 }
 
 function parseLimit(limit: string | undefined): number {
   if (limit === undefined) return DEFAULT_LIMIT;
-  const n = Number(limit);
+  // Digits only: Number() would also take "1e3", "0x10", " 5" and "5.0".
+  const n = /^\d{1,4}$/.test(limit) ? Number(limit) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new ApiError("1110", {
-      details: [
-        {
-          field: "limit",
-          message: `Must be an integer from 1 to ${MAX_LIMIT}`,
-          code: "INVALID_FIELD_FORMAT",
-        },
-      ],
-    });
+    throw invalidQuery("limit", `Must be an integer from 1 to ${MAX_LIMIT}`);
   }
   return n;
 }
@@ -67,7 +97,7 @@ export async function recipientsPage(
   send: SendRow,
   query: { cursor?: string | undefined; limit?: string | undefined },
 ) {
-  const [afterSeq, afterIdx] = decodeCursor(query.cursor);
+  const [afterSeq, afterIdx] = decodeCursor(send.id, query.cursor);
   const limit = parseLimit(query.limit);
   const { results } = await db
     .prepare(
@@ -103,6 +133,6 @@ export async function recipientsPage(
         updated_at: iso(r.updated_at ?? send.createdAt) as string,
       };
     }),
-    next_cursor: results.length > limit && last ? encodeCursor(last.seq, last.idx) : null,
+    next_cursor: results.length > limit && last ? encodeCursor(send.id, last.seq, last.idx) : null,
   };
 }

@@ -49,6 +49,12 @@ async function send(apiKey: string, body: unknown) {
   return api(apiKey, "POST", "/send", body);
 }
 
+/** A cURL example as curl sends it: its body, its headers (curl's own Content-Type when it names none). */
+async function sendAsCurl(apiKey: string, id: string) {
+  const { text, headers } = example(id);
+  return api(apiKey, "POST", "/send", text, headers);
+}
+
 /** What each example means. Fragments that are not JSON on their own are named with a reason. */
 const meaning: Record<string, string> = {
   "p1#1": "hero request, spaced number",
@@ -94,7 +100,10 @@ describe("the documentation's examples", () => {
       ["p3#1", "p3#5"],
       ["p4#1", "p4#2"],
     ] as const) {
-      const res = await send(apiKey, json(request));
+      const res =
+        example(request).source === "curl-body"
+          ? await sendAsCurl(apiKey, request)
+          : await send(apiKey, json(request));
       expect(res.status).toBe(201);
       expectAsDocumented(response, res.body, { "data.message_id": formats.messageId });
     }
@@ -103,7 +112,8 @@ describe("the documentation's examples", () => {
   it("instant sends: one and many recipients, the 201 of three, a callback_url", async () => {
     const { apiKey } = await documentedMerchant();
     for (const id of ["p1#1", "p1#4", "p8#1", "p13#1"]) {
-      const res = await send(apiKey, json(id));
+      const res =
+        example(id).source === "curl-body" ? await sendAsCurl(apiKey, id) : await send(apiKey, json(id));
       expect(res.status, id).toBe(201);
       expect(res.body.data).toMatchObject({
         status: "pending",
@@ -120,7 +130,7 @@ describe("the documentation's examples", () => {
       total_recipients: 1,
       total_cost: 0.02,
     });
-    const many = await send(apiKey, json("p13#4"));
+    const many = await sendAsCurl(apiKey, "p13#4");
     expect(many.status).toBe(201);
     expectAsDocumented("p13#7", many.body, { "data.message_id": formats.messageId });
   });

@@ -16,7 +16,22 @@ export type DocumentedExample = {
   /** The parsed JSON, or undefined when the block holds a fragment that is not JSON on its own. */
   json: unknown;
   text: string;
+  /**
+   * For a cURL body: the `-H` headers the command sends other than the key, and the Content-Type
+   * curl itself puts on `-d` when the command names none (`application/x-www-form-urlencoded`).
+   */
+  headers?: Record<string, string>;
 };
+
+function curlHeaders(command: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const m of command.matchAll(/-H ["']([^:"']+):\s*([^"']*)["']/g)) {
+    const name = (m[1] ?? "").toLowerCase();
+    if (name !== "app-key") headers[name] = m[2] ?? "";
+  }
+  headers["content-type"] ??= "application/x-www-form-urlencoded";
+  return headers;
+}
 
 const FENCE = /```(\w*)\n([\s\S]*?)```/g;
 
@@ -43,7 +58,10 @@ function examplesOfBlock(page: number, title: string, n: number, lang: string, b
   }
   if (lang === "bash" || lang === "") {
     const curl = /-d '(\{[\s\S]*?\})'/.exec(body);
-    if (curl?.[1]) return [{ ...base, source: "curl-body" as const, json: parse(curl[1]), text: curl[1] }];
+    if (curl?.[1]) {
+      const headers = curlHeaders(body);
+      return [{ ...base, source: "curl-body" as const, json: parse(curl[1]), text: curl[1], headers }];
+    }
   }
   return [];
 }

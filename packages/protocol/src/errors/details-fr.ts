@@ -16,6 +16,9 @@ export const frenchFindingTexts: Readonly<Record<string, string>> = {
   "Must be 1 to 11 letters, digits or spaces with at least one letter, or +? and 1 to 15 digits":
     "Doit compter de 1 à 11 lettres, chiffres ou espaces dont au moins une lettre, ou +? et 1 à 15 chiffres",
   "Must be an absolute http(s) URL": "Doit être une URL http(s) absolue",
+  "Must be at most 2048 characters": "Doit compter au plus 2048 caractères",
+  "Must be well-formed Unicode: it contains a lone surrogate (\\uD800 to \\uDFFF)":
+    "Doit être de l'Unicode bien formé : contient un seizet d'indirection (surrogate) isolé (\\uD800 à \\uDFFF)",
   "Must be immediate, scheduled or recurring": "Doit valoir immediate, scheduled ou recurring",
   "Must be an integer number of seconds": "Doit être un nombre entier de secondes",
   "Must be at least 60 seconds": "Doit valoir au moins 60 secondes",

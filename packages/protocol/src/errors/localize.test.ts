@@ -20,6 +20,11 @@ describe("localizedErrorText", () => {
     ['Must be application/json, got "text/plain"', 'Doit être application/json, reçu "text/plain"'],
     ["Body is not valid JSON (line 3, column 7)", "Le corps n'est pas du JSON valide (ligne 3, colonne 7)"],
     [
+      "Body is not valid UTF-8 (first bad byte at offset 17)",
+      "Le corps n'est pas de l'UTF-8 valide (premier octet invalide à la position 17)",
+    ],
+    ["Request body is not valid UTF-8", "Le corps de la requête n'est pas de l'UTF-8 valide"],
+    [
       "Malformed key: expected 32 letters and digits after sk_test_, got 31",
       "Clé mal formée : 32 lettres et chiffres attendus après sk_test_, 31 reçus",
     ],
@@ -65,11 +70,17 @@ describe("localizedErrorText", () => {
 
 /** Bad values, per field of the send body: every kind of finding the schema can report. */
 const badValues: Record<string, unknown[]> = {
-  to: [5, "+243998857000", [], [5, "abc", "+243 998"], Array.from({ length: 1001 }, () => "1")],
-  message: [5, "", "x".repeat(1601)],
-  sender_id: [5, "", "THIS-IS-TOO-LONG", "123456789012345678"],
+  to: [5, "+243998857000", [], [5, "abc", "+243 998", "+243\ud800"], Array.from({ length: 1001 }, () => "1")],
+  message: [5, "", "x".repeat(1601), "a\ud800b"],
+  sender_id: [5, "", "THIS-IS-TOO-LONG", "123456789012345678", "SHOP\udc00"],
   sending_type: [5, "weekly", "immediate", "scheduled", "recurring"],
-  callback_url: [5, "not a url", "ftp://example.com"],
+  callback_url: [
+    5,
+    "not a url",
+    "ftp://example.com",
+    `https://example.com/${"x".repeat(2048)}`,
+    "https://example.com/\ud800",
+  ],
   validity_period: ["x", 1.5, 10, 1e7, 1e30],
   transliterate: ["yes"],
   scheduled_dates: [

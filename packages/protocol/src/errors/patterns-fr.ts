@@ -74,6 +74,10 @@ const rules: readonly Rule[] = [
     (line, column) => `Le corps n'est pas du JSON valide (ligne ${line}, colonne ${column})`,
   ],
   [
+    /^Body is not valid UTF-8 \(first bad byte at offset (\d+)\)$/,
+    (offset) => `Le corps n'est pas de l'UTF-8 valide (premier octet invalide à la position ${offset})`,
+  ],
+  [
     /^Malformed key: expected 32 letters and digits after (sk_\w+_), got (\d+)$/,
     (prefix, count) => `Clé mal formée : 32 lettres et chiffres attendus après ${prefix}, ${count} reçus`,
   ],

@@ -7,6 +7,7 @@ export const frenchRequestTexts: Readonly<Record<string, string>> = {
   // 1106: Content-Type and body
   "Content-Type must be application/json": "Le Content-Type doit être application/json",
   "Request body is not valid JSON": "Le corps de la requête n'est pas du JSON valide",
+  "Request body is not valid UTF-8": "Le corps de la requête n'est pas de l'UTF-8 valide",
   "The header is missing; send Content-Type: application/json":
     "L'en-tête est absent : envoyez Content-Type: application/json",
   "The body is empty": "Le corps est vide",
@@ -38,7 +39,8 @@ export const frenchRequestTexts: Readonly<Record<string, string>> = {
 
   // 1110 outside the body
   "Must be 1 to 255 printable ASCII characters": "Doit compter de 1 à 255 caractères ASCII imprimables",
-  "Unknown cursor": "Curseur inconnu",
+  "Must be the next_cursor of an earlier page of this message":
+    "Doit être le next_cursor d'une page précédente de ce message",
   "Must be an integer from 1 to 1000": "Doit être un entier de 1 à 1000",
 
   // 1105: the callback URL rules that are not about a host

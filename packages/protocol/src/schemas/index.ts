@@ -58,6 +58,7 @@ export {
 } from "./schedule-fields.js";
 export {
   callbackUrlSchema,
+  MAX_CALLBACK_URL_LENGTH,
   MAX_MESSAGE_LENGTH,
   MAX_RECIPIENTS,
   type ParseSendRequestOptions,
@@ -90,3 +91,4 @@ export {
   statusResponseSchema,
 } from "./status-response.js";
 export { deliveryErrorCodeSchema, deliveryStatusSchema, messageStatusSchema } from "./status-schemas.js";
+export { isWellFormedText } from "./well-formed.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sendingTypes } from "../schedule/types.js";
+import { isWellFormedText, wellFormedTextCheck } from "./well-formed.js";
 
 /** Characters removed from a phone number before it is checked (CONTRACT §4). */
 const phoneSeparators = /[\s\-.()]/g;
@@ -17,6 +18,7 @@ const lenientPhonePattern = /^[\s\-.()]*(?:\+[\s\-.()]*)?(?:\d[\s\-.()]*){1,15}$
  */
 export const phoneNumberSchema = z
   .string({ error: "Must be a string" })
+  .refine(isWellFormedText, wellFormedTextCheck)
   .regex(lenientPhonePattern, { error: "Must match ^\\+?\\d{1,15}$" })
   .overwrite((raw) => {
     const digits = raw.replace(phoneSeparators, "");

@@ -65,6 +65,12 @@ describe("parseSendRequest accepts", () => {
     expect(result.data.duplicates_removed).toBe(3);
   });
 
+  it("a callback_url of exactly 2048 characters", () => {
+    const callback_url = `https://hooks.example.com/${"x".repeat(2048 - 26)}`;
+    expect(callback_url).toHaveLength(2048);
+    expect(parseSendRequest({ ...base, callback_url }).success).toBe(true);
+  });
+
   it("a message of 1600 emoji (1600 code points, 3200 UTF-16 units)", () => {
     const message = emoji.repeat(1600);
     expect(message.length).toBe(3200);
@@ -255,6 +261,26 @@ describe("parseSendRequest rejects", () => {
       body: { ...base, callback_url },
       code: "1105",
       findings: [["callback_url", "INVALID_CALLBACK_URL"]] as Finding[],
+    })),
+    {
+      id: "a callback_url of 2049 characters",
+      body: { ...base, callback_url: `https://hooks.example.com/${"x".repeat(2049 - 26)}` },
+      code: "1105",
+      findings: [["callback_url", "INVALID_CALLBACK_URL"]],
+    },
+    // 1110: ill-formed UTF-16 in any string, reported once, whatever the field's own rules
+    ...[
+      ["a message", { message: "a\ud800b" }, "message"],
+      ["a message ending on a high surrogate", { message: "ok\ud83d" }, "message"],
+      ["a message starting on a low surrogate", { message: "\ude00ok" }, "message"],
+      ["a sender_id", { sender_id: "SHOP\udfff" }, "sender_id"],
+      ["a callback_url", { callback_url: "https://hooks.example.com/\ud800" }, "callback_url"],
+      ["a phone number", { to: ["+243998857000", "+243\ud800998857001"] }, "to[1]"],
+    ].map(([what, fields, field]) => ({
+      id: `a lone surrogate in ${what}`,
+      body: { ...base, ...(fields as object) },
+      code: "1110",
+      findings: [[field, "INVALID_FIELD_FORMAT"]] as Finding[],
     })),
     // 1110: everything else
     {

@@ -3,11 +3,14 @@ import { errorFromIssues, type IssueCodeResolver, type ValidationError } from ".
 import type { Language } from "../errors/localize.js";
 import { normalizedPhoneSchema, phoneNumberSchema, sendingTypeSchema } from "./primitives.js";
 import { recurringScheduleSchema, scheduledDatesSchema } from "./schedule-fields.js";
+import { isWellFormedText, wellFormedTextCheck } from "./well-formed.js";
 
 /** The most entries `to` may have (CONTRACT §4); more is `1203`. */
 export const MAX_RECIPIENTS = 1000;
 /** The longest `message`, in Unicode code points. */
 export const MAX_MESSAGE_LENGTH = 1600;
+/** The longest `callback_url`, in characters: the same cap as a key's webhook URL. */
+export const MAX_CALLBACK_URL_LENGTH = 2048;
 
 /** Alphanumeric (1–11 of `[A-Za-z0-9 ]`, one letter at least) or numeric (`+?` and 1–15 digits). */
 const senderIdPattern = /^(?:(?=[A-Za-z0-9 ]{1,11}$)[0-9 ]*[A-Za-z][A-Za-z0-9 ]*|\+?\d{1,15})$/;
@@ -19,6 +22,7 @@ const senderIdPattern = /^(?:(?=[A-Za-z0-9 ]{1,11}$)[0-9 ]*[A-Za-z][A-Za-z0-9 ]*
  */
 export const senderIdSchema = z
   .string({ error: "Must be a string" })
+  .refine(isWellFormedText, wellFormedTextCheck)
   .regex(senderIdPattern, {
     error: "Must be 1 to 11 letters, digits or spaces with at least one letter, or +? and 1 to 15 digits",
   })
@@ -28,12 +32,18 @@ export const senderIdSchema = z
     examples: ["LISOLOO"],
   });
 
-/** `callback_url`: syntax only here; the gateway's SSRF guard is passed to {@link parseSendRequest}. */
+/**
+ * `callback_url`: syntax and length only here; the gateway's SSRF guard is passed to
+ * {@link parseSendRequest}.
+ */
 export const callbackUrlSchema = z
   .url({ protocol: /^https?$/, error: "Must be an absolute http(s) URL" })
+  .max(MAX_CALLBACK_URL_LENGTH, { error: `Must be at most ${MAX_CALLBACK_URL_LENGTH} characters` })
+  // The URL parser would percent-encode a lone surrogate as U+FFFD: another URL than the one sent.
+  .refine(isWellFormedText, wellFormedTextCheck)
   .meta({
     description:
-      "Receipts of this send go here instead of the key's webhook. https only, no credentials, no private or loopback host.",
+      "Receipts of this send go here instead of the key's webhook. At most 2048 characters; https only, no credentials, no private or loopback host.",
     examples: ["https://example.com/webhooks/sms"],
   });
 
@@ -48,6 +58,7 @@ const sendRequestFields = {
     }),
   message: z
     .string({ error: "Must be a string" })
+    .refine(isWellFormedText, wellFormedTextCheck)
     .min(1, { error: "Must not be empty" })
     .max(MAX_MESSAGE_LENGTH, {
       error: `Must be at most ${MAX_MESSAGE_LENGTH} characters (Unicode code points)`,
