@@ -24,10 +24,13 @@ const environmentHelp = `Environment:
   LISOLOO_ADMIN_URL  The gateway's base URL (default ${DEFAULT_ADMIN_URL})
   ADMIN_TOKEN        The deployment's admin token (\`pnpm start\` prints the local one)`;
 
+/** `group name`, or `group` alone for a command that is a whole group. @param {Command} c */
+const wordsOf = (c) => (c.name ? `${c.group} ${c.name}` : c.group);
+
 /** @param {Command[]} list */
 function commandList(list) {
-  const width = Math.max(...list.map((c) => `${c.group} ${c.name}`.length));
-  return list.map((c) => `  ${`${c.group} ${c.name}`.padEnd(width)}  ${c.summary}`).join("\n");
+  const width = Math.max(...list.map((c) => wordsOf(c).length));
+  return list.map((c) => `  ${wordsOf(c).padEnd(width)}  ${c.summary}`).join("\n");
 }
 
 /**
@@ -87,6 +90,10 @@ export function resolveCommand(argv) {
   const [group, name] = words;
   if (group === undefined || group.startsWith("-")) return { help: helpText(), code: asked ? 0 : 2 };
   if (!groups.includes(group)) return { help: `Unknown command "${group}".\n\n${helpText()}`, code: 2 };
+  // A group that is one command (`lisoloo health`): what follows are its arguments and options.
+  const whole = commands.find((c) => c.group === group && c.name === "");
+  if (whole)
+    return asked ? { help: helpText(group, whole), code: 0 } : { command: whole, rest: words.slice(1) };
   const command = commands.find((c) => c.group === group && c.name === name);
   if (name === undefined || name.startsWith("-")) return { help: helpText(group), code: asked ? 0 : 2 };
   if (!command) return { help: `Unknown command "${group} ${name}".\n\n${helpText(group)}`, code: 2 };

@@ -11,7 +11,14 @@ import {
   UsageError,
   walletType,
 } from "./values.mjs";
-import { lastAnswer, renderKey, renderMerchant, renderNewKey, renderWallets } from "./views.mjs";
+import {
+  lastAnswer,
+  renderHealth,
+  renderKey,
+  renderMerchant,
+  renderNewKey,
+  renderWallets,
+} from "./views.mjs";
 
 /**
  * @typedef {{ type: "string" | "boolean"; multiple?: boolean; value?: string; required?: boolean; description: string }} OptionSpec
@@ -80,6 +87,16 @@ function keyStatusCommand(action, summary) {
 
 /** @type {Command[]} */
 export const commands = [
+  {
+    group: "health",
+    name: "",
+    summary: "What needs attention: pipeline backlog, dead letters, webhooks, suspended keys, carriers",
+    args: [],
+    request: () => ({ method: "GET", path: "/health" }),
+    render: renderHealth,
+    // Exit 1 when degraded, so a script or a monitor can act on it.
+    failed: (h) => h?.status !== "ok",
+  },
   {
     group: "merchants",
     name: "create",
@@ -189,7 +206,7 @@ export const commands = [
     },
   },
   keyStatusCommand("suspend", "Suspend a key (403 1004 until activated)"),
-  keyStatusCommand("activate", "Make a key ACTIVE again"),
+  keyStatusCommand("activate", "Make a key ACTIVE again (also ends a 1302 suspension early)"),
   keyStatusCommand("expire", "Expire a key (403 1002)"),
   keyStatusCommand("revoke", "Revoke a key for good (401 1001)"),
   {
@@ -339,7 +356,7 @@ export function usageOf(command) {
   return [
     "lisoloo",
     command.group,
-    command.name,
+    ...(command.name ? [command.name] : []),
     ...command.args.map((a) => `<${a}>`),
     ...required,
     "[options]",

@@ -1,5 +1,5 @@
 // How the admin API's answers read in a terminal.
-import { fields } from "./format.mjs";
+import { cell, fields, table } from "./format.mjs";
 
 /** @param {any} m */
 export function renderMerchant(m) {
@@ -25,6 +25,7 @@ export function renderKey(k) {
   return fields(`Key ${k.key_id} (${k.environment}, merchant ${k.merchant_id})`, [
     ["key", k.key],
     ["status", k.status],
+    ["suspended", suspensionText(k.suspension)],
     ["revokes at", k.revoke_at],
     ["last used", k.last_used_at],
     ["webhook url", w.webhook_url],
@@ -33,6 +34,14 @@ export function renderKey(k) {
     ["webhook disabled", w.disabled_at],
     ["created", k.created_at],
   ]);
+}
+
+/** Why a key is suspended, and until when. @param {any} s */
+function suspensionText(s) {
+  if (!s) return null;
+  if (s.reason === "operator") return "by an operator, until activated";
+  if (s.reason === "rate_limit_abuse") return `for rate-limit abuse (1302) until ${s.suspended_until}`;
+  return `${s.reason} until ${s.suspended_until ?? "activated"}`;
 }
 
 /** @param {any} k */
@@ -56,4 +65,141 @@ export function lastAnswer(e) {
   const last = e.attempts?.[e.attempts.length - 1];
   if (!last) return null;
   return `${last.response_status ?? last.error ?? "no answer"} (${last.verdict})`;
+}
+
+/**
+ * A duration in seconds as an operator reads it: `45 s`, `12 min`, `3 h 5 min`, `2 d 4 h`.
+ * @param {number | null | undefined} seconds
+ * @example age(3900) // "1 h 5 min"
+ */
+export function age(seconds) {
+  if (seconds === null || seconds === undefined) return null;
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/**
+ * The operator health view: the verdict and its reasons first, then each part as a table.
+ * @param {any} h
+ */
+export function renderHealth(h) {
+  /** A count that reached the view's cap reads "10000+". @param {number} n */
+  const count = (n) => (n >= h.count_cap ? `${n}+` : String(n));
+  const p = h.pipeline;
+  const backlog = (/** @type {string} */ name, /** @type {any} */ b) => [
+    name,
+    count(b.count),
+    count(b.older_than_1m),
+    count(b.older_than_5m),
+    count(b.older_than_1h),
+    age(b.oldest_age_seconds),
+  ];
+  const overdue = (/** @type {string} */ name, /** @type {any} */ o) => [
+    name,
+    count(o.count),
+    age(o.oldest_age_seconds),
+  ];
+  const d = h.dead_letters;
+  const w = h.webhooks;
+  const c = h.carriers;
+  return [
+    `Gateway health: ${String(h.status).toUpperCase()} (checked ${h.checked_at})`,
+    ...(h.problems.length > 0
+      ? h.problems.map((/** @type {string} */ text) => `  ! ${text}`)
+      : ["  no problems"]),
+    "",
+    "Send pipeline",
+    table(
+      ["deliveries", "count", "> 1 min", "> 5 min", "> 1 h", "oldest"],
+      [backlog("pending", p.pending), backlog("processing", p.processing)],
+    ),
+    "",
+    table(
+      ["overdue", "count", "oldest"],
+      [
+        overdue("dispatches due, not released", p.dispatches_due),
+        overdue("claimed, no carrier id (> 2 min)", p.processing_without_carrier_id),
+        overdue("open past validity (> 2 min)", p.past_expiry),
+      ],
+    ),
+    "",
+    fields("Dead letters", [
+      [
+        "last hour",
+        `${count(d.last_hour.messages)} messages, ${count(d.last_hour.deliveries_failed)} deliveries failed 1501`,
+      ],
+      [
+        "last day",
+        `${count(d.last_day.messages)} messages, ${count(d.last_day.deliveries_failed)} deliveries failed 1501`,
+      ],
+    ]),
+    ...(d.latest.length > 0
+      ? [
+          table(
+            ["queue message", "kind", "message id", "dispatch", "recipients", "age"],
+            d.latest.map((/** @type {any} */ l) => [
+              l.queue_message_id,
+              l.kind,
+              l.message_id,
+              l.dispatch_seq,
+              l.recipients ? `${l.recipients[0]}–${l.recipients[1]}` : null,
+              age(l.age_seconds),
+            ]),
+          ),
+        ]
+      : []),
+    "",
+    `Webhooks: ${count(w.pending.count)} pending (oldest ${cell(age(w.pending.oldest_age_seconds))}), ${count(w.pending.stalled)} stalled`,
+    table(
+      ["destination", "pending", "oldest", "queued", "in flight", "due", "next attempt"],
+      w.top_destinations.map((/** @type {any} */ t) => [
+        t.destination ?? "(not routed yet)",
+        count(t.pending),
+        age(t.oldest_pending_age_seconds),
+        t.dispatcher?.queued,
+        t.dispatcher?.in_flight,
+        t.dispatcher?.due,
+        t.dispatcher?.next_attempt_at,
+      ]),
+    ),
+    "",
+    `Dead webhook events, last 24 h: ${count(w.dead_last_24h.count)}`,
+    table(
+      ["destination", "dead"],
+      w.dead_last_24h.top_destinations.map((/** @type {any} */ t) => [t.destination, t.dead]),
+    ),
+    "",
+    "Key webhooks disabled by a 410",
+    table(
+      ["key id", "merchant", "webhook url", "disabled at"],
+      w.disabled_key_webhooks.map((/** @type {any} */ k) => [
+        k.key_id,
+        k.merchant_id,
+        k.webhook_url,
+        k.disabled_at,
+      ]),
+    ),
+    "",
+    "Keys suspended for rate-limit abuse (1302)",
+    table(
+      ["key id", "merchant", "until"],
+      h.keys.suspended.map((/** @type {any} */ k) => [k.key_id, k.merchant_id, k.suspended_until]),
+    ),
+    "",
+    `Carriers (routing from ${c.routing_source}, default route ${c.default_route})`,
+    table(
+      ["slug", "prefixes", "default", "connector", "binds"],
+      c.carriers.map((/** @type {any} */ r) => [
+        r.slug,
+        r.prefixes,
+        r.default_route ? "yes" : "no",
+        r.has_connector ? "yes" : "NONE",
+        r.binds,
+      ]),
+    ),
+  ].join("\n");
 }

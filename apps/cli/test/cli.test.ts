@@ -70,6 +70,117 @@ const wallets = [
   { type: "LISOLOO_POST_PAID", balance: 0 },
 ];
 
+const quietHealth = {
+  status: "ok",
+  checked_at: "2026-05-27T03:00:00Z",
+  problems: [],
+  count_cap: 10000,
+  pipeline: {
+    pending: { count: 0, older_than_1m: 0, older_than_5m: 0, older_than_1h: 0, oldest_age_seconds: null },
+    processing: { count: 0, older_than_1m: 0, older_than_5m: 0, older_than_1h: 0, oldest_age_seconds: null },
+    dispatches_due: { count: 0, oldest_age_seconds: null },
+    processing_without_carrier_id: { count: 0, oldest_age_seconds: null },
+    past_expiry: { count: 0, oldest_age_seconds: null },
+  },
+  dead_letters: {
+    last_hour: { messages: 0, deliveries_failed: 0 },
+    last_day: { messages: 0, deliveries_failed: 0 },
+    latest: [],
+  },
+  webhooks: {
+    pending: { count: 0, oldest_age_seconds: null, stalled: 0 },
+    top_destinations: [],
+    dead_last_24h: { count: 0, top_destinations: [] },
+    disabled_key_webhooks: [],
+  },
+  keys: { suspended: [] },
+  carriers: {
+    routing_source: "sandbox",
+    default_route: "sandbox",
+    carriers: [{ slug: "sandbox", prefixes: [], default_route: true, has_connector: true, binds: null }],
+  },
+};
+
+const troubledHealth = {
+  ...quietHealth,
+  status: "degraded",
+  problems: [
+    "Deliveries pending more than 5 min after their release (oldest 3900 s): the send queue is not being consumed",
+    "2 dead letters in the last hour (150 deliveries failed 1501 and refunded)",
+  ],
+  pipeline: {
+    ...quietHealth.pipeline,
+    pending: {
+      count: 10000,
+      older_than_1m: 10000,
+      older_than_5m: 4200,
+      older_than_1h: 12,
+      oldest_age_seconds: 3900,
+    },
+    processing: { count: 3, older_than_1m: 1, older_than_5m: 0, older_than_1h: 0, oldest_age_seconds: 75 },
+  },
+  dead_letters: {
+    last_hour: { messages: 2, deliveries_failed: 150 },
+    last_day: { messages: 2, deliveries_failed: 150 },
+    latest: [
+      {
+        queue_message_id: "msg-dead-1",
+        kind: "dispatch",
+        message_id: "507f1f77bcf86cd799439011",
+        dispatch_seq: 0,
+        recipients: [0, 100],
+        age_seconds: 600,
+      },
+    ],
+  },
+  webhooks: {
+    pending: { count: 40, oldest_age_seconds: 90, stalled: 0 },
+    top_destinations: [
+      {
+        destination: "https://hooks.example.com/slow",
+        pending: 38,
+        oldest_pending_age_seconds: 90,
+        dispatcher: { queued: 38, in_flight: 1, due: 2, next_attempt_at: "2026-05-27T03:00:30Z" },
+      },
+    ],
+    dead_last_24h: {
+      count: 5,
+      top_destinations: [{ destination: "https://hooks.example.com/gone", dead: 5 }],
+    },
+    disabled_key_webhooks: [
+      {
+        key_id: "key_cli_2",
+        merchant_id: "mch_cli_2",
+        webhook_url: "https://hooks.example.com/gone",
+        disabled_at: "2026-05-27T02:00:00Z",
+      },
+    ],
+  },
+  keys: {
+    suspended: [
+      {
+        key_id: "key_cli_3",
+        merchant_id: "mch_cli_3",
+        reason: "rate_limit_abuse",
+        suspended_until: "2026-05-27T03:12:00Z",
+      },
+    ],
+  },
+  carriers: {
+    routing_source: "CARRIER_ROUTES",
+    default_route: "orange-cd",
+    carriers: [
+      {
+        slug: "vodacom-cd",
+        prefixes: ["+24381", "+24382"],
+        default_route: false,
+        has_connector: false,
+        binds: null,
+      },
+    ],
+  },
+};
+
 type Case = {
   argv: string[];
   route: string;
@@ -177,6 +288,34 @@ const cases: [string, Case][] = [
       route: "GET /admin/v1/merchants/mch_cli_1/keys",
       answer: ok([key, { ...key, key_id: "key_cli_2", status: "SUSPENDED", webhook: { webhook_url: null } }]),
       printed: ["KEY ID", "key_cli_1", "key_cli_2", "SUSPENDED", "https://hooks.example.com/sms"],
+    },
+  ],
+  [
+    "health",
+    {
+      argv: ["health"],
+      route: "GET /admin/v1/health",
+      answer: ok(quietHealth),
+      printed: [
+        "Gateway health: OK (checked 2026-05-27T03:00:00Z)",
+        "  no problems",
+        "DELIVERIES  COUNT  > 1 MIN",
+        "pending     0",
+        "sandbox  —         yes      yes",
+      ],
+    },
+  ],
+  [
+    "keys show during a 1302 suspension",
+    {
+      argv: ["keys", "show", "key_cli_1"],
+      route: "GET /admin/v1/keys/key_cli_1",
+      answer: ok({
+        ...key,
+        status: "SUSPENDED",
+        suspension: { reason: "rate_limit_abuse", suspended_until: "2026-05-27T10:30:00.000Z" },
+      }),
+      printed: ["status            SUSPENDED", "for rate-limit abuse (1302) until 2026-05-27T10:30:00.000Z"],
     },
   ],
   [
@@ -458,6 +597,47 @@ describe("lisoloo commands: the request they make and what they print", () => {
   });
 });
 
+describe("lisoloo health", () => {
+  it("a degraded gateway: the problems first, every part as a table, exit 1", async () => {
+    server.answer("GET /admin/v1/health", ok(troubledHealth));
+    const result = await lisoloo(["health"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("");
+    const out = result.stdout;
+    expect(out).toContain("Gateway health: DEGRADED (checked 2026-05-27T03:00:00Z)");
+    expect(out).toContain(
+      "  ! Deliveries pending more than 5 min after their release (oldest 3900 s): the send queue is not being consumed",
+    );
+    expect(out).toContain("pending     10000+  10000+   4200     12     1 h 5 min");
+    expect(out).toContain("processing  3       1        0        0      75 s");
+    expect(out).toContain("  last hour  2 messages, 150 deliveries failed 1501");
+    expect(out).toContain("msg-dead-1     dispatch  507f1f77bcf86cd799439011  0         0–100       10 min");
+    expect(out).toContain("Webhooks: 40 pending (oldest 90 s), 0 stalled");
+    expect(out).toContain(
+      "https://hooks.example.com/slow  38       90 s    38      1          2    2026-05-27T03:00:30Z",
+    );
+    expect(out).toContain("Dead webhook events, last 24 h: 5");
+    expect(out).toContain("key_cli_2  mch_cli_2  https://hooks.example.com/gone  2026-05-27T02:00:00Z");
+    expect(out).toContain("key_cli_3  mch_cli_3  2026-05-27T03:12:00Z");
+    expect(out).toContain("Carriers (routing from CARRIER_ROUTES, default route orange-cd)");
+    expect(out).toContain("vodacom-cd  +24381, +24382  no       NONE");
+  });
+
+  it("--json prints the answer as is, and still exits 1 when degraded", async () => {
+    server.answer("GET /admin/v1/health", ok(troubledHealth));
+    const result = await lisoloo(["health", "--json"]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({ status_code: 200, success: true, data: troubledHealth });
+  });
+
+  it("takes no arguments", async () => {
+    const result = await lisoloo(["health", "now"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("Expected no arguments, got now\nUsage: lisoloo health [options]");
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe("lisoloo errors", () => {
   it("shows the API's error envelope: code, status, message, every detail and the request id", async () => {
     server.answer("POST /admin/v1/merchants/mch_cli_1/wallets/LISOLOO_SMS/adjustments", {
@@ -573,6 +753,7 @@ describe("lisoloo --help", () => {
     [
       ["--help"],
       [
+        "health ",
         "merchants create",
         "keys regenerate",
         "wallets topup",
@@ -595,6 +776,11 @@ describe("lisoloo --help", () => {
       ["Usage: lisoloo merchants create --name <name> [options]", "--prepaid <amount>", "(repeatable)"],
     ],
     [["wallets", "adjust", "--help"], ["<merchant_id> <wallet> <amount> --note <text>"]],
+    [
+      ["health", "--help"],
+      ["Usage: lisoloo health [options]", "pipeline backlog", "--json"],
+    ],
+    [["help", "health"], ["Usage: lisoloo health [options]"]],
   ])("%j", async (argv, texts) => {
     const result = await lisoloo(argv, { env: { ADMIN_TOKEN: undefined } });
     expect(result.code).toBe(0);

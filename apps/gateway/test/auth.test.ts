@@ -98,7 +98,8 @@ describe("app-key authentication", () => {
 
   it("a production deployment refuses sandbox keys, and accepts its own", async () => {
     const { apiKey } = await newMerchant();
-    const production = { ...env, ENVIRONMENT: "production" };
+    // A valid production environment: http://localhost webhooks are refused there.
+    const production = { ...env, ENVIRONMENT: "production", ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false" };
     const ctx = createExecutionContext();
     const res = await worker.fetch(
       new Request(`${BASE}/balance`, { headers: { "app-key": apiKey } }),

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { healthRoutes } from "./health/route";
 import { keyRoutes } from "./keys";
 import { merchantRoutes } from "./merchants";
 import { requireAdmin } from "./require-admin";
@@ -14,5 +15,6 @@ export function adminApp(): Hono<AppEnv> {
   admin.route("/", keyRoutes);
   admin.route("/", walletRoutes);
   admin.route("/", webhookRoutes);
+  admin.route("/", healthRoutes);
   return admin;
 }

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { generateApiKey, keyDigest } from "../auth/key-format";
+import { configOf } from "../config/config";
 import { sealSecret } from "../crypto/secret-box";
 import { createDb, type Db } from "../db/client";
 import { apiKeys, type KeyStatus, merchants } from "../db/schema";
@@ -8,6 +9,7 @@ import type { AppEnv, Bindings } from "../env";
 import { ApiError } from "../errors/api-error";
 import { readJsonObject } from "../http/read-json";
 import { newId } from "../ids";
+import { callGuard, keyGuardFor } from "../key-guard/stub";
 import { generateSigningSecret } from "../webhooks/sign";
 import { checkWebhookUrl } from "../webhooks/ssrf-guard";
 import { regenerateKeySchema, webhookSchema } from "./schemas";
@@ -22,7 +24,7 @@ async function keyRow(db: Db, keyId: string) {
 
 /** A new key row for a merchant in this deployment's environment; the cleartext is returned once. */
 async function issueKey(env: Bindings, merchantId: string, webhookFrom?: typeof apiKeys.$inferSelect) {
-  const environment = env.ENVIRONMENT === "production" ? "production" : "sandbox";
+  const { environment } = configOf(env);
   const apiKey = generateApiKey(environment);
   const row: typeof apiKeys.$inferInsert = {
     id: newId("key"),
@@ -47,7 +49,10 @@ function setStatus(status: KeyStatus) {
     const db = createDb(c.env.DB);
     const id = c.req.param("keyId") as string;
     await keyRow(db, id);
-    const updated = await db.update(apiKeys).set({ status }).where(eq(apiKeys.id, id)).returning().get();
+    // Activating also ends a 1302 suspension early: the guard forgets it, then the row stops showing it.
+    if (status === "ACTIVE") await callGuard(keyGuardFor(c.env, id).lift());
+    const patch = status === "ACTIVE" ? { status, suspendedUntil: null } : { status };
+    const updated = await db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning().get();
     return c.json({ status_code: 200, success: true, data: keyView(updated as typeof apiKeys.$inferSelect) });
   };
 }
@@ -73,7 +78,7 @@ export const keyRoutes = new Hono<AppEnv>()
       .select()
       .from(apiKeys)
       .where(eq(apiKeys.merchantId, c.req.param("merchantId")));
-    return c.json({ status_code: 200, success: true, data: rows.map(keyView) });
+    return c.json({ status_code: 200, success: true, data: rows.map((row) => keyView(row)) });
   })
   .get("/keys/:keyId", async (c) => {
     const row = await keyRow(createDb(c.env.DB), c.req.param("keyId"));
@@ -113,7 +118,7 @@ export const keyRoutes = new Hono<AppEnv>()
     const input = parseAdminBody(webhookSchema, await readJsonObject(c));
     if (input.webhook_url) {
       const problem = checkWebhookUrl(input.webhook_url, {
-        allowHttpLocalhost: c.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
+        allowHttpLocalhost: configOf(c.env).allowHttpLocalhostWebhooks,
       });
       if (problem)
         throw new ApiError("1105", {
@@ -134,7 +139,7 @@ export const keyRoutes = new Hono<AppEnv>()
       patch.webhookBasicAuthPasswordEnc =
         input.webhook_basic_auth_password === null
           ? null
-          : await sealSecret(c.env.CREDENTIALS_KEY, input.webhook_basic_auth_password);
+          : await sealSecret(configOf(c.env).credentialsKey, input.webhook_basic_auth_password);
     }
     const updated = await db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning().get();
     return c.json({ status_code: 200, success: true, data: keyView(updated as typeof apiKeys.$inferSelect) });

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { configOf } from "../config/config";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 
@@ -8,13 +9,14 @@ async function sha256(text: string): Promise<Uint8Array> {
 
 /**
  * `Authorization: Bearer <ADMIN_TOKEN>` for the operator API. Digests are compared so the comparison
- * takes the same time whatever the guess; an unset token locks the operator API entirely.
+ * takes the same time whatever the guess. The token is part of the checked configuration: a
+ * deployment without one does not start serving at all.
  */
 export function requireAdmin(): MiddlewareHandler<AppEnv> {
   return async function requireAdminMiddleware(c, next) {
-    const expected = c.env.ADMIN_TOKEN;
+    const expected = configOf(c.env).adminToken;
     const given = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim() ?? "";
-    if (!expected || !given) throw new ApiError("1001", { message: "Missing or invalid admin token" });
+    if (!given) throw new ApiError("1001", { message: "Missing or invalid admin token" });
     const [a, b] = await Promise.all([sha256(expected), sha256(given)]);
     let diff = 0;
     for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number);

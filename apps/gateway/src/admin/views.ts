@@ -17,14 +17,37 @@ export function merchantView(row: typeof merchants.$inferSelect) {
   };
 }
 
-/** Operator-facing shape of a key: never the key itself, never the Basic password. */
-export function keyView(row: typeof apiKeys.$inferSelect) {
+/**
+ * Why a key answers 403 `1004` now: an operator suspended it (until activated), or its `KeyGuard`
+ * did under the 1302 rule (until `suspended_until`, when it ends by itself). Null when it is not
+ * suspended; an expired or revoked key is reported as such, whatever its guard says.
+ */
+export type KeySuspension =
+  | { reason: "operator"; suspended_until: null }
+  | { reason: "rate_limit_abuse"; suspended_until: string };
+
+function suspensionOf(row: typeof apiKeys.$inferSelect, nowMs: number): KeySuspension | null {
+  if (row.status === "SUSPENDED") return { reason: "operator", suspended_until: null };
+  if (row.status === "ACTIVE" && row.suspendedUntil !== null && row.suspendedUntil > nowMs) {
+    return { reason: "rate_limit_abuse", suspended_until: new Date(row.suspendedUntil).toISOString() };
+  }
+  return null;
+}
+
+/**
+ * Operator-facing shape of a key: never the key itself, never the Basic password. `status` is what
+ * the key gets now, so a key under a 1302 suspension reads `SUSPENDED` (with `suspension` saying why
+ * and until when) although its stored status stays `ACTIVE`.
+ */
+export function keyView(row: typeof apiKeys.$inferSelect, nowMs = Date.now()) {
+  const suspension = suspensionOf(row, nowMs);
   return {
     key_id: row.id,
     merchant_id: row.merchantId,
     environment: row.environment,
     key: maskKey(row.prefix, row.last4),
-    status: row.status,
+    status: suspension === null ? row.status : ("SUSPENDED" as const),
+    suspension,
     revoke_at: row.revokeAt === null ? null : new Date(row.revokeAt).toISOString(),
     last_used_at: row.lastUsedAt === null ? null : new Date(row.lastUsedAt).toISOString(),
     webhook: {

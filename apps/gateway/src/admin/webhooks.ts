@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { Hono } from "hono";
+import { configOf } from "../config/config";
 import { createDb, type Db } from "../db/client";
 import { apiKeys, sends, webhookAttempts, webhookEvents } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -105,14 +106,15 @@ export const webhookRoutes = new Hono<AppEnv>()
   .post("/keys/:keyId/webhook/ping", async (c) => {
     const key = await keyRow(createDb(c.env.DB), c.req.param("keyId"));
     if (!key.webhookUrl) throw new ApiError("1204", { message: "The key has no webhook_url" });
+    const config = configOf(c.env);
     const result = await pingWebhook({
       keyId: key.id,
       merchantId: key.merchantId,
       destination: key.webhookUrl,
       key: keySettings(key),
-      environment: c.env.ENVIRONMENT,
-      credentialsKey: c.env.CREDENTIALS_KEY,
-      allowHttpLocalhost: c.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
+      environment: config.environment,
+      credentialsKey: config.credentialsKey,
+      allowHttpLocalhost: config.allowHttpLocalhostWebhooks,
     });
     if (typeof result === "string") {
       throw new ApiError("1105", {

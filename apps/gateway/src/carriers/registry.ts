@@ -1,3 +1,4 @@
+import { configOf } from "../config/config";
 import type { Bindings } from "../env";
 import type { Carrier } from "./carrier";
 import type { RoutingTable } from "./routing";
@@ -5,26 +6,18 @@ import { SandboxCarrier } from "./sandbox";
 
 let sandbox: SandboxCarrier | null = null;
 
-function sandboxCarrier(env: Bindings): SandboxCarrier {
-  const configured = Number(
-    (env as { SANDBOX_SLOW_DELIVERY_SECONDS?: string }).SANDBOX_SLOW_DELIVERY_SECONDS,
-  );
-  sandbox ??= new SandboxCarrier(Number.isFinite(configured) && configured >= 0 ? configured : undefined);
-  return sandbox;
-}
-
 /**
- * The routing table of this deployment. The sandbox sends everything to the stub; production reads
- * `CARRIER_ROUTES` (JSON `{ routes, defaultRoute }`).
+ * The routing table of this deployment, from the configuration checked once per isolate: the sandbox
+ * sends everything to the stub; production routes by `CARRIER_ROUTES`.
  */
 export function routingTable(env: Bindings): RoutingTable {
-  if (env.ENVIRONMENT === "sandbox") return { routes: {}, defaultRoute: "sandbox" };
-  const configured = (env as { CARRIER_ROUTES?: string }).CARRIER_ROUTES;
-  if (!configured) return { routes: {}, defaultRoute: "unrouted" };
-  return JSON.parse(configured) as RoutingTable;
+  return configOf(env).routing;
 }
 
 /** The connector behind a slug, or null when this deployment has none (→ failed 1501, refunded). */
 export function carrierFor(env: Bindings, slug: string): Carrier | null {
-  return slug === "sandbox" && env.ENVIRONMENT === "sandbox" ? sandboxCarrier(env) : null;
+  const config = configOf(env);
+  if (slug !== "sandbox" || config.environment !== "sandbox") return null;
+  sandbox ??= new SandboxCarrier(config.sandboxSlowDeliverySeconds ?? undefined);
+  return sandbox;
 }

@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Bindings, RateLimitBucket } from "../env";
+import { log } from "../observability/logger";
 import * as idempotency from "./idempotency-store";
 import { IDEMPOTENCY_TTL_MS } from "./limits";
-import { countHit } from "./rate-counter";
+import { countHit, liftSuspension } from "./rate-counter";
 import { createSchema } from "./schema";
 import type { Admission, BeginResult, HitResult, IdempotentRequest, StoredResponse } from "./types";
 
@@ -11,20 +12,40 @@ import type { Admission, BeginResult, HitResult, IdempotentRequest, StoredRespon
  * addressed with `idFromName(keyId)`, state in its SQLite storage.
  *
  * A Durable Object handles one call at a time, and every decision below reads and writes SQLite
- * synchronously before returning, so counts and locks stay exact however many requests race.
+ * synchronously before anything is awaited, so counts and locks stay exact however many requests race.
+ *
+ * The guard alone enforces a 1302 suspension; it also writes the suspension's end to the key's row
+ * (`api_keys.suspended_until`), so the operator API can show it without asking every guard.
  */
 export class KeyGuard extends DurableObject<Bindings> {
   /** When the purge alarm fires (null: none; undefined: not read from storage yet). */
   private purgeAt: number | null | undefined;
+  /** The suspension end D1 holds (or is being told), as far as this instance knows. */
+  private recordedUntil: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
     createSchema(ctx.storage.sql);
   }
 
-  /** Counts one request against `bucket` (limit per minute) and says whether it may proceed. */
-  hit(bucket: RateLimitBucket, limit: number, nowMs: number): HitResult {
-    return countHit(this.ctx.storage.sql, bucket, limit, nowMs);
+  /**
+   * Counts one request against `bucket` (limit per minute) and says whether it may proceed; during a
+   * suspension, only once the key row shows it. (Not `async`: a bad limit throws to the caller as is.)
+   */
+  hit(bucket: RateLimitBucket, limit: number, nowMs: number): HitResult | Promise<HitResult> {
+    const result = countHit(this.ctx.storage.sql, bucket, limit, nowMs);
+    if (result.suspendedUntil === undefined) return result;
+    return this.recordSuspension(result.suspendedUntil).then(() => result);
+  }
+
+  /**
+   * Ends a 1302 suspension now (an operator activating the key) and forgets the current window's
+   * counts, which would otherwise suspend the key again on its next request. Returns whether one was on.
+   */
+  lift(): boolean {
+    const lifted = liftSuspension(this.ctx.storage.sql);
+    this.recordedUntil = null;
+    return lifted;
   }
 
   /** Takes the lock for `key`, or says why not (in progress, replay, mismatch). */
@@ -54,7 +75,7 @@ export class KeyGuard extends DurableObject<Bindings> {
     nowMs: number,
     request: IdempotentRequest | null,
   ): Promise<Admission> {
-    const rate = this.hit(bucket, limit, nowMs);
+    const rate = await this.hit(bucket, limit, nowMs);
     if (!rate.allowed || request === null) return { rate, idempotency: null };
     return { rate, idempotency: await this.beginIdempotent(request.key, request.fingerprint, nowMs) };
   }
@@ -64,6 +85,26 @@ export class KeyGuard extends DurableObject<Bindings> {
     const next = idempotency.purgeExpired(this.ctx.storage.sql, Date.now());
     this.purgeAt = next;
     if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * Writes the suspension's end to the key row, once per suspension and instance: the first refused
+   * request writes it, a failed write is tried again by the next one. A key row that no longer exists
+   * changes nothing.
+   */
+  private async recordSuspension(until: number): Promise<void> {
+    const keyId = this.ctx.id.name;
+    if (this.recordedUntil === until || keyId === undefined) return;
+    this.recordedUntil = until;
+    try {
+      await this.env.DB.prepare("UPDATE api_keys SET suspended_until = ?1 WHERE id = ?2")
+        .bind(until, keyId)
+        .run();
+      log.warn("key.suspended", { key_id: keyId, suspended_until: new Date(until).toISOString() });
+    } catch (error) {
+      if (this.recordedUntil === until) this.recordedUntil = null;
+      log.error("key.suspension_not_recorded", { key_id: keyId, error });
+    }
   }
 
   private async schedulePurge(at: number): Promise<void> {

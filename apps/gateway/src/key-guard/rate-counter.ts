@@ -15,6 +15,13 @@ export function activeSuspension(sql: SqlStorage, nowMs: number): number | null 
   return null;
 }
 
+/** Ends the key's suspension and clears the current window's counts; true when a suspension was on. */
+export function liftSuspension(sql: SqlStorage): boolean {
+  const lifted = sql.exec("DELETE FROM suspension").rowsWritten > 0;
+  sql.exec("DELETE FROM rate_hits");
+  return lifted;
+}
+
 /**
  * Counts one request against `bucket` in the minute that contains `nowMs` and judges it. Refused
  * requests are counted too: the one that takes the count past `SUSPICION_FACTOR × limit` suspends the

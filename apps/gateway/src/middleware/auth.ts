@@ -2,6 +2,7 @@ import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import { inspectKey, keyDigest } from "../auth/key-format";
 import { keyRefused } from "../auth/key-refusal";
+import { configOf } from "../config/config";
 import { createDb } from "../db/client";
 import { findKeyByDigest } from "../db/queries/keys";
 import { apiKeys } from "../db/schema";
@@ -23,15 +24,14 @@ export function appKeyAuth(): MiddlewareHandler<AppEnv> {
     const key = c.req.header("app-key")?.trim() ?? "";
     if (key === "")
       throw keyRefused({ reason: "missing", authorizationSent: c.req.header("authorization") !== undefined });
+    // The prefix alone names the environment: a key of the other one is said to be so before its
+    // shape is judged (the documentation's own example of that mistake is a key of x's).
+    const deployment = configOf(c.env).environment;
+    const named = key.startsWith("sk_test_") ? "sandbox" : key.startsWith("sk_live_") ? "production" : null;
+    if (named !== null && named !== deployment) throw keyRefused({ reason: "other_environment", deployment });
     const shape = inspectKey(key);
     if (!shape.ok) throw keyRefused({ reason: "malformed", shape });
     const { environment } = shape;
-    if (environment !== c.env.ENVIRONMENT) {
-      throw keyRefused({
-        reason: "other_environment",
-        deployment: environment === "sandbox" ? "production" : "sandbox",
-      });
-    }
 
     const db = createDb(c.env.DB);
     const found = await findKeyByDigest(db, await keyDigest(key));

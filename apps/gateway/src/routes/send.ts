@@ -1,6 +1,7 @@
 import { parseSendRequest } from "@lisoloo/protocol";
 import type { Context } from "hono";
 import { Hono } from "hono";
+import { configOf } from "../config/config";
 import { createDb } from "../db/client";
 import { findSendByIdempotencyKey } from "../db/queries/sends";
 import type { AppEnv } from "../env";
@@ -18,14 +19,14 @@ import { checkWebhookUrl } from "../webhooks/ssrf-guard";
 
 /** Validates and prices a `/send`-shaped body for the calling merchant; shared by `/send` and `/preview`. */
 async function quoteRequest(c: Context<AppEnv>, now: Date) {
-  const allowHttpLocalhost = c.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true";
+  const allowHttpLocalhost = configOf(c.env).allowHttpLocalhostWebhooks;
   const parsed = parseSendRequest(await readJsonObject(c), {
     checkCallbackUrl: (url) => checkWebhookUrl(url, { allowHttpLocalhost }),
   });
   if (!parsed.success) {
     throw new ApiError(parsed.error.error_code, { details: parsed.error.details });
   }
-  return quoteSend(parsed.data, c.get("merchant"), c.env.ENVIRONMENT, now);
+  return quoteSend(parsed.data, c.get("merchant"), configOf(c.env).environment, now);
 }
 
 /** `POST /send` (CONTRACT §4) and `POST /preview` (same body, nothing stored or debited). */

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { configOf } from "../config/config";
 import type { Bindings } from "../env";
 import { log } from "../observability/logger";
 import { type AttemptContext, attemptDelivery } from "./attempt";
@@ -15,6 +16,8 @@ import {
   listQueue,
   nextWakeAt,
   type QueueEntry,
+  type QueueStats,
+  queueStats,
   removeFromQueue,
 } from "./queue-store";
 import { Wakeup } from "./wakeup";
@@ -27,9 +30,15 @@ export const maxInFlight = 64;
 
 /**
  * Places are refilled once this many are free (or none is busy), so each D1 read fetches a batch
- * worth its round trip rather than the one or two events whose attempts just ended.
+ * worth its round trip rather than the one or two events whose attempts just ended...
  */
 const refillBatch = 32;
+
+/**
+ * ...but a free place never waits longer than this for company: when attempts hang until their
+ * timeout, the places that are free still take the attempts falling due meanwhile.
+ */
+const refillWaitMs = 100;
 
 /** Outcomes waiting for D1 beyond this, no new attempt starts: a slow D1 slows delivery, never memory. */
 const maxUnwritten = 512;
@@ -104,14 +113,23 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     return listQueue(this.ctx.storage.sql);
   }
 
+  /** How much it owes and how much is under way: for the operator health view. */
+  stats(): QueueStats {
+    return queueStats(this.ctx.storage.sql, this.now());
+  }
+
   override async alarm(): Promise<void> {
-    // Joining a run already under way keeps this alarm open until the run re-arms the next one.
+    // Something is due: a run already under way looks at the queue again. Joining it keeps this
+    // alarm open until the run re-arms the next one.
+    this.wakeup.ring();
     await this.drain();
   }
 
   /**
    * Runs every due attempt, at most `maxInFlight` at a time, until none is due or in flight and every
-   * outcome is in D1; then re-arms the alarm. Events handed over meanwhile join the same run.
+   * outcome is in D1; then re-arms the alarm. Events handed over meanwhile join the same run, and so
+   * do retries falling due while attempts are in flight: the loop sleeps until the next one is due
+   * rather than until an attempt ends, so one that hangs for its whole timeout holds up nothing else.
    */
   private drain(): Promise<void> {
     this.running ??= this.run().finally(() => {
@@ -134,10 +152,14 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     );
     try {
       const stopStartingAt = Date.now() + drainBudgetMs;
+      let lastReadAt = Number.NEGATIVE_INFINITY;
       for (;;) {
         const free = maxInFlight - inFlight.size;
-        const worthReading = free >= refillBatch || inFlight.size === 0;
-        if (worthReading && outcomes.backlog < maxUnwritten && Date.now() < stopStartingAt) {
+        const mayStart = free > 0 && outcomes.backlog < maxUnwritten && Date.now() < stopStartingAt;
+        const worthReading =
+          free >= refillBatch || inFlight.size === 0 || Date.now() - lastReadAt >= refillWaitMs;
+        if (mayStart && worthReading) {
+          lastReadAt = Date.now();
           const started = await this.startDue(free);
           for (const attempt of started) {
             inFlight.add(attempt);
@@ -152,12 +174,28 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
           if (started.length > 0) continue;
         }
         if (inFlight.size === 0 && outcomes.backlog === 0) break;
-        await this.wakeup.wait();
+        // Without a free place (or past the budget, or behind on writes) only a ring can change that.
+        await this.wakeup.wait(
+          mayStart ? this.msUntilStartable(worthReading ? null : lastReadAt) : undefined,
+        );
       }
       await outcomes.flushed();
     } finally {
       await this.rearm();
     }
+  }
+
+  /**
+   * How long the loop may sleep before an attempt could be started: until the next attempt falls due
+   * (on the dispatcher's clock), and, when the places are being gathered into a batch, no sooner than
+   * `refillWaitMs` after the last read. Undefined when nothing is queued.
+   */
+  private msUntilStartable(gatheringSince: number | null): number | undefined {
+    const next = nextWakeAt(this.ctx.storage.sql);
+    if (next === null) return undefined;
+    const untilDue = next - this.now();
+    const untilRefill = gatheringSince === null ? 0 : gatheringSince + refillWaitMs - Date.now();
+    return Math.max(0, untilDue, untilRefill);
   }
 
   /** Leases up to `limit` due attempts, reads their events from D1 in one go and starts them. */
@@ -185,12 +223,13 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
         event.key.disabledAt = goneAt;
       }
     }
+    const config = configOf(this.env);
     const context: AttemptContext = {
       now: this.now,
       random: this.random,
       timeoutMs: this.timeoutMs,
-      environment: this.env.ENVIRONMENT,
-      basicAuth: basicAuthMemo(this.env.CREDENTIALS_KEY),
+      environment: config.environment,
+      basicAuth: basicAuthMemo(config.credentialsKey),
     };
     return leased.map((l) =>
       this.attempt(l, events.get(l.eventId) ?? null, context).catch((error) => {
@@ -214,7 +253,7 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     }
     const { destination, key } = event;
     const refusal = deliveryRefusal(destination, key, {
-      allowHttpLocalhost: this.env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
+      allowHttpLocalhost: configOf(this.env).allowHttpLocalhostWebhooks,
     });
     if (refusal !== null || key === null) {
       return {

@@ -27,7 +27,7 @@ export function activeSecrets(key: KeyWebhookSettings, nowMs: number): string[] 
  * The Basic credentials to send, only when both parts are set (CONTRACT §8). Throws when the stored
  * password cannot be decrypted (a changed `CREDENTIALS_KEY`): sending without it would be refused anyway.
  *
- * @example await basicAuthOf(env.CREDENTIALS_KEY, key) // { username: "shop", password: "s3cret" } or null
+ * @example await basicAuthOf(config.credentialsKey, key) // { username: "shop", password: "s3cret" } or null
  */
 export async function basicAuthOf(
   credentialsKey: string,
@@ -44,7 +44,7 @@ export async function basicAuthOf(
  * `basicAuthOf` that decrypts each distinct stored password once: for one batch of attempts, most of
  * which share a key. Made afresh per batch, so a changed password is used by the next one.
  *
- * @example const basicAuth = basicAuthMemo(env.CREDENTIALS_KEY); await basicAuth(key) // decrypts
+ * @example const basicAuth = basicAuthMemo(config.credentialsKey); await basicAuth(key) // decrypts
  * await basicAuth(key) // the same answer, no second decryption
  */
 export function basicAuthMemo(

@@ -115,3 +115,30 @@ export function listQueue(sql: SqlStorage): QueueEntry[] {
       leaseUntil: r.lease_until,
     }));
 }
+
+/** A dispatcher's queue in three numbers, for the operator health view. */
+export type QueueStats = {
+  /** Events it still owes its destination. */
+  queued: number;
+  /** Attempts under way (leased, the lease still running). */
+  inFlight: number;
+  /** Attempts due now and not yet started. */
+  due: number;
+  /** The earliest next attempt of an event not in flight; null when there is none. */
+  nextAttemptAt: number | null;
+};
+
+/** @example queueStats(sql, Date.now()) // { queued: 3, inFlight: 1, due: 0, nextAttemptAt: 1_780_000_030_000 } */
+export function queueStats(sql: SqlStorage, nowMs: number): QueueStats {
+  const row = sql
+    .exec<{ queued: number; in_flight: number; due: number; next_at: number | null }>(
+      `SELECT COUNT(*) AS queued,
+              COUNT(CASE WHEN lease_until > ?1 THEN 1 END) AS in_flight,
+              COUNT(CASE WHEN next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1) THEN 1 END) AS due,
+              MIN(CASE WHEN lease_until IS NULL OR lease_until <= ?1 THEN next_attempt_at END) AS next_at
+       FROM queue`,
+      nowMs,
+    )
+    .one();
+  return { queued: row.queued, inFlight: row.in_flight, due: row.due, nextAttemptAt: row.next_at };
+}

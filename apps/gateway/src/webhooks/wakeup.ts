@@ -18,14 +18,31 @@ export class Wakeup {
     resolve();
   }
 
-  /** @example while (busy()) await wakeup.wait() */
-  wait(): Promise<void> {
+  /**
+   * Resolves at the next ring, or after `timeoutMs` when given (a ring clears the timer, so a quick
+   * answer leaves nothing pending behind it).
+   *
+   * @example while (busy()) await wakeup.wait(msUntilNextDue())
+   */
+  wait(timeoutMs?: number): Promise<void> {
     if (this.rung) {
       this.rung = false;
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      this.resolve = resolve;
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      const wake = () => {
+        if (timer !== null) clearTimeout(timer);
+        resolve();
+      };
+      this.resolve = wake;
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          timer = null;
+          if (this.resolve === wake) this.resolve = null;
+          resolve();
+        }, timeoutMs);
+      }
     });
   }
 }

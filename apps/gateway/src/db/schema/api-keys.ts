@@ -37,10 +37,18 @@ export const apiKeys = sqliteTable(
     webhookPreviousSecretUntil: integer("webhook_previous_secret_until"),
     /** Set when a receiver answered 410 Gone: no more events to this URL until it is changed. */
     webhookDisabledAt: integer("webhook_disabled_at"),
+    /**
+     * While a 1302 suspension lasts (CONTRACT §9): written by the key's `KeyGuard`, which alone
+     * enforces it, so operators can see it. `status` stays as it was and the suspension ends by itself.
+     */
+    suspendedUntil: integer("suspended_until"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
     index("api_keys_merchant_idx").on(t.merchantId),
+    // The operator health view lists suspended keys and disabled webhooks without walking every key.
+    index("api_keys_suspended_until_idx").on(t.suspendedUntil),
+    index("api_keys_webhook_disabled_idx").on(t.webhookDisabledAt),
     check(
       "api_keys_prefix_env",
       sql`(${t.environment} = 'sandbox' AND ${t.prefix} = 'sk_test_') OR (${t.environment} = 'production' AND ${t.prefix} = 'sk_live_')`,

@@ -1,4 +1,5 @@
 export { apiKeys, type KeyStatus, keyStatuses } from "./api-keys";
+export { deadLetterKinds, deadLetters } from "./dead-letters";
 export { receipts, webhookAttempts, webhookEvents } from "./events";
 export { merchants } from "./merchants";
 export { type DispatchStatus, deliveries, dispatches, dispatchStatuses, recipients, sends } from "./sends";

@@ -1,0 +1,225 @@
+import { describe, expect, it } from "vitest";
+import { type ConfigFinding, parseConfig } from "./schema";
+
+const binding = {};
+const secretToken = "admin-token-0123456789";
+const secretKey = "credentials-key-0123456789";
+
+/** A valid sandbox environment; each case changes what it names. */
+const base: Record<string, unknown> = {
+  ENVIRONMENT: "sandbox",
+  ADMIN_TOKEN: secretToken,
+  CREDENTIALS_KEY: secretKey,
+  ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
+  DB: binding,
+  SEND_QUEUE: binding,
+  KEY_GUARD: binding,
+  WEBHOOK_DISPATCHER: binding,
+};
+const drc = { routes: { "+24381": "vodacom-cd", "+24380": "orange-cd" }, defaultRoute: "vodacom-cd" };
+const production = { ...base, ENVIRONMENT: "production", CARRIER_ROUTES: JSON.stringify(drc) };
+
+describe("the environment schema accepts", () => {
+  it.each([
+    [
+      "the sandbox as wrangler.jsonc and the secrets give it",
+      base,
+      {
+        environment: "sandbox",
+        allowHttpLocalhostWebhooks: false,
+        sandboxSlowDeliverySeconds: null,
+        routing: { routes: {}, defaultRoute: "sandbox" },
+        routingSource: "sandbox",
+      },
+    ],
+    [
+      "a development sandbox: localhost webhooks, a shorter slow number",
+      { ...base, ALLOW_HTTP_LOCALHOST_WEBHOOKS: "true", SANDBOX_SLOW_DELIVERY_SECONDS: "2" },
+      { allowHttpLocalhostWebhooks: true, sandboxSlowDeliverySeconds: 2 },
+    ],
+    [
+      "JSON vars (a boolean, a number)",
+      { ...base, ALLOW_HTTP_LOCALHOST_WEBHOOKS: true, SANDBOX_SLOW_DELIVERY_SECONDS: 0 },
+      { allowHttpLocalhostWebhooks: true, sandboxSlowDeliverySeconds: 0 },
+    ],
+    [
+      "the flag left out",
+      { ...base, ALLOW_HTTP_LOCALHOST_WEBHOOKS: undefined },
+      { allowHttpLocalhostWebhooks: false },
+    ],
+    [
+      "production with CARRIER_ROUTES as a JSON string",
+      production,
+      { environment: "production", routing: drc, routingSource: "CARRIER_ROUTES" },
+    ],
+    [
+      "production with CARRIER_ROUTES as a JSON var",
+      { ...production, CARRIER_ROUTES: drc },
+      { routing: drc, routingSource: "CARRIER_ROUTES" },
+    ],
+    [
+      "production without CARRIER_ROUTES: nothing routed (every send fails 1501, health says so)",
+      { ...production, CARRIER_ROUTES: undefined },
+      { routing: { routes: {}, defaultRoute: "unrouted" }, routingSource: "unset" },
+    ],
+    [
+      "the sandbox ignores CARRIER_ROUTES for routing (everything goes to the stub)",
+      { ...base, CARRIER_ROUTES: JSON.stringify(drc) },
+      { routing: { routes: {}, defaultRoute: "sandbox" } },
+    ],
+    ["test-only bindings next to the real ones", { ...base, WEBHOOK_RECEIVER_URL: "http://127.0.0.1:1" }, {}],
+  ])("%s", (_name, env, expected) => {
+    const result = parseConfig(env);
+    expect(result).toMatchObject({ ok: true, config: expected });
+  });
+});
+
+const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
+  [
+    "an unknown environment",
+    { ...base, ENVIRONMENT: "staging" },
+    [{ variable: "ENVIRONMENT", problem: 'Must be "sandbox" or "production", got "staging"' }],
+  ],
+  [
+    "no environment",
+    { ...base, ENVIRONMENT: undefined },
+    [{ variable: "ENVIRONMENT", problem: "Missing: set it in wrangler.jsonc vars" }],
+  ],
+  [
+    "no admin token",
+    { ...base, ADMIN_TOKEN: undefined },
+    [{ variable: "ADMIN_TOKEN", problem: "Missing: set it with `wrangler secret put ADMIN_TOKEN`" }],
+  ],
+  [
+    "a short credentials key",
+    { ...base, CREDENTIALS_KEY: "hunter2" },
+    [
+      {
+        variable: "CREDENTIALS_KEY",
+        problem: "Too short: a secret needs at least 16 characters (the value is not shown)",
+      },
+    ],
+  ],
+  [
+    "a blank admin token",
+    { ...base, ADMIN_TOKEN: " ".repeat(20) },
+    [{ variable: "ADMIN_TOKEN", problem: expect.stringMatching(/^Too short/) as unknown as string }],
+  ],
+  [
+    "a flag that is neither true nor false",
+    { ...base, ALLOW_HTTP_LOCALHOST_WEBHOOKS: "yes" },
+    [{ variable: "ALLOW_HTTP_LOCALHOST_WEBHOOKS", problem: 'Must be "true" or "false", got "yes"' }],
+  ],
+  [
+    "localhost webhooks in production",
+    { ...production, ALLOW_HTTP_LOCALHOST_WEBHOOKS: "true" },
+    [
+      {
+        variable: "ALLOW_HTTP_LOCALHOST_WEBHOOKS",
+        problem: 'Must not be "true" in production: http://localhost webhooks are for local development only',
+      },
+    ],
+  ],
+  [
+    "a slow delay that is not a number",
+    { ...base, SANDBOX_SLOW_DELIVERY_SECONDS: "soon" },
+    [{ variable: "SANDBOX_SLOW_DELIVERY_SECONDS", problem: "Must be a whole number of seconds" }],
+  ],
+  [
+    "a negative slow delay",
+    { ...base, SANDBOX_SLOW_DELIVERY_SECONDS: "-1" },
+    [{ variable: "SANDBOX_SLOW_DELIVERY_SECONDS", problem: "Must be a whole number of seconds" }],
+  ],
+  [
+    "a slow delay past a queue's limit",
+    { ...base, SANDBOX_SLOW_DELIVERY_SECONDS: "86400" },
+    [{ variable: "SANDBOX_SLOW_DELIVERY_SECONDS", problem: "At most 43200 (a queue delay's limit)" }],
+  ],
+  [
+    "CARRIER_ROUTES that is not JSON",
+    { ...production, CARRIER_ROUTES: "{routes: {}}" },
+    [{ variable: "CARRIER_ROUTES", problem: expect.stringMatching(/^Not JSON: /) as unknown as string }],
+  ],
+  [
+    "a prefix without its +, and a slug in capitals",
+    {
+      ...production,
+      CARRIER_ROUTES: JSON.stringify({
+        routes: { "24381": "vodacom-cd", "+24380": "Orange" },
+        defaultRoute: "vodacom-cd",
+      }),
+    },
+    [
+      {
+        variable: "CARRIER_ROUTES",
+        problem: 'routes["24381"]: A prefix is + followed by 1 to 15 digits (+24381)',
+      },
+      {
+        variable: "CARRIER_ROUTES",
+        problem: 'routes["+24380"]: A carrier slug is lowercase letters, digits and dashes (vodacom-cd)',
+      },
+    ],
+  ],
+  [
+    "routes without a default route, with a key of another shape",
+    { ...production, CARRIER_ROUTES: JSON.stringify({ routes: {}, default_route: "vodacom-cd" }) },
+    [
+      {
+        variable: "CARRIER_ROUTES",
+        problem: expect.stringMatching(/^Unrecognized key/) as unknown as string,
+      },
+      { variable: "CARRIER_ROUTES", problem: "defaultRoute: Missing" },
+    ],
+  ],
+  [
+    "a missing D1 binding",
+    { ...base, DB: undefined },
+    [{ variable: "DB", problem: "Missing: no D1 binding of that name (wrangler.jsonc)" }],
+  ],
+];
+
+describe("the environment schema refuses", () => {
+  it.each(bad)("%s, naming the variable", (_name, env, findings) => {
+    const result = parseConfig(env);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.findings).toHaveLength(findings.length);
+    expect(result.findings).toEqual(expect.arrayContaining(findings));
+  });
+
+  it("names every bad variable at once", () => {
+    const result = parseConfig({
+      ...production,
+      ENVIRONMENT: "prod",
+      ADMIN_TOKEN: undefined,
+      CREDENTIALS_KEY: "short",
+      CARRIER_ROUTES: "[]",
+      KEY_GUARD: undefined,
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.findings.map((f) => f.variable).sort()).toEqual([
+      "ADMIN_TOKEN",
+      "CARRIER_ROUTES",
+      "CREDENTIALS_KEY",
+      "ENVIRONMENT",
+      "KEY_GUARD",
+    ]);
+  });
+
+  it("never quotes a secret's value", () => {
+    const token = "leaked-token-value";
+    const key = "k3y";
+    for (const env of [
+      { ...base, ADMIN_TOKEN: ` ${token} `.slice(0, 10), CREDENTIALS_KEY: key },
+      { ...base, ADMIN_TOKEN: 1234567890, CREDENTIALS_KEY: [key] },
+    ]) {
+      const result = parseConfig(env);
+      expect(result.ok).toBe(false);
+      const text = JSON.stringify(result);
+      expect(text).not.toContain(token.slice(0, 8));
+      expect(text).not.toContain(key);
+      expect(text).not.toContain("1234567890");
+    }
+  });
+});

@@ -1,0 +1,160 @@
+import { z } from "zod";
+import { type RoutingTable, routingTableSchema } from "../carriers/routing";
+
+/**
+ * The Worker's environment as the code uses it: vars and secrets checked and converted once, so no
+ * handler casts `env` or parses a variable itself (and a bad value fails loudly at the first request
+ * rather than as retries, dead letters and refunds deep in the pipeline).
+ */
+export type Config = {
+  environment: "sandbox" | "production";
+  /** Bearer token of the operator API (§11). */
+  adminToken: string;
+  /** Key material for encrypting webhook Basic passwords at rest. */
+  credentialsKey: string;
+  /** Lets `http://localhost` webhooks through the SSRF guard: local development only (§8). */
+  allowHttpLocalhostWebhooks: boolean;
+  /** The sandbox slow number's delay, when the deployment shortens it (tests do); null = the default. */
+  sandboxSlowDeliverySeconds: number | null;
+  /** Number prefix → connector slug: the sandbox sends everything to its stub, production reads `CARRIER_ROUTES`. */
+  routing: RoutingTable;
+  /** Where `routing` came from; `unset` means every production send fails 1501 (nothing is routed). */
+  routingSource: "sandbox" | "CARRIER_ROUTES" | "unset";
+};
+
+/** One thing wrong with the environment: which variable, and what is wrong (never a secret's value). */
+export type ConfigFinding = { variable: string; problem: string };
+
+/** Shorter secrets than this are guessable, or a placeholder left in by mistake. */
+export const MIN_SECRET_LENGTH = 16;
+
+/** A queue message cannot be delayed longer than 12 h, so neither can the sandbox's slow receipt. */
+const MAX_QUEUE_DELAY_SECONDS = 43_200;
+
+/** A non-secret value as a finding quotes it: JSON, cut short. */
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function secret(name: string) {
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined
+          ? `Missing: set it with \`wrangler secret put ${name}\``
+          : "Must be a string",
+    })
+    .refine(
+      (value) => value.trim().length >= MIN_SECRET_LENGTH,
+      `Too short: a secret needs at least ${MIN_SECRET_LENGTH} characters (the value is not shown)`,
+    );
+}
+
+function binding(kind: string) {
+  return z.custom<unknown>((value) => typeof value === "object" && value !== null, {
+    error: `Missing: no ${kind} binding of that name (wrangler.jsonc)`,
+  });
+}
+
+const environmentSchema = z.enum(["sandbox", "production"], {
+  error: (issue) =>
+    issue.input === undefined
+      ? "Missing: set it in wrangler.jsonc vars"
+      : `Must be "sandbox" or "production", got ${quoted(issue.input)}`,
+});
+
+// JSON vars in wrangler.jsonc arrive as booleans and numbers, `--var` and secrets as strings: take both.
+const flagSchema = z.preprocess(
+  (value) => (typeof value === "boolean" ? String(value) : value),
+  z.enum(["true", "false"], { error: (issue) => `Must be "true" or "false", got ${quoted(issue.input)}` }),
+);
+
+const secondsSchema = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  z
+    .string({ error: (issue) => `Must be a whole number of seconds, got ${quoted(issue.input)}` })
+    .regex(/^\d+$/, "Must be a whole number of seconds")
+    .transform(Number)
+    .pipe(
+      z.number().max(MAX_QUEUE_DELAY_SECONDS, `At most ${MAX_QUEUE_DELAY_SECONDS} (a queue delay's limit)`),
+    ),
+);
+
+const routesSchema = z.preprocess((value, ctx) => {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `Not JSON: ${(error as Error).message}`, input: value });
+    return z.NEVER;
+  }
+}, routingTableSchema);
+
+/** The environment, checked: what `wrangler.jsonc` vars, secrets and bindings must look like. */
+export const envSchema = z
+  .object({
+    ENVIRONMENT: environmentSchema,
+    ADMIN_TOKEN: secret("ADMIN_TOKEN"),
+    CREDENTIALS_KEY: secret("CREDENTIALS_KEY"),
+    ALLOW_HTTP_LOCALHOST_WEBHOOKS: flagSchema.optional(),
+    SANDBOX_SLOW_DELIVERY_SECONDS: secondsSchema.optional(),
+    /** JSON `{ "routes": { "+24381": "vodacom-cd" }, "defaultRoute": "vodacom-cd" }`; D1 tables replace it later. */
+    CARRIER_ROUTES: routesSchema.optional(),
+    DB: binding("D1"),
+    SEND_QUEUE: binding("queue producer"),
+    KEY_GUARD: binding("Durable Object"),
+    WEBHOOK_DISPATCHER: binding("Durable Object"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.ENVIRONMENT === "production" && env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ALLOW_HTTP_LOCALHOST_WEBHOOKS"],
+        message: 'Must not be "true" in production: http://localhost webhooks are for local development only',
+      });
+    }
+  })
+  .transform(
+    (env): Config => ({
+      environment: env.ENVIRONMENT,
+      adminToken: env.ADMIN_TOKEN,
+      credentialsKey: env.CREDENTIALS_KEY,
+      allowHttpLocalhostWebhooks: env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
+      sandboxSlowDeliverySeconds: env.SANDBOX_SLOW_DELIVERY_SECONDS ?? null,
+      ...(env.ENVIRONMENT === "sandbox"
+        ? { routing: { routes: {}, defaultRoute: "sandbox" }, routingSource: "sandbox" as const }
+        : env.CARRIER_ROUTES
+          ? { routing: env.CARRIER_ROUTES, routingSource: "CARRIER_ROUTES" as const }
+          : { routing: { routes: {}, defaultRoute: "unrouted" }, routingSource: "unset" as const }),
+    }),
+  );
+
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((part, i) => (i === 0 ? String(part) : `[${JSON.stringify(String(part))}]`)).join("");
+}
+
+function findingOf(issue: z.core.$ZodIssue): ConfigFinding {
+  const [variable, ...inside] = issue.path;
+  // A bad record key carries the key's own finding inside it.
+  const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  return {
+    variable: variable === undefined ? "environment" : String(variable),
+    problem: inside.length > 0 ? `${pathText(inside)}: ${message}` : message,
+  };
+}
+
+/**
+ * Checks an environment: the config, or every finding (each naming its variable; a secret's value is
+ * never quoted).
+ *
+ * @example parseConfig({ ...env, ENVIRONMENT: "staging" })
+ * // { ok: false, findings: [{ variable: "ENVIRONMENT", problem: 'Must be "sandbox" or "production", got "staging"' }] }
+ */
+export function parseConfig(
+  env: unknown,
+): { ok: true; config: Config } | { ok: false; findings: ConfigFinding[] } {
+  const result = envSchema.safeParse(env);
+  if (result.success) return { ok: true, config: result.data };
+  return { ok: false, findings: result.error.issues.map(findingOf) };
+}

@@ -1,0 +1,508 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { carrierHealth } from "../src/admin/health/carriers";
+import { deadLetterHealth } from "../src/admin/health/dead-letters";
+import { keyHealth } from "../src/admin/health/keys";
+import { pipelineHealth } from "../src/admin/health/pipeline";
+import { QueryBatch } from "../src/admin/health/query-batch";
+import type { HealthView } from "../src/admin/health/route";
+import { webhookHealth } from "../src/admin/health/webhooks";
+import worker from "../src/index";
+import { notifyWebhooks } from "../src/webhooks/notify";
+import { ADMIN, ADMIN_TOKEN, admin, api, newMerchant, rows } from "./helpers";
+import {
+  drivenDispatcher,
+  insertEvent,
+  insertSend,
+  merchantWithWebhook,
+  TestClock,
+} from "./webhooks/fixtures";
+import { receiverEndpoint } from "./webhooks/receiver";
+
+const MINUTE = 60_000;
+
+/** A plan step that reads a whole table rather than a slice of one of its indexes. */
+const WHOLE_TABLE =
+  /^SCAN (?:deliveries|dispatches|sends|recipients|receipts|webhook_events|webhook_attempts|api_keys|merchants|dead_letters)\b(?! USING)/;
+
+// D1 is shared by the tests of a file and the view counts everything: each test starts from a
+// system with nothing in flight.
+beforeEach(async () => {
+  await env.DB.batch(
+    [
+      "DELETE FROM deliveries",
+      "DELETE FROM dispatches",
+      "DELETE FROM webhook_attempts",
+      "DELETE FROM webhook_events",
+      "DELETE FROM dead_letters",
+      "UPDATE api_keys SET suspended_until = NULL, webhook_disabled_at = NULL",
+    ].map((sql) => env.DB.prepare(sql)),
+  );
+});
+
+async function health(): Promise<HealthView> {
+  const res = await admin<{ status_code: number; success: boolean; data: HealthView }>("GET", "/health");
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ status_code: 200, success: true });
+  return res.body.data;
+}
+
+/** A send of a fresh merchant with one dispatch, as the send path and the cron leave them. */
+async function sendWithDispatch(dispatch: { status: string; dueAt: number; releasedAt?: number | null }) {
+  const { merchantId, keyId } = await newMerchant();
+  const sendId = await insertSend(merchantId, keyId, null);
+  await env.DB.prepare(
+    "INSERT INTO dispatches (send_id, seq, due_at, status, released_at) VALUES (?, 0, ?, ?, ?)",
+  )
+    .bind(sendId, dispatch.dueAt, dispatch.status, dispatch.releasedAt ?? null)
+    .run();
+  return sendId;
+}
+
+type DeliveryInput = {
+  status: string;
+  updatedAt: number;
+  expiresAt?: number;
+  carrierMessageId?: string | null;
+};
+
+async function insertDeliveries(sendId: string, deliveries: DeliveryInput[]): Promise<void> {
+  for (const [idx, d] of deliveries.entries()) {
+    await env.DB.prepare(
+      `INSERT INTO deliveries (send_id, dispatch_seq, recipient_idx, phone, status, carrier, carrier_message_id, expires_at, updated_at)
+       VALUES (?, 0, ?, ?, ?, 'sandbox', ?, ?, ?)`,
+    )
+      .bind(
+        sendId,
+        idx,
+        `+24399885700${idx}`,
+        d.status,
+        d.carrierMessageId ?? null,
+        d.expiresAt ?? Date.now() + 48 * 3_600_000,
+        d.updatedAt,
+      )
+      .run();
+  }
+}
+
+describe("GET /admin/v1/health", () => {
+  it("a quiet sandbox is ok, and says what it looked at", async () => {
+    const view = await health();
+    expect(view).toMatchObject({
+      status: "ok",
+      problems: [],
+      count_cap: 10_000,
+      pipeline: {
+        pending: { count: 0, older_than_1m: 0, older_than_5m: 0, older_than_1h: 0, oldest_age_seconds: null },
+        processing: { count: 0, oldest_age_seconds: null },
+        dispatches_due: { count: 0, oldest_age_seconds: null },
+        processing_without_carrier_id: { count: 0 },
+        past_expiry: { count: 0 },
+      },
+      dead_letters: {
+        last_hour: { messages: 0, deliveries_failed: 0 },
+        last_day: { messages: 0 },
+        latest: [],
+      },
+      webhooks: {
+        pending: { count: 0, stalled: 0 },
+        top_destinations: [],
+        dead_last_24h: { count: 0, top_destinations: [] },
+        disabled_key_webhooks: [],
+      },
+      keys: { suspended: [] },
+      carriers: {
+        routing_source: "sandbox",
+        default_route: "sandbox",
+        carriers: [{ slug: "sandbox", prefixes: [], default_route: true, has_connector: true, binds: null }],
+      },
+    });
+    expect(Date.parse(view.checked_at)).toBeGreaterThan(Date.now() - MINUTE);
+  });
+
+  it("needs the admin token", async () => {
+    const res = await worker.fetch(new Request(`${ADMIN}/health`), env, createExecutionContext());
+    expect(res.status).toBe(401);
+  });
+
+  const badStates: [string, () => Promise<void>, (view: HealthView) => void, RegExp][] = [
+    [
+      "deliveries pending long after their dispatch's release (though the stuck sweep touched them)",
+      async () => {
+        const now = Date.now();
+        const sendId = await sendWithDispatch({
+          status: "released",
+          dueAt: now - 10 * MINUTE,
+          releasedAt: now - 10 * MINUTE,
+        });
+        await insertDeliveries(sendId, [
+          { status: "pending", updatedAt: now - 30_000 },
+          { status: "pending", updatedAt: now - 30_000 },
+        ]);
+      },
+      (view) => {
+        expect(view.pipeline.pending).toMatchObject({
+          count: 2,
+          older_than_1m: 2,
+          older_than_5m: 2,
+          older_than_1h: 0,
+        });
+        expect(view.pipeline.pending.oldest_age_seconds).toBeGreaterThanOrEqual(600);
+      },
+      /^Deliveries pending more than 5 min after their release \(oldest \d+ s\)/,
+    ],
+    [
+      "a delivery claimed 3 minutes ago that no connector acknowledged",
+      async () => {
+        const now = Date.now();
+        const sendId = await sendWithDispatch({
+          status: "released",
+          dueAt: now - 4 * MINUTE,
+          releasedAt: now - 4 * MINUTE,
+        });
+        await insertDeliveries(sendId, [
+          { status: "processing", updatedAt: now - 3 * MINUTE },
+          { status: "processing", updatedAt: now - 3 * MINUTE, carrierMessageId: "sbx-acknowledged" },
+        ]);
+      },
+      (view) => {
+        expect(view.pipeline.processing).toMatchObject({ count: 2, older_than_1m: 2, older_than_5m: 0 });
+        expect(view.pipeline.processing_without_carrier_id.count).toBe(1);
+        expect(view.pipeline.processing_without_carrier_id.oldest_age_seconds).toBeGreaterThanOrEqual(180);
+      },
+      /^1 deliveries claimed more than 2 min ago without a carrier message id/,
+    ],
+    [
+      "a delivery still open 10 minutes past its validity",
+      async () => {
+        const now = Date.now();
+        const sendId = await sendWithDispatch({
+          status: "released",
+          dueAt: now - 3_600_000,
+          releasedAt: now - 3_600_000,
+        });
+        await insertDeliveries(sendId, [
+          {
+            status: "sent",
+            updatedAt: now - 50 * MINUTE,
+            carrierMessageId: "sbx-1",
+            expiresAt: now - 10 * MINUTE,
+          },
+          {
+            status: "delivered",
+            updatedAt: now - 50 * MINUTE,
+            carrierMessageId: "sbx-2",
+            expiresAt: now - 10 * MINUTE,
+          },
+        ]);
+      },
+      (view) => {
+        expect(view.pipeline.past_expiry.count).toBe(1);
+        expect(view.pipeline.past_expiry.oldest_age_seconds).toBeGreaterThanOrEqual(600);
+      },
+      /^1 deliveries still open more than 2 min past their validity/,
+    ],
+    [
+      "a dispatch due 5 minutes ago and not released (a paused send's is not counted)",
+      async () => {
+        const now = Date.now();
+        await sendWithDispatch({ status: "scheduled", dueAt: now - 5 * MINUTE });
+        const paused = await sendWithDispatch({ status: "scheduled", dueAt: now - 5 * MINUTE });
+        await env.DB.prepare("UPDATE sends SET state = 'paused' WHERE id = ?").bind(paused).run();
+      },
+      (view) => {
+        expect(view.pipeline.dispatches_due.count).toBe(1);
+        expect(view.pipeline.dispatches_due.oldest_age_seconds).toBeGreaterThanOrEqual(300);
+      },
+      /^Dispatches due \d+ s ago are not released/,
+    ],
+    [
+      "a webhook event nobody took for 10 minutes",
+      async () => {
+        const { keyId } = await newMerchant();
+        await insertEvent({ keyId, createdAt: Date.now() - 10 * MINUTE });
+      },
+      (view) => {
+        expect(view.webhooks.pending).toMatchObject({ count: 1, stalled: 1 });
+        expect(view.webhooks.pending.oldest_age_seconds).toBeGreaterThanOrEqual(600);
+        expect(view.webhooks.top_destinations).toEqual([
+          expect.objectContaining({ destination: null, pending: 1, dispatcher: null }),
+        ]);
+      },
+      /^1 webhook events stalled/,
+    ],
+  ];
+
+  it.each(badStates)("reports %s, and is degraded", async (_name, setUp, check, problem) => {
+    await setUp();
+    const view = await health();
+    check(view);
+    expect(view.status).toBe("degraded");
+    expect(view.problems).toEqual([expect.stringMatching(problem)]);
+  });
+
+  it("reports dead letters: the messages, their sends, the deliveries failed 1501", async () => {
+    const now = Date.now();
+    const sendId = await sendWithDispatch({ status: "released", dueAt: now, releasedAt: now });
+    await insertDeliveries(sendId, [
+      { status: "pending", updatedAt: now },
+      { status: "pending", updatedAt: now },
+    ]);
+    const batch = createMessageBatch<unknown>("lisoloo-send-dlq-sandbox", [
+      {
+        id: `dead-${sendId}`,
+        timestamp: new Date(),
+        attempts: 1,
+        body: { type: "dispatch", sendId, seq: 0, from: 0, to: 2 },
+      },
+      { id: `dead-garbage-${sendId}`, timestamp: new Date(), attempts: 1, body: "not a queue message" },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    await getQueueResult(batch, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await rows("SELECT status, error_code FROM deliveries WHERE send_id = ?", sendId)).toEqual([
+      { status: "failed", error_code: "1501" },
+      { status: "failed", error_code: "1501" },
+    ]);
+
+    const view = await health();
+    expect(view.dead_letters).toMatchObject({
+      last_hour: { messages: 2, deliveries_failed: 2 },
+      last_day: { messages: 2, deliveries_failed: 2 },
+    });
+    expect(view.dead_letters.latest).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          queue_message_id: `dead-${sendId}`,
+          kind: "dispatch",
+          message_id: sendId,
+          dispatch_seq: 0,
+          recipients: [0, 2],
+        }),
+        expect.objectContaining({
+          queue_message_id: `dead-garbage-${sendId}`,
+          kind: "unreadable",
+          message_id: null,
+        }),
+      ]),
+    );
+    expect(view.status).toBe("degraded");
+    expect(view.problems).toEqual([
+      "2 dead letters in the last hour (2 deliveries failed 1501 and refunded)",
+    ]);
+
+    // Handled again (a retried batch), each message is still counted once.
+    const again = createExecutionContext();
+    await worker.queue(batch, env, again);
+    await waitOnExecutionContext(again);
+    expect((await health()).dead_letters.last_hour.messages).toBe(2);
+  });
+
+  it("shows the webhook backlog by destination with what its dispatcher holds, dead events and disabled webhooks; none of it degrades", async () => {
+    const busy = receiverEndpoint();
+    const merchant = await merchantWithWebhook(busy.url);
+    // Its dispatcher's clock is days ahead, so what it is handed waits for a test to run its alarm.
+    const dispatcher = await drivenDispatcher(busy.url, new TestClock());
+    const pending = [];
+    for (let i = 0; i < 3; i++)
+      pending.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
+    await notifyWebhooks(env, pending);
+    expect(await dispatcher.queued()).toHaveLength(3);
+
+    const dying = receiverEndpoint();
+    const other = await merchantWithWebhook(dying.url);
+    for (let i = 0; i < 2; i++) {
+      const { eventId } = await insertEvent({ keyId: other.keyId, sequence: i });
+      await env.DB.prepare(
+        "UPDATE webhook_events SET status = 'dead', destination = ?, attempts = 5 WHERE id = ?",
+      )
+        .bind(dying.url, eventId)
+        .run();
+    }
+    const disabledAt = Date.now() - MINUTE;
+    await env.DB.prepare("UPDATE api_keys SET webhook_disabled_at = ? WHERE id = ?")
+      .bind(disabledAt, other.keyId)
+      .run();
+
+    const view = await health();
+    expect(view.webhooks.pending).toMatchObject({ count: 3, stalled: 0 });
+    expect(view.webhooks.top_destinations).toEqual([
+      {
+        destination: busy.url,
+        pending: 3,
+        oldest_pending_age_seconds: expect.any(Number),
+        dispatcher: { queued: 3, in_flight: 0, due: 3, next_attempt_at: expect.any(String) },
+      },
+    ]);
+    expect(view.webhooks.dead_last_24h).toEqual({
+      count: 2,
+      top_destinations: [{ destination: dying.url, dead: 2 }],
+    });
+    expect(view.webhooks.disabled_key_webhooks).toEqual([
+      {
+        key_id: other.keyId,
+        merchant_id: other.merchantId,
+        webhook_url: dying.url,
+        disabled_at: new Date(disabledAt).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      },
+    ]);
+    expect(view).toMatchObject({ status: "ok", problems: [] });
+  });
+
+  it("lists routes without a connector in production, and is degraded", async () => {
+    const production = {
+      ...env,
+      ENVIRONMENT: "production",
+      ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
+      CARRIER_ROUTES: JSON.stringify({
+        routes: { "+24381": "vodacom-cd", "+24382": "vodacom-cd", "+24380": "orange-cd" },
+        defaultRoute: "orange-cd",
+      }),
+    } as Cloudflare.Env;
+    const res = await worker.fetch(
+      new Request(`${ADMIN}/health`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+      production,
+      createExecutionContext(),
+    );
+    expect(res.status).toBe(200);
+    const view = ((await res.json()) as { data: HealthView }).data;
+    expect(view.carriers).toEqual({
+      routing_source: "CARRIER_ROUTES",
+      default_route: "orange-cd",
+      carriers: [
+        {
+          slug: "vodacom-cd",
+          prefixes: ["+24381", "+24382"],
+          default_route: false,
+          has_connector: false,
+          binds: null,
+        },
+        { slug: "orange-cd", prefixes: ["+24380"], default_route: true, has_connector: false, binds: null },
+      ],
+    });
+    expect(view.status).toBe("degraded");
+    expect(view.problems).toEqual([
+      'No connector for carrier "vodacom-cd" (routes +24381, +24382): its sends fail 1501',
+      'No connector for carrier "orange-cd" (the default route): its sends fail 1501',
+    ]);
+  });
+
+  it("reads only bounded slices of indexes: every statement's query plan", async () => {
+    const batch = new QueryBatch(env.DB);
+    const now = Date.now();
+    pipelineHealth(batch, now);
+    deadLetterHealth(batch, now);
+    webhookHealth(batch, now);
+    keyHealth(batch, now);
+    const expected: Record<string, string[]> = {
+      pending: [
+        "SEARCH deliveries USING INDEX deliveries_status_idx (status=?)",
+        "SEARCH p USING INDEX sqlite_autoindex_dispatches_1 (send_id=? AND seq=?)",
+      ],
+      processing: ["SEARCH deliveries USING COVERING INDEX deliveries_status_idx (status=?)"],
+      dispatches_due: [
+        "SEARCH dispatches USING INDEX dispatches_due_idx (status=? AND due_at<?)",
+        "SEARCH s USING INDEX sqlite_autoindex_sends_1 (id=?)",
+      ],
+      processing_without_carrier_id: ["SCAN deliveries USING INDEX deliveries_unsubmitted_idx"],
+      past_expiry: ["SEARCH deliveries USING INDEX deliveries_open_expiry_idx (expires_at<?)"],
+      dead_letters: ["SEARCH dead_letters USING COVERING INDEX dead_letters_created_idx (created_at>?)"],
+      dead_letter_deliveries: [
+        "SEARCH dead_letters USING INDEX dead_letters_created_idx (created_at>?)",
+        "SEARCH d USING INDEX deliveries_one_per_recipient_dispatch (send_id=? AND dispatch_seq=? AND recipient_idx>? AND recipient_idx<?)",
+      ],
+      latest_dead_letters: ["SCAN dead_letters USING INDEX dead_letters_created_idx"],
+      webhooks_pending: ["SEARCH webhook_events USING INDEX webhook_events_status_idx (status=?)"],
+      webhooks_busiest: ["SEARCH webhook_events USING INDEX webhook_events_status_idx (status=?)"],
+      webhooks_dead: [
+        "SEARCH webhook_events USING INDEX webhook_events_status_idx (status=? AND created_at>?)",
+      ],
+      disabled_key_webhooks: [
+        "SEARCH api_keys USING INDEX api_keys_webhook_disabled_idx (webhook_disabled_at>?)",
+      ],
+      suspended_keys: ["SEARCH api_keys USING INDEX api_keys_suspended_until_idx (suspended_until>?)"],
+    };
+    expect(batch.queries.map((q) => q.name).sort()).toEqual(Object.keys(expected).sort());
+    for (const query of batch.queries) {
+      const plan = (
+        await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+          .bind(...query.binds)
+          .all<{ detail: string }>()
+      ).results.map((r) => r.detail);
+      for (const step of expected[query.name] ?? []) expect(plan, query.name).toContain(step);
+      // A table is only ever reached through an index; every walk of one is cut short by a LIMIT.
+      for (const step of plan) expect(step, `${query.name}: ${step}`).not.toMatch(WHOLE_TABLE);
+      expect(query.sql, query.name).toMatch(/LIMIT/);
+    }
+    // Carriers come from the checked configuration, with no query at all.
+    expect(carrierHealth(env).carriers).toHaveLength(1);
+  });
+});
+
+describe("keys under a 1302 suspension", () => {
+  it("read SUSPENDED in the admin view and in the health view until activated; the stored status stays ACTIVE", async () => {
+    const { merchantId, keyId, apiKey } = await newMerchant({ rate_limits: { balance: 1 } });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push((await api(apiKey, "GET", "/balance")).body?.error_code ?? "ok");
+    expect(answers).toEqual(["ok", "1301", "1301", "1302"]);
+
+    const shown = await admin("GET", `/keys/${keyId}`);
+    expect(shown.body.data).toMatchObject({
+      key_id: keyId,
+      status: "SUSPENDED",
+      suspension: { reason: "rate_limit_abuse" },
+    });
+    const until = Date.parse(shown.body.data.suspension.suspended_until);
+    expect(until).toBeGreaterThan(Date.now() + 14 * MINUTE);
+    expect(until).toBeLessThanOrEqual(Date.now() + 15 * MINUTE);
+    expect((await admin("GET", `/merchants/${merchantId}/keys`)).body.data[0]).toMatchObject({
+      status: "SUSPENDED",
+    });
+    expect(await rows("SELECT status FROM api_keys WHERE id = ?", keyId)).toEqual([{ status: "ACTIVE" }]);
+
+    const view = await health();
+    expect(view.keys.suspended).toEqual([
+      {
+        key_id: keyId,
+        merchant_id: merchantId,
+        reason: "rate_limit_abuse",
+        suspended_until: expect.any(String),
+      },
+    ]);
+    // A merchant's own hammering is not the gateway's trouble.
+    expect(view.status).toBe("ok");
+
+    // An operator lifts it early: the key answers again and reads ACTIVE.
+    const activated = await admin("POST", `/keys/${keyId}/activate`);
+    expect(activated.body.data).toMatchObject({ status: "ACTIVE", suspension: null });
+    expect((await api(apiKey, "GET", "/balance")).status).toBe(200);
+    expect((await health()).keys.suspended).toEqual([]);
+  });
+
+  it("ends by itself: once suspended_until has passed the view reads ACTIVE again", async () => {
+    const { keyId } = await newMerchant();
+    await env.DB.prepare("UPDATE api_keys SET suspended_until = ? WHERE id = ?")
+      .bind(Date.now() - 1000, keyId)
+      .run();
+    expect((await admin("GET", `/keys/${keyId}`)).body.data).toMatchObject({
+      status: "ACTIVE",
+      suspension: null,
+    });
+  });
+
+  it("an operator's suspension says so, and has no end", async () => {
+    const { keyId } = await newMerchant();
+    const suspended = await admin("POST", `/keys/${keyId}/suspend`);
+    expect(suspended.body.data).toMatchObject({
+      status: "SUSPENDED",
+      suspension: { reason: "operator", suspended_until: null },
+    });
+  });
+});

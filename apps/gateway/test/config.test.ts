@@ -1,0 +1,130 @@
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { checkConfig } from "../src/config/config";
+import worker from "../src/index";
+import { ADMIN, ADMIN_TOKEN, BASE } from "./helpers";
+
+/** The error lines the Worker logged while `run` ran, parsed. */
+async function loggedErrors(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
+  try {
+    await run();
+    return spy.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+async function fetchWith(bindings: Cloudflare.Env, url: string, init: RequestInit = {}) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(url, init) as Request<unknown, IncomingRequestCfProperties>,
+    bindings,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("configuration, checked once", () => {
+  it("a bad CARRIER_ROUTES fails the first request with 503 1402 and logs what is wrong", async () => {
+    // A deployment of production whose routes forgot the + of a prefix.
+    const bad = {
+      ...env,
+      ENVIRONMENT: "production",
+      ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
+      CARRIER_ROUTES: JSON.stringify({ routes: { "24381": "vodacom-cd" }, defaultRoute: "vodacom-cd" }),
+    } as Cloudflare.Env;
+    let res: Response | undefined;
+    const errors = await loggedErrors(async () => {
+      res = await fetchWith(bad, `${BASE}/balance`, { headers: { "app-key": "sk_live_whatever" } });
+    });
+    expect(res?.status).toBe(503);
+    const body = (await res?.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ success: false, status_code: 503, error_code: "1402", retryable: true });
+    expect(res?.headers.get("x-request-id")).toBe(body.request_id);
+    expect(JSON.stringify(body)).not.toContain("CARRIER_ROUTES");
+    expect(errors).toEqual([
+      expect.objectContaining({
+        level: "error",
+        event: "config.invalid",
+        findings: [
+          {
+            variable: "CARRIER_ROUTES",
+            problem: 'routes["24381"]: A prefix is + followed by 1 to 15 digits (+24381)',
+          },
+        ],
+      }),
+    ]);
+
+    // Parsed once: the next request of the same deployment is refused without a second report.
+    const again = await loggedErrors(async () => {
+      res = await fetchWith(bad, `${ADMIN}/health`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    });
+    expect(res?.status).toBe(503);
+    expect(again).toEqual([]);
+  });
+
+  it("names a bad secret without printing it", async () => {
+    const bad = { ...env, ADMIN_TOKEN: "letmein", CREDENTIALS_KEY: undefined } as unknown as Cloudflare.Env;
+    let res: Response | undefined;
+    const errors = await loggedErrors(async () => {
+      res = await fetchWith(bad, `${BASE}/health`);
+    });
+    expect(res?.status).toBe(503);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.findings).toEqual([
+      {
+        variable: "ADMIN_TOKEN",
+        problem: "Too short: a secret needs at least 16 characters (the value is not shown)",
+      },
+      { variable: "CREDENTIALS_KEY", problem: "Missing: set it with `wrangler secret put CREDENTIALS_KEY`" },
+    ]);
+    expect(JSON.stringify(errors)).not.toContain("letmein");
+  });
+
+  it("queue batches and cron runs fail with the same findings, and the batch comes back later", async () => {
+    const bad = { ...env, SANDBOX_SLOW_DELIVERY_SECONDS: "thirty" } as Cloudflare.Env;
+    const batch = createMessageBatch("lisoloo-send-sandbox", [
+      {
+        id: "cfg-1",
+        timestamp: new Date(),
+        attempts: 1,
+        body: { type: "dispatch", sendId: "x", seq: 0, from: 0, to: 1 },
+      },
+    ]);
+    const retryAll = vi.spyOn(batch, "retryAll");
+    await loggedErrors(async () => {
+      await expect(worker.queue(batch, bad, createExecutionContext())).rejects.toThrow(
+        "Invalid configuration: SANDBOX_SLOW_DELIVERY_SECONDS: Must be a whole number of seconds",
+      );
+    });
+    expect(retryAll).toHaveBeenCalledWith({ delaySeconds: 300 });
+    await expect(
+      worker.scheduled(
+        createScheduledController({ scheduledTime: Date.now() }),
+        bad,
+        createExecutionContext(),
+      ),
+    ).rejects.toThrow("SANDBOX_SLOW_DELIVERY_SECONDS");
+  });
+
+  it("the deployment's own environment is valid, and checked once", () => {
+    const first = checkConfig(env);
+    expect(first).toMatchObject({
+      ok: true,
+      config: { environment: "sandbox", sandboxSlowDeliverySeconds: 2 },
+    });
+    expect(checkConfig(env)).toBe(first);
+  });
+});
