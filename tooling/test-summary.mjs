@@ -8,7 +8,7 @@ const root = path.resolve(import.meta.dirname, "..");
 // Every vitest JSON report under a workspace package's test-results/ (a package may run several
 // vitest configs, e.g. workerd and Node, each writing its own report).
 const reports = [];
-const packageDirs = ["apps", "packages"].flatMap((group) =>
+const packageDirs = ["apps", "packages", "tooling"].flatMap((group) =>
   readdirSync(path.join(root, group)).map((pkg) => path.join(root, group, pkg)),
 );
 packageDirs.push(path.join(root, "examples"));
