@@ -1,5 +1,6 @@
 // Every command: its words, arguments and options, the admin API request it makes, and how its
 // answer reads in a terminal. Requests and renderings are pure functions; cli.mjs does the I/O.
+import { carrierCommands } from "./carrier-commands.mjs";
 import { cell, fields, signed, table } from "./format.mjs";
 import {
   countries,
@@ -346,6 +347,7 @@ export const commands = [
         },
       }),
   ),
+  ...carrierCommands,
 ];
 
 /** The command's arguments, as `<name>` words. @param {Command} command */

@@ -1,4 +1,5 @@
 // How the admin API's answers read in a terminal.
+import { renderCarrierHealth } from "./carrier-views.mjs";
 import { cell, fields, table } from "./format.mjs";
 
 /** @param {any} m */
@@ -190,16 +191,6 @@ export function renderHealth(h) {
       h.keys.suspended.map((/** @type {any} */ k) => [k.key_id, k.merchant_id, k.suspended_until]),
     ),
     "",
-    `Carriers (routing from ${c.routing_source}, default route ${c.default_route})`,
-    table(
-      ["slug", "prefixes", "default", "connector", "binds"],
-      c.carriers.map((/** @type {any} */ r) => [
-        r.slug,
-        r.prefixes,
-        r.default_route ? "yes" : "no",
-        r.has_connector ? "yes" : "NONE",
-        r.binds,
-      ]),
-    ),
+    renderCarrierHealth(c),
   ].join("\n");
 }

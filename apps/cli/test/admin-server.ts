@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { run } from "../src/cli.mjs";
 
 export type Recorded = {
   method: string;
@@ -69,4 +70,34 @@ export function envelope(status: number, code: string, message: string, details:
 /** A success envelope. */
 export function ok(data: unknown, status = 200): Answer {
   return { status, body: { status_code: status, success: true, data } };
+}
+
+/**
+ * Runs the CLI in-process against a stand-in admin API; `stdin` feeds --password-stdin.
+ * @example const { code, stdout } = await lisolooAgainst(server)(["carriers", "list"]);
+ */
+export function lisolooAgainst(server: { url: string }, token = "test-admin-token") {
+  return async (
+    argv: string[],
+    options: { env?: Record<string, string | undefined>; stdin?: string } = {},
+  ) => {
+    let stdout = "";
+    let stderr = "";
+    let stdinReads = 0;
+    const code = await run(argv, {
+      env: { LISOLOO_ADMIN_URL: server.url, ADMIN_TOKEN: token, ...options.env },
+      fetch: globalThis.fetch,
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      readStdin: async () => {
+        stdinReads++;
+        return options.stdin ?? "";
+      },
+    });
+    return { code, stdout, stderr, stdinReads };
+  };
 }

@@ -97,7 +97,17 @@ const quietHealth = {
   carriers: {
     routing_source: "sandbox",
     default_route: "sandbox",
-    carriers: [{ slug: "sandbox", prefixes: [], default_route: true, has_connector: true, binds: null }],
+    carriers: [
+      {
+        slug: "sandbox",
+        kind: "sandbox",
+        enabled: true,
+        has_connector: true,
+        prefixes: [],
+        default_route: true,
+        binds: null,
+      },
+    ],
   },
 };
 
@@ -167,15 +177,41 @@ const troubledHealth = {
     ],
   },
   carriers: {
-    routing_source: "CARRIER_ROUTES",
+    routing_source: "d1",
     default_route: "orange-cd",
     carriers: [
       {
+        slug: "orange-cd",
+        kind: "http_relay",
+        enabled: false,
+        has_connector: false,
+        prefixes: ["+24380"],
+        default_route: true,
+        binds: null,
+      },
+      {
         slug: "vodacom-cd",
+        kind: "smpp",
+        enabled: true,
+        has_connector: true,
         prefixes: ["+24381", "+24382"],
         default_route: false,
-        has_connector: false,
-        binds: null,
+        binds: [
+          {
+            state: "bound",
+            error: null,
+            window_in_use: 2,
+            submits_last_minute: 40,
+            receipts_last_minute: 38,
+          },
+          {
+            state: "failed",
+            error: "bind refused (0x0E)",
+            window_in_use: 0,
+            submits_last_minute: 0,
+            receipts_last_minute: 0,
+          },
+        ],
       },
     ],
   },
@@ -301,7 +337,8 @@ const cases: [string, Case][] = [
         "  no problems",
         "DELIVERIES  COUNT  > 1 MIN",
         "pending     0",
-        "sandbox  —         yes      yes",
+        "Carriers (sandbox: every number goes to the stub)",
+        "sandbox  sandbox  yes      yes        —         yes",
       ],
     },
   ],
@@ -619,8 +656,9 @@ describe("lisoloo health", () => {
     expect(out).toContain("Dead webhook events, last 24 h: 5");
     expect(out).toContain("key_cli_2  mch_cli_2  https://hooks.example.com/gone  2026-05-27T02:00:00Z");
     expect(out).toContain("key_cli_3  mch_cli_3  2026-05-27T03:12:00Z");
-    expect(out).toContain("Carriers (routing from CARRIER_ROUTES, default route orange-cd)");
-    expect(out).toContain("vodacom-cd  +24381, +24382  no       NONE");
+    expect(out).toContain("Carriers (routes from PUT /admin/v1/routes, default route orange-cd)");
+    expect(out).toContain("orange-cd   http_relay  no       NONE       +24380          yes      —");
+    expect(out).toContain("vodacom-cd  smpp        yes      yes        +24381, +24382  no       1/2 bound");
   });
 
   it("--json prints the answer as is, and still exits 1 when degraded", async () => {

@@ -3,7 +3,7 @@
 interface LisolooSecrets {
   /** Bearer token of the operator API (§11). */
   ADMIN_TOKEN: string;
-  /** Key material for encrypting webhook Basic passwords at rest. */
+  /** Key material for encrypting webhook Basic passwords and carrier passwords at rest. */
   CREDENTIALS_KEY: string;
 }
 

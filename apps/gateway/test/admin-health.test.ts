@@ -27,6 +27,29 @@ import { receiverEndpoint } from "./webhooks/receiver";
 
 const MINUTE = 60_000;
 
+/** This deployment's bindings as a production deployment: routes and carriers come from D1 there. */
+const production = {
+  ...env,
+  ENVIRONMENT: "production",
+  ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
+} as Cloudflare.Env;
+
+/** The health view as the production deployment answers it. */
+async function productionHealth(): Promise<HealthView> {
+  const res = await worker.fetch(
+    new Request(`${ADMIN}/health`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
+    production,
+    createExecutionContext(),
+  );
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { data: HealthView }).data;
+}
+
+/** No carriers and no routes (the tables are shared by this file's tests). */
+async function emptyCarrierTables(): Promise<void> {
+  await env.DB.batch([env.DB.prepare("DELETE FROM carrier_routes"), env.DB.prepare("DELETE FROM carriers")]);
+}
+
 /** A plan step that reads a whole table rather than a slice of one of its indexes. */
 const WHOLE_TABLE =
   /^SCAN (?:deliveries|dispatches|sends|recipients|receipts|webhook_events|webhook_attempts|api_keys|merchants|dead_letters)\b(?! USING)/;
@@ -120,7 +143,17 @@ describe("GET /admin/v1/health", () => {
       carriers: {
         routing_source: "sandbox",
         default_route: "sandbox",
-        carriers: [{ slug: "sandbox", prefixes: [], default_route: true, has_connector: true, binds: null }],
+        carriers: [
+          {
+            slug: "sandbox",
+            kind: "sandbox",
+            enabled: true,
+            has_connector: true,
+            prefixes: [],
+            default_route: true,
+            binds: null,
+          },
+        ],
       },
     });
     expect(Date.parse(view.checked_at)).toBeGreaterThan(Date.now() - MINUTE);
@@ -356,41 +389,84 @@ describe("GET /admin/v1/health", () => {
     expect(view).toMatchObject({ status: "ok", problems: [] });
   });
 
-  it("lists routes without a connector in production, and is degraded", async () => {
-    const production = {
-      ...env,
-      ENVIRONMENT: "production",
-      ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
-      CARRIER_ROUTES: JSON.stringify({
-        routes: { "+24381": "vodacom-cd", "+24382": "vodacom-cd", "+24380": "orange-cd" },
-        defaultRoute: "orange-cd",
-      }),
-    } as Cloudflare.Env;
-    const res = await worker.fetch(
-      new Request(`${ADMIN}/health`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
-      production,
-      createExecutionContext(),
-    );
-    expect(res.status).toBe(200);
-    const view = ((await res.json()) as { data: HealthView }).data;
+  it("lists the carriers of D1 in production with the routes to each; a route to a disabled or connector-less carrier is degraded", async () => {
+    await emptyCarrierTables();
+    const smpp = {
+      host: "smsc.example.net",
+      port: 2775,
+      system_id: "lisoloo",
+      password: "secret12",
+    };
+    for (const body of [
+      { slug: "vodacom-cd", kind: "smpp", smpp },
+      { slug: "airtel-cd", kind: "smpp", smpp },
+      {
+        slug: "orange-cd",
+        kind: "http_relay",
+        enabled: false,
+        http_relay: {
+          sendsms_url: "http://relay.example.net:13013/cgi-bin/sendsms",
+          username: "lisoloo",
+          password: "relay-secret",
+        },
+      },
+    ])
+      expect((await admin("POST", "/carriers", body)).status).toBe(201);
+    const routes = await admin("PUT", "/routes", {
+      routes: { "+24381": "vodacom-cd", "+24382": "vodacom-cd", "+24380": "orange-cd" },
+      default_route: "orange-cd",
+    });
+    expect(routes.status).toBe(200);
+
+    const view = await productionHealth();
     expect(view.carriers).toEqual({
-      routing_source: "CARRIER_ROUTES",
+      routing_source: "d1",
       default_route: "orange-cd",
       carriers: [
         {
-          slug: "vodacom-cd",
-          prefixes: ["+24381", "+24382"],
-          default_route: false,
+          slug: "airtel-cd",
+          kind: "smpp",
+          enabled: true,
           has_connector: false,
+          prefixes: [],
+          default_route: false,
+          binds: [],
+        },
+        {
+          slug: "orange-cd",
+          kind: "http_relay",
+          enabled: false,
+          has_connector: false,
+          prefixes: ["+24380"],
+          default_route: true,
           binds: null,
         },
-        { slug: "orange-cd", prefixes: ["+24380"], default_route: true, has_connector: false, binds: null },
+        {
+          slug: "vodacom-cd",
+          kind: "smpp",
+          enabled: true,
+          has_connector: false,
+          prefixes: ["+24381", "+24382"],
+          default_route: false,
+          binds: [],
+        },
       ],
     });
     expect(view.status).toBe("degraded");
+    // airtel-cd has no connector either, but nothing is routed to it.
     expect(view.problems).toEqual([
+      'Carrier "orange-cd" is disabled (routes +24380 and the default route): its sends fail 1501',
       'No connector for carrier "vodacom-cd" (routes +24381, +24382): its sends fail 1501',
-      'No connector for carrier "orange-cd" (the default route): its sends fail 1501',
+    ]);
+  });
+
+  it("a production deployment with no routes at all says every send fails", async () => {
+    await emptyCarrierTables();
+    const view = await productionHealth();
+    expect(view.carriers).toEqual({ routing_source: "d1", default_route: null, carriers: [] });
+    expect(view.status).toBe("degraded");
+    expect(view.problems).toEqual([
+      "No routes and no default route: every send fails 1501 (set them with PUT /admin/v1/routes)",
     ]);
   });
 
@@ -401,6 +477,7 @@ describe("GET /admin/v1/health", () => {
     deadLetterHealth(batch, now);
     webhookHealth(batch, now);
     keyHealth(batch, now);
+    carrierHealth(batch, production);
     const expected: Record<string, string[]> = {
       pending: [
         "SEARCH deliveries USING INDEX deliveries_status_idx (status=?)",
@@ -428,6 +505,9 @@ describe("GET /admin/v1/health", () => {
         "SEARCH api_keys USING INDEX api_keys_webhook_disabled_idx (webhook_disabled_at>?)",
       ],
       suspended_keys: ["SEARCH api_keys USING INDEX api_keys_suspended_until_idx (suspended_until>?)"],
+      // A handful of rows each, walked in key order and cut at a LIMIT like the rest.
+      carriers: ["SCAN carriers USING INDEX sqlite_autoindex_carriers_1"],
+      carrier_routes: ["SCAN carrier_routes USING INDEX sqlite_autoindex_carrier_routes_1"],
     };
     expect(batch.queries.map((q) => q.name).sort()).toEqual(Object.keys(expected).sort());
     for (const query of batch.queries) {
@@ -441,8 +521,10 @@ describe("GET /admin/v1/health", () => {
       for (const step of plan) expect(step, `${query.name}: ${step}`).not.toMatch(WHOLE_TABLE);
       expect(query.sql, query.name).toMatch(/LIMIT/);
     }
-    // Carriers come from the checked configuration, with no query at all.
-    expect(carrierHealth(env).carriers).toHaveLength(1);
+    // The sandbox routes everything to its stub: its view reads nothing.
+    const sandboxBatch = new QueryBatch(env.DB);
+    expect((await carrierHealth(sandboxBatch, env)()).carriers).toHaveLength(1);
+    expect(sandboxBatch.queries).toEqual([]);
   });
 });
 

@@ -37,13 +37,12 @@ afterEach(() => {
 });
 
 describe("configuration, checked once", () => {
-  it("a bad CARRIER_ROUTES fails the first request with 503 1402 and logs what is wrong", async () => {
-    // A deployment of production whose routes forgot the + of a prefix.
+  it("a bad variable fails the first request with 503 1402 and logs what is wrong", async () => {
+    // A deployment of production that kept the development flag for localhost webhooks.
     const bad = {
       ...env,
       ENVIRONMENT: "production",
-      ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
-      CARRIER_ROUTES: JSON.stringify({ routes: { "24381": "vodacom-cd" }, defaultRoute: "vodacom-cd" }),
+      ALLOW_HTTP_LOCALHOST_WEBHOOKS: "true",
     } as Cloudflare.Env;
     let res: Response | undefined;
     const errors = await loggedErrors(async () => {
@@ -53,15 +52,16 @@ describe("configuration, checked once", () => {
     const body = (await res?.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ success: false, status_code: 503, error_code: "1402", retryable: true });
     expect(res?.headers.get("x-request-id")).toBe(body.request_id);
-    expect(JSON.stringify(body)).not.toContain("CARRIER_ROUTES");
+    expect(JSON.stringify(body)).not.toContain("ALLOW_HTTP_LOCALHOST_WEBHOOKS");
     expect(errors).toEqual([
       expect.objectContaining({
         level: "error",
         event: "config.invalid",
         findings: [
           {
-            variable: "CARRIER_ROUTES",
-            problem: 'routes["24381"]: A prefix is + followed by 1 to 15 digits (+24381)',
+            variable: "ALLOW_HTTP_LOCALHOST_WEBHOOKS",
+            problem:
+              'Must not be "true" in production: http://localhost webhooks are for local development only',
           },
         ],
       }),

@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { carrierAdminRoutes } from "./carriers";
 import { healthRoutes } from "./health/route";
 import { keyRoutes } from "./keys";
 import { merchantRoutes } from "./merchants";
 import { requireAdmin } from "./require-admin";
+import { routingTableRoutes } from "./routing";
 import { walletRoutes } from "./wallets";
 import { webhookRoutes } from "./webhooks";
 
@@ -15,6 +17,8 @@ export function adminApp(): Hono<AppEnv> {
   admin.route("/", keyRoutes);
   admin.route("/", walletRoutes);
   admin.route("/", webhookRoutes);
+  admin.route("/", carrierAdminRoutes);
+  admin.route("/", routingTableRoutes);
   admin.route("/", healthRoutes);
   return admin;
 }

@@ -1,10 +1,17 @@
 import type { z } from "zod";
 import { ApiError } from "../errors/api-error";
 
-function fieldOf(path: readonly PropertyKey[]): string {
+/** A key that reads as a name (`smpp.host`); any other (a route prefix) is quoted: `routes["+24381"]`. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Where a finding is, as `details[].field` names it. @example fieldOf(["routes", "+24381"]) // 'routes["+24381"]' */
+export function fieldOf(path: readonly PropertyKey[]): string {
   let out = "";
-  for (const part of path)
-    out += typeof part === "number" ? `[${part}]` : out ? `.${String(part)}` : String(part);
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else if (!NAME.test(String(part))) out += `[${JSON.stringify(String(part))}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
   return out || "body";
 }
 
@@ -27,10 +34,13 @@ export function parseAdminBody<S extends z.ZodType>(schema: S, body: unknown): z
       }));
     }
     const missing = issue.code === "invalid_type" && issue.input === undefined;
+    // A bad record key (a route prefix) carries the key's own finding inside it.
+    const message =
+      issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     return [
       {
         field: fieldOf(issue.path),
-        message: missing ? "Required" : issue.message,
+        message: missing ? "Required" : message,
         code: missing ? "MISSING_REQUIRED_FIELD" : "INVALID_FIELD_FORMAT",
       },
     ];

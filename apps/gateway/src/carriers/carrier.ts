@@ -1,4 +1,4 @@
-import type { CarrierReceipt } from "../pipeline/messages";
+import type { CarrierReceipt } from "./types";
 
 /** One delivery handed to a connector. */
 export type Submission = {

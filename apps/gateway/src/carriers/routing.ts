@@ -1,10 +1,22 @@
 import { z } from "zod";
 
 /**
- * Number prefix → connector slug, longest prefix first, with a default route (CONTRACT §12). The
- * DRC's operators as the example table; a deployment configures its own through `CARRIER_ROUTES`.
+ * Number prefix → connector slug, longest prefix first, with a default route (CONTRACT §12). Operators
+ * write it with `PUT /admin/v1/routes`; the registry reads it from D1.
  */
 export type RoutingTable = { routes: Record<string, string>; defaultRoute: string };
+
+/**
+ * The slug a number gets when no prefix covers it and there is no default route. No carrier can be
+ * called that, so such a delivery fails 1501 (refunded), and its events still name a carrier.
+ */
+export const UNROUTED = "unrouted";
+
+/** The sandbox stub's slug: every sandbox number goes there, whatever the tables say. */
+export const SANDBOX = "sandbox";
+
+/** Slugs the gateway uses itself, which no configured carrier may take. */
+export const reservedSlugs: readonly string[] = [SANDBOX, UNROUTED];
 
 /** A connector's name: lowercase letters, digits and dashes (`vodacom-cd`). */
 export const carrierSlugSchema = z
@@ -15,12 +27,6 @@ export const carrierSlugSchema = z
 export const routePrefixSchema = z
   .string()
   .regex(/^\+\d{1,15}$/, "A prefix is + followed by 1 to 15 digits (+24381)");
-
-/** A routing table as a deployment writes it; every prefix and slug checked, nothing else allowed. */
-export const routingTableSchema = z.strictObject({
-  routes: z.record(routePrefixSchema, carrierSlugSchema),
-  defaultRoute: carrierSlugSchema,
-});
 
 export const drcRoutes: Record<string, string> = {
   "+24381": "vodacom-cd",
@@ -37,14 +43,18 @@ export const drcRoutes: Record<string, string> = {
   "+24391": "africell-cd",
 };
 
+/** `+` and at most 15 digits: no prefix is longer. */
+const LONGEST_PREFIX = 16;
+
 /**
- * The connector slug for a `+digits` number.
+ * The connector slug for a `+digits` number: the route of its longest prefix, else the default
+ * route. Looks up the number's own prefixes, longest first, so the cost does not grow with the table.
  * @example routeFor("+243812345678", { routes: drcRoutes, defaultRoute: "smpp-default" }) // "vodacom-cd"
  */
 export function routeFor(phone: string, table: RoutingTable): string {
-  let best = "";
-  for (const prefix of Object.keys(table.routes)) {
-    if (phone.startsWith(prefix) && prefix.length > best.length) best = prefix;
+  for (let length = Math.min(phone.length, LONGEST_PREFIX); length >= 2; length--) {
+    const prefix = phone.slice(0, length);
+    if (Object.hasOwn(table.routes, prefix)) return table.routes[prefix] as string;
   }
-  return best ? (table.routes[best] as string) : table.defaultRoute;
+  return table.defaultRoute;
 }

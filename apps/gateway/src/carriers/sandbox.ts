@@ -1,5 +1,5 @@
-import type { CarrierReceipt } from "../pipeline/messages";
 import type { Carrier, ReceiptSink, Submission, SubmitResult } from "./carrier";
+import type { CarrierReceipt } from "./types";
 
 /** Country code 999 does not exist, so no real number collides with the sandbox's magic numbers. */
 export const sandboxMagicNumbers = {

@@ -16,8 +16,7 @@ const base: Record<string, unknown> = {
   KEY_GUARD: binding,
   WEBHOOK_DISPATCHER: binding,
 };
-const drc = { routes: { "+24381": "vodacom-cd", "+24380": "orange-cd" }, defaultRoute: "vodacom-cd" };
-const production = { ...base, ENVIRONMENT: "production", CARRIER_ROUTES: JSON.stringify(drc) };
+const production = { ...base, ENVIRONMENT: "production" };
 
 describe("the environment schema accepts", () => {
   it.each([
@@ -28,8 +27,6 @@ describe("the environment schema accepts", () => {
         environment: "sandbox",
         allowHttpLocalhostWebhooks: false,
         sandboxSlowDeliverySeconds: null,
-        routing: { routes: {}, defaultRoute: "sandbox" },
-        routingSource: "sandbox",
       },
     ],
     [
@@ -47,26 +44,8 @@ describe("the environment schema accepts", () => {
       { ...base, ALLOW_HTTP_LOCALHOST_WEBHOOKS: undefined },
       { allowHttpLocalhostWebhooks: false },
     ],
-    [
-      "production with CARRIER_ROUTES as a JSON string",
-      production,
-      { environment: "production", routing: drc, routingSource: "CARRIER_ROUTES" },
-    ],
-    [
-      "production with CARRIER_ROUTES as a JSON var",
-      { ...production, CARRIER_ROUTES: drc },
-      { routing: drc, routingSource: "CARRIER_ROUTES" },
-    ],
-    [
-      "production without CARRIER_ROUTES: nothing routed (every send fails 1501, health says so)",
-      { ...production, CARRIER_ROUTES: undefined },
-      { routing: { routes: {}, defaultRoute: "unrouted" }, routingSource: "unset" },
-    ],
-    [
-      "the sandbox ignores CARRIER_ROUTES for routing (everything goes to the stub)",
-      { ...base, CARRIER_ROUTES: JSON.stringify(drc) },
-      { routing: { routes: {}, defaultRoute: "sandbox" } },
-    ],
+    // Carriers and routes are data (D1, the admin API), not environment: nothing to set for them.
+    ["production", production, { environment: "production", allowHttpLocalhostWebhooks: false }],
     ["test-only bindings next to the real ones", { ...base, WEBHOOK_RECEIVER_URL: "http://127.0.0.1:1" }, {}],
   ])("%s", (_name, env, expected) => {
     const result = parseConfig(env);
@@ -136,42 +115,6 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
     [{ variable: "SANDBOX_SLOW_DELIVERY_SECONDS", problem: "At most 43200 (a queue delay's limit)" }],
   ],
   [
-    "CARRIER_ROUTES that is not JSON",
-    { ...production, CARRIER_ROUTES: "{routes: {}}" },
-    [{ variable: "CARRIER_ROUTES", problem: expect.stringMatching(/^Not JSON: /) as unknown as string }],
-  ],
-  [
-    "a prefix without its +, and a slug in capitals",
-    {
-      ...production,
-      CARRIER_ROUTES: JSON.stringify({
-        routes: { "24381": "vodacom-cd", "+24380": "Orange" },
-        defaultRoute: "vodacom-cd",
-      }),
-    },
-    [
-      {
-        variable: "CARRIER_ROUTES",
-        problem: 'routes["24381"]: A prefix is + followed by 1 to 15 digits (+24381)',
-      },
-      {
-        variable: "CARRIER_ROUTES",
-        problem: 'routes["+24380"]: A carrier slug is lowercase letters, digits and dashes (vodacom-cd)',
-      },
-    ],
-  ],
-  [
-    "routes without a default route, with a key of another shape",
-    { ...production, CARRIER_ROUTES: JSON.stringify({ routes: {}, default_route: "vodacom-cd" }) },
-    [
-      {
-        variable: "CARRIER_ROUTES",
-        problem: expect.stringMatching(/^Unrecognized key/) as unknown as string,
-      },
-      { variable: "CARRIER_ROUTES", problem: "defaultRoute: Missing" },
-    ],
-  ],
-  [
     "a missing D1 binding",
     { ...base, DB: undefined },
     [{ variable: "DB", problem: "Missing: no D1 binding of that name (wrangler.jsonc)" }],
@@ -193,17 +136,17 @@ describe("the environment schema refuses", () => {
       ENVIRONMENT: "prod",
       ADMIN_TOKEN: undefined,
       CREDENTIALS_KEY: "short",
-      CARRIER_ROUTES: "[]",
+      SANDBOX_SLOW_DELIVERY_SECONDS: "soon",
       KEY_GUARD: undefined,
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.findings.map((f) => f.variable).sort()).toEqual([
       "ADMIN_TOKEN",
-      "CARRIER_ROUTES",
       "CREDENTIALS_KEY",
       "ENVIRONMENT",
       "KEY_GUARD",
+      "SANDBOX_SLOW_DELIVERY_SECONDS",
     ]);
   });
 

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { type RoutingTable, routingTableSchema } from "../carriers/routing";
 
 /**
  * The Worker's environment as the code uses it: vars and secrets checked and converted once, so no
@@ -10,16 +9,12 @@ export type Config = {
   environment: "sandbox" | "production";
   /** Bearer token of the operator API (§11). */
   adminToken: string;
-  /** Key material for encrypting webhook Basic passwords at rest. */
+  /** Key material for encrypting webhook Basic passwords and carrier passwords at rest. */
   credentialsKey: string;
   /** Lets `http://localhost` webhooks through the SSRF guard: local development only (§8). */
   allowHttpLocalhostWebhooks: boolean;
   /** The sandbox slow number's delay, when the deployment shortens it (tests do); null = the default. */
   sandboxSlowDeliverySeconds: number | null;
-  /** Number prefix → connector slug: the sandbox sends everything to its stub, production reads `CARRIER_ROUTES`. */
-  routing: RoutingTable;
-  /** Where `routing` came from; `unset` means every production send fails 1501 (nothing is routed). */
-  routingSource: "sandbox" | "CARRIER_ROUTES" | "unset";
 };
 
 /** One thing wrong with the environment: which variable, and what is wrong (never a secret's value). */
@@ -81,16 +76,6 @@ const secondsSchema = z.preprocess(
     ),
 );
 
-const routesSchema = z.preprocess((value, ctx) => {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: `Not JSON: ${(error as Error).message}`, input: value });
-    return z.NEVER;
-  }
-}, routingTableSchema);
-
 /** The environment, checked: what `wrangler.jsonc` vars, secrets and bindings must look like. */
 export const envSchema = z
   .object({
@@ -99,8 +84,6 @@ export const envSchema = z
     CREDENTIALS_KEY: secret("CREDENTIALS_KEY"),
     ALLOW_HTTP_LOCALHOST_WEBHOOKS: flagSchema.optional(),
     SANDBOX_SLOW_DELIVERY_SECONDS: secondsSchema.optional(),
-    /** JSON `{ "routes": { "+24381": "vodacom-cd" }, "defaultRoute": "vodacom-cd" }`; D1 tables replace it later. */
-    CARRIER_ROUTES: routesSchema.optional(),
     DB: binding("D1"),
     SEND_QUEUE: binding("queue producer"),
     KEY_GUARD: binding("Durable Object"),
@@ -122,26 +105,12 @@ export const envSchema = z
       credentialsKey: env.CREDENTIALS_KEY,
       allowHttpLocalhostWebhooks: env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
       sandboxSlowDeliverySeconds: env.SANDBOX_SLOW_DELIVERY_SECONDS ?? null,
-      ...(env.ENVIRONMENT === "sandbox"
-        ? { routing: { routes: {}, defaultRoute: "sandbox" }, routingSource: "sandbox" as const }
-        : env.CARRIER_ROUTES
-          ? { routing: env.CARRIER_ROUTES, routingSource: "CARRIER_ROUTES" as const }
-          : { routing: { routes: {}, defaultRoute: "unrouted" }, routingSource: "unset" as const }),
     }),
   );
 
-function pathText(path: readonly PropertyKey[]): string {
-  return path.map((part, i) => (i === 0 ? String(part) : `[${JSON.stringify(String(part))}]`)).join("");
-}
-
 function findingOf(issue: z.core.$ZodIssue): ConfigFinding {
-  const [variable, ...inside] = issue.path;
-  // A bad record key carries the key's own finding inside it.
-  const message = issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-  return {
-    variable: variable === undefined ? "environment" : String(variable),
-    problem: inside.length > 0 ? `${pathText(inside)}: ${message}` : message,
-  };
+  const [variable] = issue.path;
+  return { variable: variable === undefined ? "environment" : String(variable), problem: issue.message };
 }
 
 /**

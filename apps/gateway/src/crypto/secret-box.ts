@@ -1,6 +1,7 @@
 /**
- * Encrypts small secrets (webhook Basic passwords) at rest with AES-256-GCM. The key is derived from
- * the `CREDENTIALS_KEY` secret with SHA-256, so any high-entropy string works as the secret.
+ * Encrypts small secrets (webhook Basic passwords, carrier passwords) at rest with AES-256-GCM. The
+ * key is derived from the `CREDENTIALS_KEY` secret with SHA-256, so any high-entropy string works as
+ * the secret.
  */
 const keys = new Map<string, Promise<CryptoKey>>();
 

@@ -1,8 +1,8 @@
+import type { CarrierReceipt } from "../carriers/types";
 import type { Bindings } from "../env";
 import { notifyWebhooks } from "../webhooks/notify";
 import type { CloseRule } from "./closings";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
-import type { CarrierReceipt } from "./messages";
 import { planReceipts } from "./receipt-plan";
 import { writeReceiptPlan } from "./receipt-writer";
 

@@ -1,6 +1,6 @@
 import { handedToCarrier, validityEndState } from "@lisoloo/protocol";
+import type { CarrierReceipt } from "../carriers/types";
 import type { DeliveryRow } from "./delivery-row";
-import type { CarrierReceipt } from "./messages";
 
 /**
  * How long a submit mark may stand without a carrier id before the submit's outcome counts as

@@ -2,6 +2,7 @@ import { splitSegments } from "@lisoloo/protocol";
 import type { Submission, SubmitResult } from "../carriers/carrier";
 import { carrierFor, routingTable } from "../carriers/registry";
 import { routeFor } from "../carriers/routing";
+import type { CarrierReceipt } from "../carriers/types";
 import type { Bindings } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
@@ -10,7 +11,7 @@ import { applyReceiptsAndNotify } from "./apply-receipts";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { enqueue } from "./enqueue";
 import { deliveryEventData } from "./event-payloads";
-import type { CarrierReceipt, DispatchMessage } from "./messages";
+import type { DispatchMessage } from "./messages";
 
 type SendFacts = {
   sender_id: string;
@@ -48,7 +49,7 @@ export async function claimChunk(
     .bind(msg.sendId, msg.seq, msg.from, msg.to, token, now)
     .all<DeliveryRow>();
   const fresh = candidates.filter((r) => r.status === "pending");
-  const table = routingTable(env);
+  const table = await routingTable(env);
   const at = isoSeconds(now);
   const claims = fresh.map((r) => {
     const carrier = routeFor(r.phone, table);
@@ -184,7 +185,7 @@ export async function processDispatchChunk(
     at: new Date().toISOString(),
   });
   for (const [slug, group] of byCarrier) {
-    const carrier = carrierFor(env, slug);
+    const carrier = await carrierFor(env, slug);
     if (!carrier) {
       await applyReceiptsAndNotify(
         env,

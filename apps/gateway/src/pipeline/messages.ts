@@ -1,5 +1,5 @@
-import { deliveryErrorCodes, receiptStatuses } from "@lisoloo/protocol";
 import { z } from "zod";
+import { carrierReceiptSchema } from "../carriers/types";
 
 /** Recipients handed to a carrier per queue message: one D1 claim and one carrier submit each. */
 export const DISPATCH_CHUNK = 100;
@@ -19,20 +19,6 @@ export const dispatchMessageSchema = z.object({
   claim: z.string().min(1).optional(),
 });
 
-/** One receipt as a carrier reports it: by our delivery id, or by the carrier's own message id. */
-export const carrierReceiptSchema = z.object({
-  deliveryId: z.int().optional(),
-  carrierMessageId: z.string().optional(),
-  status: z.enum(receiptStatuses),
-  part: z
-    .object({ index: z.int().min(1), total: z.int().min(1) })
-    .nullable()
-    .optional(),
-  errorCode: z.enum(deliveryErrorCodes).nullable().optional(),
-  /** When the carrier says the change happened (ISO 8601). */
-  at: z.string(),
-});
-
 /** Receipts of one carrier, applied together (order within the list is arrival order). */
 export const receiptsMessageSchema = z.object({
   type: z.literal("receipts"),
@@ -47,6 +33,5 @@ export const queueMessageSchema = z.discriminatedUnion("type", [
 ]);
 
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
-export type CarrierReceipt = z.infer<typeof carrierReceiptSchema>;
 export type ReceiptsMessage = z.infer<typeof receiptsMessageSchema>;
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

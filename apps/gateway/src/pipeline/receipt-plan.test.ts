@@ -14,9 +14,9 @@ import {
 } from "@lisoloo/protocol";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { CarrierReceipt } from "../carriers/types";
 import { closeAtValidityEnd, closeUnhanded, SUBMIT_UNKNOWN_AFTER_MS } from "./closings";
 import type { DeliveryRow } from "./delivery-row";
-import type { CarrierReceipt } from "./messages";
 import { planReceipts, type Tokens } from "./receipt-plan";
 
 const RUNS = 2_000;

@@ -9,10 +9,10 @@ import {
   handedToCarrier,
   isTerminal,
 } from "@lisoloo/protocol";
+import type { CarrierReceipt } from "../carriers/types";
 import { isoSeconds } from "../iso-seconds";
 import { type DeliveryRow, stateOf } from "./delivery-row";
 import { deliveryEventData } from "./event-payloads";
-import type { CarrierReceipt } from "./messages";
 
 /** Where fresh tokens come from: passed in, so a plan is a pure function of its input. */
 export type Tokens = { revision: () => string; eventId: () => string };

@@ -52,9 +52,26 @@ export function problemsOf(parts: Parts): string[] {
     );
   }
   for (const carrier of carriers.carriers) {
-    if (carrier.has_connector) continue;
-    const routes = carrier.default_route ? "the default route" : `routes ${carrier.prefixes.join(", ")}`;
-    problems.push(`No connector for carrier "${carrier.slug}" (${routes}): its sends fail 1501`);
+    // A carrier nothing is routed to costs no send, whatever its state.
+    if (
+      (carrier.enabled && carrier.has_connector) ||
+      (carrier.prefixes.length === 0 && !carrier.default_route)
+    )
+      continue;
+    const routes = [
+      ...(carrier.prefixes.length > 0 ? [`routes ${carrier.prefixes.join(", ")}`] : []),
+      ...(carrier.default_route ? ["the default route"] : []),
+    ].join(" and ");
+    problems.push(
+      carrier.enabled
+        ? `No connector for carrier "${carrier.slug}" (${routes}): its sends fail 1501`
+        : `Carrier "${carrier.slug}" is disabled (${routes}): its sends fail 1501`,
+    );
+  }
+  if (carriers.default_route === null && carriers.carriers.every((c) => c.prefixes.length === 0)) {
+    problems.push(
+      "No routes and no default route: every send fails 1501 (set them with PUT /admin/v1/routes)",
+    );
   }
   return problems;
 }

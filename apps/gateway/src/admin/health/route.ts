@@ -21,13 +21,14 @@ export async function readHealth(env: AppEnv["Bindings"], nowMs: number) {
   const deadLetters = deadLetterHealth(batch, nowMs);
   const webhooks = webhookHealth(batch, nowMs);
   const keys = keyHealth(batch, nowMs);
+  const carriers = carrierHealth(batch, env);
   await batch.run();
   const parts = {
     pipeline: pipeline(),
     dead_letters: deadLetters(),
     webhooks: webhooks(),
     keys: keys(),
-    carriers: carrierHealth(env),
+    carriers: await carriers(),
   };
   await addDispatcherViews(env, parts.webhooks);
   const problems = problemsOf(parts);

@@ -1,4 +1,5 @@
 export { apiKeys, type KeyStatus, keyStatuses } from "./api-keys";
+export { type CarrierKind, carrierKinds, carrierRoutes, carriers } from "./carriers";
 export { deadLetterKinds, deadLetters } from "./dead-letters";
 export { receipts, webhookAttempts, webhookEvents } from "./events";
 export { merchants } from "./merchants";
