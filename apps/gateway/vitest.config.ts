@@ -18,6 +18,10 @@ export default defineConfig(async () => {
             // The webhook receiver of test/global-setup.ts listens on http://127.0.0.1.
             ALLOW_HTTP_LOCALHOST_WEBHOOKS: "true",
             WEBHOOK_RECEIVER_URL: inject("webhookReceiverUrl"),
+            // The SMSC simulator of test/global-setup.ts, for the SMPP connector's tests.
+            SMSC_PORT: String(inject("smscPort")),
+            SMSC_CONTROL_URL: inject("smscControlUrl"),
+            SMSC_PASSWORD: inject("smscPassword"),
           },
         },
       })),

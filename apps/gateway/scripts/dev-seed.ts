@@ -26,3 +26,25 @@ INSERT OR IGNORE INTO api_keys (id, merchant_id, environment, digest, prefix, la
   VALUES ('${DEV_KEY_ID}', '${DEV_MERCHANT_ID}', 'sandbox', '${digest}', 'sk_test_', '${DEV_API_KEY.slice(-4)}', 'ACTIVE', '${DEV_SIGNING_SECRET}', ${now});
 `;
 }
+
+// The local production environment's fixed identity (`pnpm start:live`): one merchant and one
+// `sk_live_` key, in the production environment's own local database.
+export const DEV_LIVE_MERCHANT_ID = "mch_dev_production";
+export const DEV_LIVE_KEY_ID = "key_dev_production";
+export const DEV_LIVE_API_KEY = withChecksum("sk_live_LocalProductionDevelopment");
+const DEV_LIVE_SIGNING_SECRET = "whsec_bG9jYWwtcHJvZHVjdGlvbi1zaWduaW5nLXNlY3JldA==";
+
+/** Idempotent SQL for the local production database: the same key every run, topped up once. */
+export async function liveSeedSql(now: number): Promise<string> {
+  const digest = await keyDigest(DEV_LIVE_API_KEY);
+  return `
+INSERT OR IGNORE INTO merchants (id, name, time_zone, currency, unit_price_micros, default_sender_id, allowed_countries, rate_limits, created_at)
+  VALUES ('${DEV_LIVE_MERCHANT_ID}', 'Local production merchant', 'Africa/Kinshasa', 'USD', ${UNIT_PRICE_MICROS}, NULL, NULL, '{}', ${now});
+INSERT OR IGNORE INTO wallets (merchant_id, type, balance_micros, updated_at)
+  VALUES ('${DEV_LIVE_MERCHANT_ID}', 'LISOLOO_SMS', 0, ${now}), ('${DEV_LIVE_MERCHANT_ID}', 'LISOLOO_POST_PAID', 0, ${now});
+INSERT OR IGNORE INTO wallet_ledger (merchant_id, wallet_type, amount_micros, reason, reference, note, created_at)
+  VALUES ('${DEV_LIVE_MERCHANT_ID}', 'LISOLOO_SMS', ${OPENING_BALANCE_MICROS}, 'topup', 'dev-seed-opening-balance', 'opening balance', ${now});
+INSERT OR IGNORE INTO api_keys (id, merchant_id, environment, digest, prefix, last4, status, webhook_signing_secret, created_at)
+  VALUES ('${DEV_LIVE_KEY_ID}', '${DEV_LIVE_MERCHANT_ID}', 'production', '${digest}', 'sk_live_', '${DEV_LIVE_API_KEY.slice(-4)}', 'ACTIVE', '${DEV_LIVE_SIGNING_SECRET}', ${now});
+`;
+}

@@ -37,5 +37,6 @@ export default {
   },
 } satisfies ExportedHandler<Bindings>;
 
+export { SmppBind } from "./carriers/smpp/bind";
 export { KeyGuard } from "./key-guard/key-guard";
 export { WebhookDispatcher } from "./webhooks/dispatcher";

@@ -392,45 +392,67 @@ describe("GET /admin/v1/health", () => {
   it("lists the carriers of D1 in production with the routes to each; a route to a disabled or connector-less carrier is degraded", async () => {
     await emptyCarrierTables();
     const smpp = {
-      host: "smsc.example.net",
-      port: 2775,
+      host: "127.0.0.1", // nothing listens on port 1: a bind, were one tried, never leaves the machine
+      port: 1,
       system_id: "lisoloo",
       password: "secret12",
     };
+    const relay = {
+      sendsms_url: "http://relay.example.net:13013/cgi-bin/sendsms",
+      username: "lisoloo",
+      password: "relay-secret",
+    };
     for (const body of [
       { slug: "vodacom-cd", kind: "smpp", smpp },
-      { slug: "airtel-cd", kind: "smpp", smpp },
-      {
-        slug: "orange-cd",
-        kind: "http_relay",
-        enabled: false,
-        http_relay: {
-          sendsms_url: "http://relay.example.net:13013/cgi-bin/sendsms",
-          username: "lisoloo",
-          password: "relay-secret",
-        },
-      },
+      { slug: "airtel-cd", kind: "http_relay", http_relay: relay },
+      { slug: "africell-cd", kind: "http_relay", http_relay: relay },
+      { slug: "orange-cd", kind: "http_relay", enabled: false, http_relay: relay },
     ])
       expect((await admin("POST", "/carriers", body)).status).toBe(201);
     const routes = await admin("PUT", "/routes", {
-      routes: { "+24381": "vodacom-cd", "+24382": "vodacom-cd", "+24380": "orange-cd" },
+      routes: {
+        "+24381": "vodacom-cd",
+        "+24382": "vodacom-cd",
+        "+24380": "orange-cd",
+        "+24390": "africell-cd",
+      },
       default_route: "orange-cd",
     });
     expect(routes.status).toBe(200);
 
     const view = await productionHealth();
+    // An SMPP bind nothing has sent through yet says so; it is not a problem.
+    const unbound = {
+      state: "connecting",
+      error: "Not bound: it binds with the carrier's next send, and stays bound",
+      window_in_use: 0,
+      submits_last_minute: 0,
+      receipts_last_minute: 0,
+      resubmissions: 0,
+      orphans: 0,
+      last_error_at: null,
+    };
     expect(view.carriers).toEqual({
       routing_source: "d1",
       default_route: "orange-cd",
       carriers: [
         {
+          slug: "africell-cd",
+          kind: "http_relay",
+          enabled: true,
+          has_connector: false,
+          prefixes: ["+24390"],
+          default_route: false,
+          binds: null,
+        },
+        {
           slug: "airtel-cd",
-          kind: "smpp",
+          kind: "http_relay",
           enabled: true,
           has_connector: false,
           prefixes: [],
           default_route: false,
-          binds: [],
+          binds: null,
         },
         {
           slug: "orange-cd",
@@ -445,18 +467,18 @@ describe("GET /admin/v1/health", () => {
           slug: "vodacom-cd",
           kind: "smpp",
           enabled: true,
-          has_connector: false,
+          has_connector: true,
           prefixes: ["+24381", "+24382"],
           default_route: false,
-          binds: [],
+          binds: [unbound],
         },
       ],
     });
     expect(view.status).toBe("degraded");
     // airtel-cd has no connector either, but nothing is routed to it.
     expect(view.problems).toEqual([
+      'No connector for carrier "africell-cd" (routes +24390): its sends fail 1501',
       'Carrier "orange-cd" is disabled (routes +24380 and the default route): its sends fail 1501',
-      'No connector for carrier "vodacom-cd" (routes +24381, +24382): its sends fail 1501',
     ]);
   });
 

@@ -21,13 +21,29 @@ const production = {
   ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
 } as Cloudflare.Env;
 
-const smpp = { host: "smsc.example.net", port: 2775, system_id: "lisoloo", password: "s3cret12" };
+// Loopback, port 1: nothing listens there, so a bind attempt is refused at once and no test reaches
+// beyond this machine.
+const smpp = { host: "127.0.0.1", port: 1, system_id: "lisoloo", password: "s3cret12" };
 
 /** Carriers created once for this file (they cannot be deleted); routes are emptied before each test. */
 async function ensureCarrier(slug: string, extra: Record<string, unknown> = {}) {
   const res = await admin("POST", "/carriers", { slug, kind: "smpp", smpp, ...extra });
   if (res.status === 409) return;
   expect(res.status).toBe(201);
+}
+
+/** An HTTP relay carrier: its kind has no connector in this build. */
+async function ensureRelay(slug: string) {
+  const res = await admin("POST", "/carriers", {
+    slug,
+    kind: "http_relay",
+    http_relay: {
+      sendsms_url: "http://relay.example.net:13013/cgi-bin/sendsms",
+      username: "u",
+      password: "p",
+    },
+  });
+  if (res.status !== 409) expect(res.status).toBe(201);
 }
 
 beforeEach(async () => {
@@ -277,10 +293,13 @@ describe("routing from D1", () => {
     expect(await carrierFor(production, "unrouted")).toBeNull();
   });
 
-  it("no carrier takes a send yet: unknown, disabled and connector-less carriers alike", async () => {
+  it("no carrier takes a send: unknown, disabled and connector-less carriers alike", async () => {
     await ensureCarrier("off-cd", { enabled: false });
-    for (const slug of ["nobody-cd", "off-cd", "vodacom-cd"])
+    await ensureRelay("relay-cd");
+    for (const slug of ["nobody-cd", "off-cd", "relay-cd"])
       expect(await carrierFor(production, slug)).toBeNull();
+    // An enabled SMPP carrier has its connector.
+    expect((await carrierFor(production, "vodacom-cd"))?.slug).toBe("vodacom-cd");
   });
 
   it("the sandbox routes everything to its stub, whatever the tables say", async () => {
@@ -355,8 +374,9 @@ describe("a production send", () => {
   it("routed to a disabled carrier, or to none, fails 1501 and is refunded", async () => {
     await ensureCarrier("off-cd", { enabled: false });
     await admin("PATCH", "/carriers/off-cd", { enabled: false });
+    await ensureRelay("relay-cd");
     await admin("PUT", "/routes", {
-      routes: { "+24381": "off-cd", "+24397": "airtel-cd" },
+      routes: { "+24381": "off-cd", "+24397": "relay-cd" },
       default_route: null,
     });
     const { merchantId, liveKey } = await liveMerchant();
@@ -391,7 +411,7 @@ describe("a production send", () => {
         id,
       ),
     ).toEqual([
-      // Disabled, enabled without a connector (SMPP comes next), and no route at all.
+      // Disabled, enabled without a connector (the HTTP relay comes next), and no route at all.
       {
         phone: "+243812345678",
         status: "failed",
@@ -403,7 +423,7 @@ describe("a production send", () => {
         phone: "+243971234567",
         status: "failed",
         error_code: "1501",
-        carrier: "airtel-cd",
+        carrier: "relay-cd",
         carrier_message_id: null,
       },
       {

@@ -27,6 +27,18 @@ const slug = (name: string) => `${name}-${crypto.randomUUID().slice(0, 8)}`;
 
 const iso = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
+/** An SMPP bind nothing has sent through yet: it binds with the carrier's first send. */
+const unbound = {
+  state: "connecting",
+  error: "Not bound: it binds with the carrier's next send, and stays bound",
+  window_in_use: 0,
+  submits_last_minute: 0,
+  receipts_last_minute: 0,
+  resubmissions: 0,
+  orphans: 0,
+  last_error_at: null,
+};
+
 // Routes name carriers (a foreign key): each test starts from an empty routing table.
 beforeEach(async () => {
   await env.DB.prepare("DELETE FROM carrier_routes").run();
@@ -53,15 +65,15 @@ describe("operator API: carriers", () => {
         receipt_id_format: "same",
         password_set: true,
       },
-      has_connector: false,
+      has_connector: true,
       created_at: iso,
       updated_at: iso,
     };
     expect(created.body).toEqual({ status_code: 201, success: true, data: view });
-    // The single carrier's view adds its live SMPP binds (none until the SMPP connector exists).
+    // The single carrier's view adds its live SMPP binds, one per `binds`.
     const shown = await admin("GET", `/carriers/${name}`);
     expect(shown.status).toBe(200);
-    expect(shown.body.data).toEqual({ ...created.body.data, binds: [] });
+    expect(shown.body.data).toEqual({ ...created.body.data, binds: [unbound] });
     const listed = await admin("GET", "/carriers");
     expect(listed.body.data).toContainEqual(created.body.data);
   });
@@ -268,7 +280,7 @@ describe("operator API: changing a carrier", () => {
     expect(res.status).toBe(400);
     expect(res.body.error_code).toBe(code);
     expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(fields);
-    expect((await admin("GET", `/carriers/${name}`)).body.data).toEqual({ ...created, binds: [] });
+    expect((await admin("GET", `/carriers/${name}`)).body.data).toEqual({ ...created, binds: [unbound] });
   });
 });
 

@@ -7,14 +7,23 @@
  * - `GET /__records?path=…` — the requests `path` received: method, headers, body, arrival time.
  * - `GET /__count?path=…` — `{ requests, distinct }`: how many requests and distinct `webhook-id`s it
  *   received; cheap to poll while thousands arrive, where fetching every record would compete with them.
+ *
+ * Beside it, a real SMPP 3.4 SMSC (`@lisoloo/smsc-simulator`) on an ephemeral port, for the SMPP
+ * connector's tests: the Worker binds to it with `connect()` and scripts it through its control URL.
+ * Account `lisoloo` with a password no other text in a run contains (the password tests look for
+ * it in every answer and log line); receipts 20 ms after each `submit_sm_resp`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { startSmsc } from "@lisoloo/smsc-simulator";
 import type { TestProject } from "vitest/node";
 
 declare module "vitest" {
   export interface ProvidedContext {
     webhookReceiverUrl: string;
+    smscPort: number;
+    smscControlUrl: string;
+    smscPassword: string;
   }
 }
 
@@ -86,7 +95,13 @@ export default async function setup(project: TestProject) {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   project.provide("webhookReceiverUrl", `http://127.0.0.1:${port}`);
+  const smscPassword = "Qz7!vK2m";
+  const smsc = await startSmsc({ systemId: "lisoloo", password: smscPassword, receiptDelayMs: 20 });
+  project.provide("smscPassword", smscPassword);
+  project.provide("smscPort", smsc.port);
+  project.provide("smscControlUrl", smsc.controlUrl as string);
   return async () => {
+    await smsc.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };

@@ -1,9 +1,13 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { FIRST_PARTS_SQL, TAKEN_PARTS_SQL } from "../src/carriers/smpp/connector";
+import { HANDED_OVER_SQL, STORE_PARTS_SQL } from "../src/carriers/smpp/id-writer";
 import worker from "../src/index";
+import { applyReceipts } from "../src/pipeline/apply-receipts";
 import { claimChunk } from "../src/pipeline/dispatch-chunk";
 import { newMerchant } from "./helpers";
+import { liveMerchant, numbersFor, productionGateway, smppCarrier } from "./smpp/harness";
 import { acceptWhileQueueDown, runCron, wrapD1 } from "./wrap-bindings";
 
 /** What the pipeline and the cron ran against D1, recorded from the real code paths. */
@@ -66,6 +70,48 @@ describe("query plans of the pipeline and the cron", () => {
           plan.filter((line) => line.includes("deliveries_status_idx")),
           `${sql}\n${plan.join("\n")}`,
         ).toEqual([]);
+    }
+  });
+
+  it("read carrier message parts through their indexes: SMPP binds, retries after a transient failure, receipts", async () => {
+    const recorded = recordingD1();
+    const slug = `plans-${crypto.randomUUID().slice(0, 6)}`;
+    // A refused bind: every hand-over ends transient, so the second one resumes the deliveries and
+    // looks up the parts a carrier already took.
+    await smppCarrier(slug, { password: "wrong123" });
+    const { liveKey } = await liveMerchant();
+    const gateway = productionGateway(liveKey, recorded.db);
+    await gateway.send({ to: numbersFor(2).phones, message: "Plans", sender_id: "Lisoloo" });
+    await gateway.dispatch();
+    await gateway.dispatch();
+    // A receipt by the carrier's id: by delivery, by the delivery's own carrier id, by a part's.
+    await applyReceipts({ ...env, DB: recorded.db }, slug, [
+      { carrierMessageId: "a0000001", status: "delivered", at: new Date().toISOString() },
+      { deliveryId: 1, status: "sent", at: new Date().toISOString() },
+    ]);
+    const parts = JSON.stringify([{ id: "a0000001", delivery: 1, index: 1, total: 2 }]);
+    const statements: [string, unknown[]][] = [
+      ...[...recorded.seen].filter(([sql]) => /\bcarrier_message_parts\b/.test(sql)),
+      [STORE_PARTS_SQL, [slug, Date.now(), parts]],
+      [HANDED_OVER_SQL, [parts, Date.now()]],
+      [TAKEN_PARTS_SQL, ["[1, 2]"]],
+      [FIRST_PARTS_SQL, ["[1, 2]"]],
+    ];
+    // The bind's own, the connector's, the pipeline's resumed hand-over, the receipt path's two.
+    expect(statements.length).toBeGreaterThanOrEqual(7);
+    for (const [sql, params] of statements) {
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...params)
+        .all<{ detail: string }>();
+      const plan = results.map((r) => r.detail);
+      expect(
+        plan.filter((line) => /^SCAN (deliveries|d|carrier_message_parts|p)\b/.test(line)),
+        `${sql}\n${plan.join("\n")}`,
+      ).toEqual([]);
+      expect(
+        plan.filter((line) => line.includes("deliveries_status_idx")),
+        `${sql}\n${plan.join("\n")}`,
+      ).toEqual([]);
     }
   });
 });

@@ -1,21 +1,49 @@
 import type { Bindings } from "../env";
+import { log } from "../observability/logger";
 import type { CarrierConfig } from "./settings";
+import { bindName, bindOf } from "./smpp/stub";
+import type { BindReport } from "./smpp/types";
 
 /** One SMPP bind as operators see it (CONTRACT §12, `GET /admin/v1/carriers/{slug}`). */
-export type BindState = {
-  state: "bound" | "connecting" | "failed";
-  /** Why the bind failed or last dropped; null while it is healthy. */
-  error: string | null;
-  window_in_use: number;
-  submits_last_minute: number;
-  receipts_last_minute: number;
-};
+export type BindState = BindReport;
+
+/** A bind gets this long to say how it is: a stuck one must not hang the carrier view or the health view. */
+export const BIND_STATE_TIMEOUT_MS = 2_000;
+
+async function stateOf(env: Bindings, carrier: string, n: number): Promise<BindState> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      bindOf(env, carrier, n).state(bindName(carrier, n)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${BIND_STATE_TIMEOUT_MS} ms`)),
+          BIND_STATE_TIMEOUT_MS,
+        );
+      }),
+    ]);
+  } catch (error) {
+    log.warn("smpp.state_unanswered", { carrier, bind: n, error });
+    return {
+      state: "failed",
+      error: `The bind did not say how it is: ${error instanceof Error ? error.message : String(error)}`,
+      window_in_use: 0,
+      submits_last_minute: 0,
+      receipts_last_minute: 0,
+      resubmissions: 0,
+      orphans: 0,
+      last_error_at: null,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
- * The live state of each bind of an SMPP carrier, as its bind Durable Objects report it. The gateway
- * has no SMPP connector yet, so there are no binds to ask: the SMPP connector fills this in, and the
- * carrier view and the health view show what it returns.
+ * The live state of each bind of an SMPP carrier, as its bind Durable Objects report it, asked all
+ * at once: the carrier view and the health view show them. Another kind has no binds.
  */
-export async function bindStates(_env: Bindings, _carrier: CarrierConfig): Promise<BindState[]> {
-  return [];
+export async function bindStates(env: Bindings, carrier: CarrierConfig): Promise<BindState[]> {
+  if (carrier.kind !== "smpp") return [];
+  return Promise.all(Array.from({ length: carrier.settings.binds }, (_, n) => stateOf(env, carrier.slug, n)));
 }

@@ -2,6 +2,7 @@ import type { CarrierKind } from "../db/schema";
 import type { Bindings } from "../env";
 import type { Carrier } from "./carrier";
 import type { CarrierConfig } from "./settings";
+import { smppConnector } from "./smpp/connector";
 
 /** Makes the connector of one configured carrier of kind `K`. */
 export type ConnectorFactory<K extends CarrierKind> = (
@@ -16,7 +17,7 @@ export type ConnectorFactory<K extends CarrierKind> = (
  * the health view need. Keyed by every kind, so a new kind does not compile until it is decided here.
  */
 const connectors: { [K in CarrierKind]: ConnectorFactory<K> | null } = {
-  smpp: null,
+  smpp: smppConnector,
   http_relay: null,
 };
 

@@ -65,6 +65,14 @@ export function forgetCarriers(): void {
 }
 
 /**
+ * A configured carrier as D1 holds it (cached like the routes), enabled or not, whatever this
+ * deployment's environment: what a connector's own instances (an SMPP bind) read their settings from.
+ */
+export async function configuredCarrier(env: Bindings, slug: string): Promise<CarrierConfig | null> {
+  return (await snapshotOf(env)).carriers.get(slug) ?? null;
+}
+
+/**
  * The routing table of this deployment: the sandbox sends everything to its stub, whatever the
  * tables say; production routes by the `carrier_routes` table (cached per isolate, `REGISTRY_TTL_MS`).
  */

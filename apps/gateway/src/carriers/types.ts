@@ -14,6 +14,8 @@ export const carrierReceiptSchema = z.object({
     .nullable()
     .optional(),
   errorCode: z.enum(deliveryErrorCodes).nullable().optional(),
+  /** What the connector said about a failure (an SMPP status), kept as the delivery's `error_message`. */
+  reason: z.string().max(200).optional(),
   /** When the carrier says the change happened (ISO 8601). */
   at: z.string(),
 });

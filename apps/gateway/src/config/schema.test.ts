@@ -15,6 +15,7 @@ const base: Record<string, unknown> = {
   SEND_QUEUE: binding,
   KEY_GUARD: binding,
   WEBHOOK_DISPATCHER: binding,
+  SMPP_BIND: binding,
 };
 const production = { ...base, ENVIRONMENT: "production" };
 

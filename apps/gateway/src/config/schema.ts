@@ -88,6 +88,7 @@ export const envSchema = z
     SEND_QUEUE: binding("queue producer"),
     KEY_GUARD: binding("Durable Object"),
     WEBHOOK_DISPATCHER: binding("Durable Object"),
+    SMPP_BIND: binding("Durable Object"),
   })
   .superRefine((env, ctx) => {
     if (env.ENVIRONMENT === "production" && env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true") {

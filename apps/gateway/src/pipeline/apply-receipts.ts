@@ -3,7 +3,7 @@ import type { Bindings } from "../env";
 import { notifyWebhooks } from "../webhooks/notify";
 import type { CloseRule } from "./closings";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
-import { planReceipts } from "./receipt-plan";
+import { type CarrierPart, planReceipts } from "./receipt-plan";
 import { writeReceiptPlan } from "./receipt-writer";
 
 export type ApplyResult = {
@@ -18,29 +18,47 @@ type Input = { receipt: CarrierReceipt } | { deliveryId: number; close: CloseRul
 
 const tokens = { revision: newRevision, eventId: () => crypto.randomUUID() };
 
-async function loadDeliveries(
-  db: D1Database,
-  carrier: string | null,
-  inputs: Input[],
-): Promise<Map<number, DeliveryRow>> {
+type Loaded = { rows: Map<number, DeliveryRow>; parts: Map<string, CarrierPart> };
+
+async function loadDeliveries(db: D1Database, carrier: string | null, inputs: Input[]): Promise<Loaded> {
   const ids = inputs.flatMap((i) =>
     "close" in i ? [i.deliveryId] : i.receipt.deliveryId === undefined ? [] : [i.receipt.deliveryId],
   );
   const refs = inputs.flatMap((i) =>
     "close" in i || i.receipt.carrierMessageId === undefined ? [] : [i.receipt.carrierMessageId],
   );
-  // Two index lookups rather than one OR, which SQLite would answer by scanning every delivery.
+  // Separate index lookups joined by UNION rather than one OR, which SQLite would answer by scanning
+  // every delivery: by id, by the delivery's own carrier id, and by the carrier id of one of its parts.
   const byId = `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS} WHERE d.id IN (SELECT value FROM json_each(?1))`;
   const byRef = `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
      WHERE d.carrier = ?2 AND d.carrier_message_id IN (SELECT value FROM json_each(?3))`;
-  const sql = refs.length === 0 ? byId : ids.length === 0 ? byRef : `${byId} UNION ${byRef}`;
-  const binds =
-    refs.length === 0 ? [JSON.stringify(ids)] : [JSON.stringify(ids), carrier, JSON.stringify(refs)];
-  const { results } = await db
-    .prepare(sql)
-    .bind(...binds)
-    .all<DeliveryRow>();
-  return new Map(results.map((r) => [r.id, r]));
+  const byPart = `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
+     WHERE d.id IN (SELECT delivery_id FROM carrier_message_parts
+                    WHERE carrier = ?2 AND carrier_message_id IN (SELECT value FROM json_each(?3)))`;
+  if (refs.length === 0 || carrier === null) {
+    const { results } = await db.prepare(byId).bind(JSON.stringify(ids)).all<DeliveryRow>();
+    return { rows: new Map(results.map((r) => [r.id, r])), parts: new Map() };
+  }
+  const refList = JSON.stringify(refs);
+  const [deliveries, parts] = await db.batch<Record<string, unknown>>([
+    db.prepare(`${byId} UNION ${byRef} UNION ${byPart}`).bind(JSON.stringify(ids), carrier, refList),
+    db
+      .prepare(
+        `SELECT carrier_message_id, delivery_id, part_index, part_total FROM carrier_message_parts
+         WHERE carrier = ?1 AND carrier_message_id IN (SELECT value FROM json_each(?2))`,
+      )
+      .bind(carrier, refList),
+  ]);
+  type PartRow = { carrier_message_id: string; delivery_id: number; part_index: number; part_total: number };
+  return {
+    rows: new Map(((deliveries?.results ?? []) as DeliveryRow[]).map((r) => [r.id, r])),
+    parts: new Map(
+      ((parts?.results ?? []) as PartRow[]).map((p) => [
+        p.carrier_message_id,
+        { deliveryId: p.delivery_id, index: p.part_index, total: p.part_total },
+      ]),
+    ),
+  };
 }
 
 /**
@@ -53,7 +71,7 @@ async function settle(env: Bindings, carrier: string | null, inputs: Input[], no
   const result: ApplyResult = { applied: 0, ignored: 0, unmatched: [], eventIds: [] };
   let pending = inputs;
   for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
-    const rows = await loadDeliveries(env.DB, carrier, pending);
+    const { rows, parts } = await loadDeliveries(env.DB, carrier, pending);
     // Keyed by a fresh copy of each receipt, so the plan's receipts lead back to their inputs.
     const origin = new Map<CarrierReceipt, Input>();
     for (const input of pending) {
@@ -64,7 +82,7 @@ async function settle(env: Bindings, carrier: string | null, inputs: Input[], no
         if (receipt) origin.set({ ...receipt, deliveryId: input.deliveryId }, input);
       }
     }
-    const plan = planReceipts({ rows, carrier, receipts: [...origin.keys()], now, tokens });
+    const plan = planReceipts({ rows, parts, carrier, receipts: [...origin.keys()], now, tokens });
     if (attempt === 0) result.unmatched.push(...plan.unmatched);
     if (plan.changes.length === 0 && plan.log.length === 0) break;
 

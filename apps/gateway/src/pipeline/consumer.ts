@@ -1,3 +1,4 @@
+import { keepOrphans } from "../carriers/orphans";
 import type { Bindings } from "../env";
 import { log } from "../observability/logger";
 import { applyReceiptsAndNotify } from "./apply-receipts";
@@ -10,7 +11,10 @@ export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 2 ** Math.max(1, attempts));
 }
 
-/** Receipts that name no known delivery yet (a receipt can overtake our write of the carrier id). */
+/**
+ * Receipts that name no known delivery yet (a receipt can overtake our write of the carrier id) are
+ * looked up again this much later, this many times in all (about a minute), then kept as orphans.
+ */
 const UNMATCHED_RECEIPT_DELAY_SECONDS = 5;
 const UNMATCHED_RECEIPT_ATTEMPTS = 12;
 
@@ -27,14 +31,16 @@ async function handle(
     case "receipts": {
       const result = await applyReceiptsAndNotify(env, ctx, body.carrier, body.receipts);
       if (result.unmatched.length === 0) return;
-      if (message.attempts < UNMATCHED_RECEIPT_ATTEMPTS) {
+      // Counted in the message, since each look-up again is a new message (whose `attempts` restart).
+      const attempt = Math.max(body.attempt ?? 1, message.attempts);
+      if (attempt < UNMATCHED_RECEIPT_ATTEMPTS) {
         await enqueue(
           env,
-          [{ type: "receipts", carrier: body.carrier, receipts: result.unmatched }],
+          [{ ...body, receipts: result.unmatched, attempt: attempt + 1 }],
           UNMATCHED_RECEIPT_DELAY_SECONDS,
         );
       } else {
-        log.error("receipt.unmatched", { carrier: body.carrier ?? undefined, receipts: result.unmatched });
+        await keepOrphans(env, body.carrier, body.source ?? null, result.unmatched);
       }
       return;
     }

@@ -26,8 +26,9 @@ type SendFacts = {
  * delivery exactly once: the claim is a conditional update), writing their `sms.processing` events
  * in the same batch, and returns every delivery of the chunk the token holds and nobody has started
  * to submit: what it just claimed, and what a redelivery of the same message (same token) claimed
- * before a carrier refused the batch. `token` is the queue message's id, or the one a sweep re-claimed
- * the deliveries under. Deliveries past their validity are left to the expiry.
+ * before a carrier refused the batch or answered `transient` for them (`resumed`: a carrier may hold
+ * some of their parts already). `token` is the queue message's id, or the one a sweep or an earlier
+ * hand-over claimed the deliveries under. Deliveries past their validity are left to the expiry.
  */
 // `+status` in these statements keeps SQLite on the (send, dispatch, recipient) index: through the
 // status index it would walk every pending delivery in the database for each chunk, and the
@@ -37,7 +38,7 @@ export async function claimChunk(
   msg: DispatchMessage,
   token: string,
   now: number,
-): Promise<{ rows: DeliveryRow[]; eventIds: string[] }> {
+): Promise<{ rows: DeliveryRow[]; eventIds: string[]; resumed: number[] }> {
   const db = env.DB;
   const { results: candidates } = await db
     .prepare(
@@ -93,7 +94,12 @@ export async function claimChunk(
     .bind(msg.sendId, msg.seq, msg.from, msg.to, token)
     .all<DeliveryRow>();
   const claimedNow = new Set(rows.map((r) => r.id));
-  return { rows, eventIds: claims.filter((c) => claimedNow.has(c.id)).map((c) => c.event.id) };
+  const earlier = new Set(candidates.filter((r) => r.status === "processing").map((r) => r.id));
+  return {
+    rows,
+    eventIds: claims.filter((c) => claimedNow.has(c.id)).map((c) => c.event.id),
+    resumed: rows.filter((r) => earlier.has(r.id)).map((r) => r.id),
+  };
 }
 
 /**
@@ -121,8 +127,9 @@ async function markSubmitting(
 }
 
 /**
- * A carrier refused the whole batch (a transient failure it threw for): nothing of it was taken, so
- * the marks go and the queue's retry of this message (same token) submits them again.
+ * A carrier refused the whole batch (a transient failure it threw for), or did not take these
+ * deliveries this time (`transient`): the marks go, and the next hand-over under the same token
+ * submits them again (the parts a carrier did take are in `carrier_message_parts`).
  */
 async function clearSubmitting(db: D1Database, ids: number[], token: string, now: number): Promise<void> {
   await db
@@ -135,12 +142,15 @@ async function clearSubmitting(db: D1Database, ids: number[], token: string, now
     .run();
 }
 
-/** Stores the carrier's message ids the moment it returns them: from then on, the delivery is billed. */
+/**
+ * Stores the carrier's message ids the moment it returns them: from then on, the delivery is billed.
+ * An id a connector already wrote itself (an SMPP bind writes each part's as it arrives) is kept.
+ */
 async function recordAccepted(db: D1Database, accepted: { id: number; ref: string }[]): Promise<void> {
   if (accepted.length === 0) return;
   await db
     .prepare(
-      `UPDATE deliveries SET carrier_message_id = j.ref, updated_at = ?2
+      `UPDATE deliveries SET carrier_message_id = COALESCE(deliveries.carrier_message_id, j.ref), updated_at = ?2
        FROM (SELECT value ->> '$.id' AS id, value ->> '$.ref' AS ref FROM json_each(?1)) AS j
        WHERE deliveries.id = j.id`,
     )
@@ -149,11 +159,41 @@ async function recordAccepted(db: D1Database, accepted: { id: number; ref: strin
 }
 
 /**
+ * The parts a carrier already took of deliveries handed over before (their earlier attempt ended
+ * `transient`), per delivery: they are never submitted again.
+ */
+async function acceptedPartsOf(db: D1Database, ids: number[]): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  if (ids.length === 0) return out;
+  const { results } = await db
+    .prepare(
+      `SELECT DISTINCT delivery_id, part_index FROM carrier_message_parts
+       WHERE delivery_id IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(JSON.stringify(ids))
+    .all<{ delivery_id: number; part_index: number }>();
+  for (const r of results) out.set(r.delivery_id, [...(out.get(r.delivery_id) ?? []), r.part_index]);
+  return out;
+}
+
+/**
+ * How long a chunk whose carrier answered `transient` waits before its next hand-over: 4, 8, 16,
+ * 32 s, then every minute until the deliveries' validity ends. Below the two minutes after which
+ * the unsubmitted sweep would claim them again itself.
+ */
+export function transientRetryDelaySeconds(attempt: number): number {
+  return Math.min(60, 2 ** Math.max(2, attempt));
+}
+
+/**
  * Hands one chunk of a released dispatch to its carriers: claim, then per routed connector mark,
  * submit what the mark returned, and record the carrier's message ids and refusals before the next
  * connector. Connector refusals (and numbers no connector serves) end `failed` (1501) through the
- * receipt path, which refunds them. A connector that throws has its marks cleared and the error
- * goes to the queue, whose retry of this message submits them again.
+ * receipt path, which refunds them. Deliveries a connector answers `transient` for have their marks
+ * cleared and go out again in a new message under the same claim, with back-off, until their
+ * validity ends (then the expiry fails them 1501, refunded, since no carrier took them); the others
+ * stay recorded. A connector that throws has its marks cleared and the error goes to the queue,
+ * whose retry of this message submits them again.
  */
 export async function processDispatchChunk(
   env: Bindings,
@@ -168,9 +208,10 @@ export async function processDispatchChunk(
     .bind(msg.sendId)
     .first<SendFacts>();
   if (!send) return;
-  const { rows, eventIds } = await claimChunk(env, msg, token, now);
+  const { rows, eventIds, resumed } = await claimChunk(env, msg, token, now);
   if (eventIds.length > 0) ctx.waitUntil(notifyWebhooks(env, eventIds));
   if (rows.length === 0) return;
+  const taken = await acceptedPartsOf(env.DB, resumed);
 
   const segments = splitSegments(send.message);
   const byCarrier = new Map<string, DeliveryRow[]>();
@@ -178,12 +219,14 @@ export async function processDispatchChunk(
 
   const sink = (carrier: string, receipts: CarrierReceipt[], delaySeconds?: number) =>
     enqueue(env, [{ type: "receipts", carrier, receipts }], delaySeconds);
-  const failed = (deliveryId: number): CarrierReceipt => ({
+  const failed = (deliveryId: number, reason?: string): CarrierReceipt => ({
     deliveryId,
     status: "failed",
     errorCode: "1501",
+    ...(reason === undefined ? {} : { reason: reason.slice(0, 200) }),
     at: new Date().toISOString(),
   });
+  let transient = 0;
   for (const [slug, group] of byCarrier) {
     const carrier = await carrierFor(env, slug);
     if (!carrier) {
@@ -209,7 +252,12 @@ export async function processDispatchChunk(
         senderId: send.sender_id,
         segments,
         encoding: send.encoding,
-        validitySeconds: send.validity_period,
+        // What is left of it: a later hand-over must not give the carrier more time than the delivery has.
+        validitySeconds: Math.max(
+          1,
+          Math.floor((r.due_at + send.validity_period * 1000 - Date.now()) / 1000),
+        ),
+        acceptedParts: taken.get(r.id) ?? [],
       }));
     if (batch.length === 0) continue;
     let results: SubmitResult[];
@@ -227,7 +275,29 @@ export async function processDispatchChunk(
       env.DB,
       results.flatMap((r) => (r.kind === "accepted" ? [{ id: r.deliveryId, ref: r.carrierMessageId }] : [])),
     );
-    const refused = results.filter((r) => r.kind === "failed").map((r) => failed(r.deliveryId));
+    const refused = results.flatMap((r) => (r.kind === "failed" ? [failed(r.deliveryId, r.reason)] : []));
     if (refused.length > 0) await applyReceiptsAndNotify(env, ctx, null, refused);
+    const later = results.filter((r) => r.kind === "transient");
+    if (later.length > 0) {
+      transient += later.length;
+      log.warn("dispatch.transient", {
+        message_id: msg.sendId,
+        carrier: slug,
+        deliveries: later.length,
+        attempt: msg.attempt ?? 1,
+        reason: later[0]?.reason,
+      });
+      await clearSubmitting(
+        env.DB,
+        later.map((r) => r.deliveryId),
+        token,
+        Date.now(),
+      );
+    }
+  }
+  if (transient > 0) {
+    // Only what is still claimed under this token, unmarked and without a carrier id goes out again.
+    const attempt = (msg.attempt ?? 1) + 1;
+    await enqueue(env, [{ ...msg, claim: token, attempt }], transientRetryDelaySeconds(attempt));
   }
 }

@@ -1,4 +1,5 @@
 import {
+  type DeliveryErrorCode,
   type DeliveryEventType,
   type DeliveryState,
   errorByCode,
@@ -7,13 +8,23 @@ import {
 import { isoSeconds } from "../iso-seconds";
 import type { DeliveryRow } from "./delivery-row";
 
-/** The `data` of a per-recipient event (CONTRACT §8), for the state a delivery just reached. */
+/** The `reason` of a failure: the catalogue's words, then what the connector said, if anything. */
+export function failureReason(code: DeliveryErrorCode, detail: string | null | undefined): string {
+  const words = errorByCode(code).message;
+  return detail ? `${words}: ${detail}` : words;
+}
+
+/**
+ * The `data` of a per-recipient event (CONTRACT §8), for the state a delivery just reached. `detail`
+ * is what the connector said about a failure (an SMPP status), added to `sms.failed`'s `reason`.
+ */
 export function deliveryEventData(
   type: DeliveryEventType,
   row: DeliveryRow,
   next: DeliveryState,
   carrier: string | null,
   at: string,
+  detail?: string | null,
 ) {
   const common = {
     recipient_phone: row.phone,
@@ -36,7 +47,7 @@ export function deliveryEventData(
         failed_at: at,
         status: next.status,
         error_code: code,
-        reason: errorByCode(code).message,
+        reason: failureReason(code, detail),
       };
     }
   }

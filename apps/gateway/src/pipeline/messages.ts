@@ -17,6 +17,12 @@ export const dispatchMessageSchema = z.object({
    * so a late redelivery of a message presumed lost finds nothing left to submit.
    */
   claim: z.string().min(1).optional(),
+  /**
+   * Which hand-over this is for the claim: a chunk whose carrier answered `transient` for some
+   * deliveries comes back as a new message with the same claim and the next attempt, after a
+   * back-off that grows with it. Absent: the first.
+   */
+  attempt: z.int().min(1).optional(),
 });
 
 /** Receipts of one carrier, applied together (order within the list is arrival order). */
@@ -24,6 +30,10 @@ export const receiptsMessageSchema = z.object({
   type: z.literal("receipts"),
   carrier: z.string(),
   receipts: z.array(carrierReceiptSchema).min(1),
+  /** How many times these receipts have been looked up (unmatched ones come back later). Absent: the first. */
+  attempt: z.int().min(1).optional(),
+  /** The connector instance that received them (an SMPP bind, `slug#n`), told of the ones nobody claims. */
+  source: z.string().max(80).optional(),
 });
 
 /** Everything the send queue carries. Parsed on arrival: a malformed body is dropped loudly, not retried. */

@@ -196,6 +196,7 @@ describe("planReceipts", () => {
         status: "delivered",
         code: null,
         parts: null,
+        message: null,
         seq: 3,
         sent: Date.parse("2026-06-01T08:00:01Z"),
         delivered: Date.parse("2026-06-01T08:00:03Z"),
@@ -204,6 +205,93 @@ describe("planReceipts", () => {
     ]);
     expect(p.log.map((l) => l.outcome)).toEqual(["applied", "ignored_duplicate", "applied"]);
     expect(p.refunds).toEqual([]);
+  });
+
+  const handed: DeliveryRow = {
+    id: 7,
+    send_id: "s",
+    key_id: "k",
+    merchant_id: "m",
+    phone: "+243810000007",
+    status: "processing",
+    error_code: null,
+    parts: null,
+    event_seq: 1,
+    revision: "r0",
+    carrier: "vodacom-cd",
+    carrier_message_id: "id-1",
+    submitting_at: now - 1000,
+    segments: 2,
+    unit_price_micros: 20_000,
+    due_at: now - 60_000,
+  };
+
+  it("finds a part by the carrier's id and merges its delivery's parts: some delivered → partially_delivered", () => {
+    const parts = new Map([
+      ["id-1", { deliveryId: 7, index: 1, total: 2 }],
+      ["id-2", { deliveryId: 7, index: 2, total: 2 }],
+    ]);
+    const receipt = (id: string, status: CarrierReceipt["status"]): CarrierReceipt => ({
+      carrierMessageId: id,
+      status,
+      errorCode: status === "undelivered" ? "1504" : null,
+      at,
+    });
+    const one = planReceipts({
+      rows: new Map([[7, handed]]),
+      parts,
+      carrier: "vodacom-cd",
+      receipts: [receipt("id-2", "delivered")],
+      now,
+      tokens: counters(),
+    });
+    // One part alone: the delivery shows its least advanced part.
+    expect(one.changes[0]).toMatchObject({ status: "processing" });
+    expect(JSON.parse(one.changes[0]?.parts ?? "null")).toEqual([
+      { status: "processing", error_code: null },
+      { status: "delivered", error_code: null },
+    ]);
+    const both = planReceipts({
+      rows: new Map([[7, handed]]),
+      parts,
+      carrier: "vodacom-cd",
+      receipts: [receipt("id-2", "delivered"), receipt("id-1", "undelivered"), receipt("id-3", "delivered")],
+      now,
+      tokens: counters(),
+    });
+    expect(both.changes[0]).toMatchObject({ status: "partially_delivered", code: "1504" });
+    expect(both.unmatched).toEqual([receipt("id-3", "delivered")]);
+    // All parts delivered → delivered.
+    const all = planReceipts({
+      rows: new Map([[7, handed]]),
+      parts,
+      carrier: "vodacom-cd",
+      receipts: [receipt("id-1", "delivered"), receipt("id-2", "delivered")],
+      now,
+      tokens: counters(),
+    });
+    expect(all.changes[0]).toMatchObject({ status: "delivered", code: null });
+  });
+
+  it("keeps what the connector said about a failure, in the change and in sms.failed's reason", () => {
+    const p = planReceipts({
+      rows: new Map([[7, { ...handed, carrier_message_id: null }]]),
+      carrier: null,
+      receipts: [
+        { deliveryId: 7, status: "failed", errorCode: "1501", reason: "ESME_RINVDSTADR (0x0000000B)", at },
+      ],
+      now,
+      tokens: counters(),
+    });
+    expect(p.changes[0]).toMatchObject({
+      status: "failed",
+      code: "1501",
+      message: "ESME_RINVDSTADR (0x0000000B)",
+    });
+    expect(JSON.parse(p.events[0]?.payload ?? "{}").reason).toBe(
+      "No carrier could take the message: ESME_RINVDSTADR (0x0000000B)",
+    );
+    expect(p.refunds).toHaveLength(1);
   });
 });
 

@@ -25,6 +25,8 @@ export type DeliveryChange = {
   status: DeliveryStatus;
   code: DeliveryErrorCode | null;
   parts: string | null;
+  /** What the connector said about a failure (`error_message`); null leaves the stored one. */
+  message: string | null;
   seq: number;
   sent: number | null;
   delivered: number | null;
@@ -67,6 +69,9 @@ export type ReceiptPlan = {
 
 type Stamps = { sent: number | null; delivered: number | null; failed: number | null };
 
+/** One part of a delivery a carrier took, as `carrier_message_parts` maps the carrier's id to it. */
+export type CarrierPart = { deliveryId: number; index: number; total: number };
+
 /** Timestamp column a status sets when a delivery first reaches it. */
 function stampOf(status: DeliveryStatus): keyof Stamps | null {
   if (status === "sent") return "sent";
@@ -82,10 +87,14 @@ function stampOf(status: DeliveryStatus): keyof Stamps | null {
  * increasing per-delivery sequence numbers, every receipt as it arrived, and the refund the
  * protocol's billing rule gives a delivery that ends here. `carrier` is the connector that sent the
  * receipts, `null` for the gateway's own (connector refusals, dead letters, sweeps, validity ends):
- * a carrier's receipt proves the delivery was handed to it, the gateway's do not.
+ * a carrier's receipt proves the delivery was handed to it, the gateway's do not. A receipt naming
+ * a carrier id of `parts` is about that part of its delivery (merged per part when there are
+ * several); any other carrier id is looked up as the delivery's own `carrier_message_id`.
  */
 export function planReceipts(input: {
   rows: ReadonlyMap<number, DeliveryRow>;
+  /** The carrier's message ids of the receipts that name parts (`carrier_message_parts`), by id. */
+  parts?: ReadonlyMap<string, CarrierPart>;
   carrier: string | null;
   receipts: readonly CarrierReceipt[];
   now: number;
@@ -95,7 +104,14 @@ export function planReceipts(input: {
   const byRef = new Map<string, DeliveryRow>();
   for (const row of rows.values()) if (row.carrier_message_id) byRef.set(row.carrier_message_id, row);
 
-  type Open = { row: DeliveryRow; next: DeliveryState; rev: string; seq: number; stamps: Stamps };
+  type Open = {
+    row: DeliveryRow;
+    next: DeliveryState;
+    rev: string;
+    seq: number;
+    stamps: Stamps;
+    message: string | null;
+  };
   const open = new Map<number, Open>();
   const plan: ReceiptPlan = {
     changes: [],
@@ -106,12 +122,23 @@ export function planReceipts(input: {
     receiptsOf: new Map(),
   };
   for (const receipt of input.receipts) {
+    const mapped =
+      receipt.deliveryId === undefined && receipt.carrierMessageId !== undefined
+        ? input.parts?.get(receipt.carrierMessageId)
+        : undefined;
     const row =
       receipt.deliveryId !== undefined
         ? rows.get(receipt.deliveryId)
-        : receipt.carrierMessageId !== undefined
-          ? byRef.get(receipt.carrierMessageId)
-          : undefined;
+        : mapped !== undefined
+          ? rows.get(mapped.deliveryId)
+          : receipt.carrierMessageId !== undefined
+            ? byRef.get(receipt.carrierMessageId)
+            : undefined;
+    // A single-part message's receipt is about the whole delivery.
+    const part =
+      mapped !== undefined && mapped.total > 1
+        ? { index: mapped.index, total: mapped.total }
+        : (receipt.part ?? null);
     if (!row) {
       plan.unmatched.push(receipt);
       continue;
@@ -120,7 +147,7 @@ export function planReceipts(input: {
     const current = open.get(row.id)?.next ?? stateOf(row);
     const applied = applyReceipt(current, {
       status: receipt.status,
-      part: receipt.part ?? null,
+      part,
       error_code: receipt.errorCode ?? null,
       at: receipt.at,
     });
@@ -139,8 +166,10 @@ export function planReceipts(input: {
       rev: tokens.revision(),
       seq: row.event_seq,
       stamps: { sent: null, delivered: null, failed: null },
+      message: null,
     };
     change.next = applied.next;
+    if (receipt.reason !== undefined) change.message = receipt.reason;
     const at = Date.parse(receipt.at) || now;
     const stamp = stampOf(applied.next.status);
     if (stamp && change.stamps[stamp] === null) change.stamps[stamp] = at;
@@ -152,6 +181,7 @@ export function planReceipts(input: {
         applied.next,
         row.carrier ?? carrier,
         isoSeconds(at),
+        change.message,
       );
       plan.events.push({
         id: tokens.eventId(),
@@ -175,6 +205,7 @@ export function planReceipts(input: {
       status: c.next.status,
       code,
       parts: c.next.parts ? JSON.stringify(c.next.parts) : null,
+      message: c.message,
       seq: c.seq,
       ...c.stamps,
     });

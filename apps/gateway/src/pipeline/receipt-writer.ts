@@ -13,11 +13,13 @@ export async function writeReceiptPlan(db: D1Database, plan: ReceiptPlan, now: n
   const statements: D1PreparedStatement[] = [
     db
       .prepare(
-        `UPDATE deliveries SET status = j.status, error_code = j.code, parts = j.parts, event_seq = j.seq,
+        `UPDATE deliveries SET status = j.status, error_code = j.code, error_message = COALESCE(j.message, error_message),
+           parts = j.parts, event_seq = j.seq,
            revision = j.rev, sent_at = COALESCE(sent_at, j.sent), delivered_at = COALESCE(delivered_at, j.delivered),
            failed_at = COALESCE(failed_at, j.failed), updated_at = ?2
          FROM (SELECT value ->> '$.id' AS id, value ->> '$.old' AS old, value ->> '$.rev' AS rev, value ->> '$.status' AS status,
-                      value ->> '$.code' AS code, value ->> '$.parts' AS parts, value ->> '$.seq' AS seq,
+                      value ->> '$.code' AS code, value ->> '$.message' AS message, value ->> '$.parts' AS parts,
+                      value ->> '$.seq' AS seq,
                       value ->> '$.sent' AS sent, value ->> '$.delivered' AS delivered, value ->> '$.failed' AS failed
                FROM json_each(?1)) AS j
          WHERE deliveries.id = j.id AND deliveries.revision IS j.old`,

@@ -1,7 +1,8 @@
-import { errorByCode } from "@lisoloo/protocol";
+import type { DeliveryErrorCode } from "@lisoloo/protocol";
 import type { SendRow } from "../db/queries/sends";
 import { ApiError } from "../errors/api-error";
 import { isoSeconds } from "../iso-seconds";
+import { failureReason } from "../pipeline/event-payloads";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -14,6 +15,7 @@ type Row = {
   phone: string;
   status: string | null;
   error_code: string | null;
+  error_message: string | null;
   carrier: string | null;
   sent_at: number | null;
   delivered_at: number | null;
@@ -102,7 +104,7 @@ export async function recipientsPage(
   const { results } = await db
     .prepare(
       `SELECT d.seq, d.due_at, d.status AS dispatch_status, r.idx, r.phone,
-              x.status, x.error_code, x.carrier, x.sent_at, x.delivered_at, x.failed_at, x.updated_at
+              x.status, x.error_code, x.error_message, x.carrier, x.sent_at, x.delivered_at, x.failed_at, x.updated_at
        FROM dispatches d
        JOIN recipients r ON r.send_id = d.send_id
        LEFT JOIN deliveries x ON x.send_id = d.send_id AND x.dispatch_seq = d.seq AND x.recipient_idx = r.idx
@@ -126,7 +128,7 @@ export async function recipientsPage(
         status,
         carrier: r.carrier,
         error_code: r.error_code,
-        reason: r.error_code ? errorByCode(r.error_code as "1501").message : null,
+        reason: r.error_code ? failureReason(r.error_code as DeliveryErrorCode, r.error_message) : null,
         sent_at: iso(r.sent_at),
         delivered_at: iso(r.delivered_at),
         failed_at: iso(r.failed_at),

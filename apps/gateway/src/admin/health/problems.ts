@@ -53,15 +53,21 @@ export function problemsOf(parts: Parts): string[] {
   }
   for (const carrier of carriers.carriers) {
     // A carrier nothing is routed to costs no send, whatever its state.
-    if (
-      (carrier.enabled && carrier.has_connector) ||
-      (carrier.prefixes.length === 0 && !carrier.default_route)
-    )
-      continue;
+    if (carrier.prefixes.length === 0 && !carrier.default_route) continue;
     const routes = [
       ...(carrier.prefixes.length > 0 ? [`routes ${carrier.prefixes.join(", ")}`] : []),
       ...(carrier.default_route ? ["the default route"] : []),
     ].join(" and ");
+    if (carrier.enabled && carrier.has_connector) {
+      // Its sends wait (transient, retried until their validity ends) while no bind can take them.
+      (carrier.binds ?? []).forEach((bind, n) => {
+        if (bind.state === "failed")
+          problems.push(
+            `Carrier "${carrier.slug}" bind #${n} failed (${routes}): ${bind.error ?? "no reason given"}`,
+          );
+      });
+      continue;
+    }
     problems.push(
       carrier.enabled
         ? `No connector for carrier "${carrier.slug}" (${routes}): its sends fail 1501`

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const carrierKinds = ["smpp", "http_relay"] as const;
 export type CarrierKind = (typeof carrierKinds)[number];
@@ -58,4 +58,51 @@ export const carrierRoutes = sqliteTable(
       sql`${t.prefix} = '' OR (length(${t.prefix}) BETWEEN 2 AND 16 AND ${t.prefix} GLOB '+*' AND substr(${t.prefix}, 2) NOT GLOB '*[^0-9]*')`,
     ),
   ],
+);
+
+/**
+ * Every part of a delivery a carrier took, by the carrier's own message id (CONTRACT §12): written
+ * the moment the carrier answers each part (an SMPP `submit_sm_resp`), so a receipt finds its
+ * delivery and part, and a retry after a transient failure never submits a taken part again. An id
+ * the carrier hands out twice (a resubmission after an unknown outcome) maps every copy to its part.
+ */
+export const carrierMessageParts = sqliteTable(
+  "carrier_message_parts",
+  {
+    carrier: text("carrier").notNull(),
+    /** As `normalizeSubmitId` keys it for the carrier's `receipt_id_format`, so receipts look it up as is. */
+    carrierMessageId: text("carrier_message_id").notNull(),
+    deliveryId: integer("delivery_id").notNull(),
+    /** 1-based, as in the concatenation UDH. */
+    partIndex: integer("part_index").notNull(),
+    partTotal: integer("part_total").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.carrier, t.carrierMessageId] }),
+    index("carrier_message_parts_delivery_idx").on(t.deliveryId, t.partIndex),
+    check(
+      "carrier_message_parts_index",
+      sql`${t.partTotal} BETWEEN 1 AND 255 AND ${t.partIndex} BETWEEN 1 AND ${t.partTotal}`,
+    ),
+  ],
+);
+
+/**
+ * Receipts no delivery claimed after the receipt path's retries (an id the gateway never stored, or
+ * one from before a database restore): kept for operators rather than dropped.
+ */
+export const orphanReceipts = sqliteTable(
+  "orphan_receipts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    carrier: text("carrier").notNull(),
+    carrierMessageId: text("carrier_message_id"),
+    /** The receipt as the connector queued it (JSON). */
+    receipt: text("receipt").notNull(),
+    /** The connector instance that received it (an SMPP bind, `slug#n`), when it says. */
+    source: text("source"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("orphan_receipts_created_idx").on(t.createdAt)],
 );

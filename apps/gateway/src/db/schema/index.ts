@@ -1,5 +1,12 @@
 export { apiKeys, type KeyStatus, keyStatuses } from "./api-keys";
-export { type CarrierKind, carrierKinds, carrierRoutes, carriers } from "./carriers";
+export {
+  type CarrierKind,
+  carrierKinds,
+  carrierMessageParts,
+  carrierRoutes,
+  carriers,
+  orphanReceipts,
+} from "./carriers";
 export { deadLetterKinds, deadLetters } from "./dead-letters";
 export { receipts, webhookAttempts, webhookEvents } from "./events";
 export { merchants } from "./merchants";

@@ -90,6 +90,8 @@ export const deliveries = sqliteTable(
     phone: text("phone").notNull(),
     status: text("status").notNull().default("pending"),
     errorCode: text("error_code"),
+    /** What the connector said about a failure (an SMPP status, e.g. `ESME_RINVDSTADR (0x0000000B)`); null otherwise. */
+    errorMessage: text("error_message"),
     carrier: text("carrier"),
     carrierMessageId: text("carrier_message_id"),
     /** JSON state of a multipart message's receipts (see the protocol's lifecycle). */

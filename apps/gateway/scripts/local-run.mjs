@@ -1,0 +1,92 @@
+// The pieces of a local run of the gateway, shared by `pnpm start` (dev.mjs, the sandbox) and
+// `pnpm start:live` (live.mjs, the production environment against the SMSC simulator): migrations
+// and seed into local D1, `wrangler dev` (local D1, queues, Durable Objects), and the cron ticker.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export const gatewayDir = path.resolve(import.meta.dirname, "..");
+
+// Local runs never reach for the internet (telemetry, Request.cf, update checks).
+export const wranglerEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  CI: "true",
+};
+
+/** `--persist-to <dir>` when a run keeps its local state somewhere of its own, else nothing. */
+export function persistArgs(stateDir) {
+  return stateDir ? ["--persist-to", path.resolve(stateDir)] : [];
+}
+
+function wrangler(args) {
+  const result = spawnSync("wrangler", args, {
+    cwd: gatewayDir,
+    env: wranglerEnv,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  if (result.status !== 0) {
+    console.error(`wrangler ${args.join(" ")} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+/** Applies the D1 migrations of `environment` to its local database, then runs `seed` (SQL) in it. */
+export function prepareDatabase({ environment, persist, seed }) {
+  wrangler(["d1", "migrations", "apply", "DB", "--local", "--env", environment, ...persist]);
+  const seedDir = mkdtempSync(path.join(tmpdir(), "lisoloo-seed-"));
+  const seedFile = path.join(seedDir, "seed.sql");
+  writeFileSync(seedFile, seed);
+  wrangler(["d1", "execute", "DB", "--local", "--env", environment, "--file", seedFile, ...persist]);
+  rmSync(seedDir, { recursive: true, force: true });
+}
+
+/** `wrangler dev` of `environment` on 127.0.0.1:`port`, with `vars` given as `--var NAME:value`. */
+export function startWranglerDev({ environment, port, persist, vars }) {
+  return spawn(
+    "wrangler",
+    [
+      "dev",
+      "--env",
+      environment,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      port,
+      "--show-interactive-dev-session=false",
+      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
+      ...persist,
+    ],
+    { cwd: gatewayDir, env: wranglerEnv, stdio: "inherit" },
+  );
+}
+
+/**
+ * Crons never fire on their own under `wrangler dev`: ticks the scheduled handler at the top of
+ * every minute, as Cron Triggers do in production. `LISOLOO_CRON_TICKER=off` leaves it out.
+ */
+export function startCronTicker(port) {
+  if (process.env.LISOLOO_CRON_TICKER === "off") return;
+  const url = `http://127.0.0.1:${port}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}`;
+  const tick = () => {
+    fetch(url).catch(() => {});
+    setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+  };
+  setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+}
+
+/** Resolves once the gateway answers `/health`; rejects after `timeoutMs`. */
+export async function waitForGateway(port, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${port}/api/v1/lisoloo/sms-api/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`the gateway did not answer on port ${port}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
