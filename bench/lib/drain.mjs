@@ -32,7 +32,7 @@ export async function waitForTerminal(api, apiKey, messageIds, seconds, everyMs 
       const budget = deadline - performance.now();
       if (budget <= 0) return null;
       try {
-        const status = await readStatus(api, apiKey, id, Math.min(budget, 15_000));
+        const status = await readStatus(api, apiKey, id, Math.ceil(Math.min(budget, 15_000)));
         if (status.pending === 0) left.delete(id);
       } catch (error) {
         const name = /** @type {{ name?: string }} */ (error)?.name;

@@ -1,6 +1,7 @@
-// Starts the sandbox gateway under `wrangler dev` the way `pnpm start` does (migrations, then dev with
-// an admin token, a credentials key and the local-webhook allowance), but with its local state in a
-// fresh temporary directory, so a bench never touches the developer's `.wrangler/state`.
+// Starts the gateway under `wrangler dev` the way `pnpm start` does (migrations, then dev with an admin
+// token, a credentials key and, in the sandbox, the local-webhook allowance), but with its local state in
+// a fresh temporary directory, so a bench never touches the developer's `.wrangler/state`. The sandbox
+// environment by default; the production one (sk_live_ keys, carriers from D1) when a bench asks.
 import { execFileSync, spawn } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -73,19 +74,27 @@ export function wranglerVersion() {
  * @property {number} inspectorPort the Worker's DevTools inspector (CPU profiles)
  * @property {string} stateDir the local D1, queue and Durable Object state
  * @property {string} logFile where wrangler's output goes
+ * @property {"sandbox" | "production"} environment the wrangler.jsonc environment it serves
+ * @property {number | undefined} pid wrangler dev's process id, also its process group's
  * @property {() => Record<string, number>} loggedErrors structured error logs so far, counted by event
  * @property {() => Promise<void>} stop
  */
 
 /**
  * Bundles the gateway once (as `pnpm build` does), applies the D1 migrations into a temporary
- * persistence directory, then serves that bundle with `wrangler dev --no-bundle` (sandbox
- * environment) on a free port of 127.0.0.1 and waits for `/health`. Serving a snapshot keeps a bench
- * on one version of the code even if the source changes meanwhile (`wrangler dev` reloads on edits).
+ * persistence directory, then serves that bundle with `wrangler dev --no-bundle` on a free port of
+ * 127.0.0.1 and waits for `/health`. Serving a snapshot keeps a bench on one version of the code even
+ * if the source changes meanwhile (`wrangler dev` reloads on edits).
  *
+ * `environment` picks the wrangler.jsonc environment: `sandbox` (the default: sk_test_ keys, the
+ * sandbox carrier, http://127.0.0.1 webhooks allowed) or `production` (sk_live_ keys, carriers and
+ * routes from D1; the localhost-webhook allowance is refused there, so it is not set).
+ *
+ * @param {{ environment?: "sandbox" | "production" }} [options]
  * @returns {Promise<Gateway>}
  */
-export async function startGateway() {
+export async function startGateway(options = {}) {
+  const environment = options.environment ?? "sandbox";
   const stateDir = mkdtempSync(path.join(tmpdir(), "lisoloo-bench-"));
   const logFile = path.join(stateDir, "wrangler.log");
   const logFd = openSync(logFile, "a");
@@ -98,11 +107,19 @@ export async function startGateway() {
   };
 
   const bundleDir = path.join(stateDir, "dist");
-  await runWrangler(["deploy", "--dry-run", "--outdir", bundleDir, "--env", "sandbox"], logFd);
-  await runWrangler(
-    ["d1", "migrations", "apply", "DB", "--local", "--env", "sandbox", "--persist-to", stateDir],
-    logFd,
-  );
+  try {
+    await runWrangler(["deploy", "--dry-run", "--outdir", bundleDir, "--env", environment], logFd);
+    await runWrangler(
+      ["d1", "migrations", "apply", "DB", "--local", "--env", environment, "--persist-to", stateDir],
+      logFd,
+    );
+  } catch (error) {
+    // The bundle or the migrations failed: say why (wrangler's output), and leave nothing behind.
+    const failure = fail(String(/** @type {Error} */ (error).message));
+    closeSync(logFd);
+    rmSync(stateDir, { recursive: true, force: true });
+    throw failure;
+  }
   // Its own process group, so stopping it also stops the workerd it starts.
   const dev = spawn(
     process.execPath,
@@ -114,7 +131,7 @@ export async function startGateway() {
       "--config",
       path.join(gatewayDir, "wrangler.jsonc"),
       "--env",
-      "sandbox",
+      environment,
       "--ip",
       "127.0.0.1",
       "--port",
@@ -131,8 +148,7 @@ export async function startGateway() {
       `ADMIN_TOKEN:${ADMIN_TOKEN}`,
       "--var",
       `CREDENTIALS_KEY:${CREDENTIALS_KEY}`,
-      "--var",
-      "ALLOW_HTTP_LOCALHOST_WEBHOOKS:true",
+      ...(environment === "sandbox" ? ["--var", "ALLOW_HTTP_LOCALHOST_WEBHOOKS:true"] : []),
     ],
     { cwd: gatewayDir, env: quietEnv, stdio: ["ignore", logFd, logFd], detached: true },
   );
@@ -182,6 +198,8 @@ export async function startGateway() {
     inspectorPort,
     stateDir,
     logFile,
+    environment,
+    pid: dev.pid,
     loggedErrors: () => {
       const counts = {};
       for (const line of readFileSync(logFile, "utf8").split("\n")) {
@@ -207,14 +225,35 @@ export function codeVersion() {
   }
 }
 
-async function admin(gateway, method, route, body) {
+/**
+ * One operator API call (`/admin/v1` + `route`) whatever it answers: the status and the parsed body
+ * (null when it is not JSON).
+ *
+ * @param {{ origin: string, adminToken: string }} gateway
+ * @param {"GET" | "POST" | "PUT" | "PATCH"} method
+ * @param {string} route
+ * @param {unknown} [body]
+ * @returns {Promise<{ status: number, json: any }>}
+ */
+export async function adminRequest(gateway, method, route, body) {
   const res = await fetch(`${gateway.origin}/admin/v1${route}`, {
     method,
     headers: { authorization: `Bearer ${gateway.adminToken}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
   });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} /admin/v1${route} → ${res.status} ${JSON.stringify(json)}`);
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: res.status, json };
+}
+
+async function admin(gateway, method, route, body) {
+  const { status, json } = await adminRequest(gateway, method, route, body);
+  if (status < 200 || status > 299)
+    throw new Error(`${method} /admin/v1${route} → ${status} ${JSON.stringify(json)}`);
   return json.data;
 }
 
