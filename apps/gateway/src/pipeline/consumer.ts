@@ -48,6 +48,21 @@ async function handle(
 }
 
 /**
+ * Dispatch chunks of one batch handled at once: while one waits on D1 (claim, mark, ids), another
+ * keeps the carrier's submit window full. Receipts keep one lane, in arrival order: a `sent` applied
+ * after its `delivered` is recorded, not applied, and its event would never be emitted.
+ */
+const DISPATCH_LANES = 4;
+
+async function inLanes<T>(items: T[], lanes: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await run(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+}
+
+/**
  * The send queue's consumer. Each message is acknowledged on its own, so a failure in the middle of a
  * batch retries only the messages that did not finish (with back-off); what still fails after the
  * queue's retries goes to the dead-letter queue.
@@ -57,6 +72,8 @@ export async function consumeSendQueue(
   env: Bindings,
   ctx: ExecutionContext,
 ): Promise<void> {
+  const dispatches: [Message<unknown>, QueueMessage][] = [];
+  const receipts: [Message<unknown>, QueueMessage][] = [];
   for (const message of batch.messages) {
     const parsed = queueMessageSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -65,12 +82,16 @@ export async function consumeSendQueue(
       message.ack();
       continue;
     }
+    (parsed.data.type === "dispatch" ? dispatches : receipts).push([message, parsed.data]);
+  }
+  const run = async ([message, body]: [Message<unknown>, QueueMessage]) => {
     try {
-      await handle(env, ctx, message, parsed.data);
+      await handle(env, ctx, message, body);
       message.ack();
     } catch (error) {
       log.error("queue.retry", { queue_message_id: message.id, attempts: message.attempts, error });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
-  }
+  };
+  await Promise.all([inLanes(dispatches, DISPATCH_LANES, run), inLanes(receipts, 1, run)]);
 }
