@@ -22,6 +22,15 @@ export default defineConfig(async () => {
             SMSC_PORT: String(inject("smscPort")),
             SMSC_CONTROL_URL: inject("smscControlUrl"),
             SMSC_PASSWORD: inject("smscPassword"),
+            // Kannel of test/global-setup.ts, for the HTTP relay connector's tests; its delivery
+            // reports go to the webhook receiver, which records them for the tests to replay.
+            PUBLIC_BASE_URL: inject("webhookReceiverUrl"),
+            KANNEL_SENDSMS_URL: inject("kannelSendsmsUrl"),
+            KANNEL_SKIPPED: inject("kannelSkipped"),
+            KANNEL_SMSC_ID: inject("kannelSmscId"),
+            KANNEL_USERNAME: inject("kannelUsername"),
+            KANNEL_PASSWORD: inject("kannelPassword"),
+            KANNEL_SMSC_CONTROL_URL: inject("kannelSmscControlUrl"),
           },
         },
       })),

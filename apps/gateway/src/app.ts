@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { adminApp } from "./admin/app";
+import { relayReceiptRoutes } from "./carriers/http-relay/receipt-route";
 import { databaseErrorText } from "./db/errors";
 import type { AppEnv } from "./env";
 import { ApiError } from "./errors/api-error";
@@ -33,6 +34,8 @@ export function createApp(): Hono<AppEnv> {
   app.route(API_PREFIX, balanceRoutes);
   app.route(API_PREFIX, controlRoutes);
   app.route("/admin/v1", adminApp());
+  // Delivery reports from HTTP relays (Kannel's dlr-url): signed, not keyed, so outside both APIs.
+  app.route("/", relayReceiptRoutes);
   app.route("/", docsRoutes);
 
   const hasOtherMethod = routeTable(app);

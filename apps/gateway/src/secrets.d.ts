@@ -5,6 +5,8 @@ interface LisolooSecrets {
   ADMIN_TOKEN: string;
   /** Key material for encrypting webhook Basic passwords and carrier passwords at rest. */
   CREDENTIALS_KEY: string;
+  /** The gateway's public origin as an HTTP relay reaches it: the base of each dlr-url (optional var). */
+  PUBLIC_BASE_URL?: string;
 }
 
 interface Env extends LisolooSecrets {}

@@ -32,7 +32,7 @@ async function ensureCarrier(slug: string, extra: Record<string, unknown> = {}) 
   expect(res.status).toBe(201);
 }
 
-/** An HTTP relay carrier: its kind has no connector in this build. */
+/** An HTTP relay carrier (its relay is never called: no test sends through it while it is enabled). */
 async function ensureRelay(slug: string) {
   const res = await admin("POST", "/carriers", {
     slug,
@@ -293,13 +293,13 @@ describe("routing from D1", () => {
     expect(await carrierFor(production, "unrouted")).toBeNull();
   });
 
-  it("no carrier takes a send: unknown, disabled and connector-less carriers alike", async () => {
+  it("no carrier takes a send: unknown and disabled carriers alike; enabled ones of either kind do", async () => {
     await ensureCarrier("off-cd", { enabled: false });
     await ensureRelay("relay-cd");
-    for (const slug of ["nobody-cd", "off-cd", "relay-cd"])
-      expect(await carrierFor(production, slug)).toBeNull();
-    // An enabled SMPP carrier has its connector.
+    for (const slug of ["nobody-cd", "off-cd"]) expect(await carrierFor(production, slug)).toBeNull();
+    // An enabled carrier has its connector, SMPP or HTTP relay.
     expect((await carrierFor(production, "vodacom-cd"))?.slug).toBe("vodacom-cd");
+    expect((await carrierFor(production, "relay-cd"))?.slug).toBe("relay-cd");
   });
 
   it("the sandbox routes everything to its stub, whatever the tables say", async () => {
@@ -374,9 +374,10 @@ describe("a production send", () => {
   it("routed to a disabled carrier, or to none, fails 1501 and is refunded", async () => {
     await ensureCarrier("off-cd", { enabled: false });
     await admin("PATCH", "/carriers/off-cd", { enabled: false });
-    await ensureRelay("relay-cd");
+    await ensureRelay("relay-off-cd");
+    await admin("PATCH", "/carriers/relay-off-cd", { enabled: false });
     await admin("PUT", "/routes", {
-      routes: { "+24381": "off-cd", "+24397": "relay-cd" },
+      routes: { "+24381": "off-cd", "+24397": "relay-off-cd" },
       default_route: null,
     });
     const { merchantId, liveKey } = await liveMerchant();
@@ -411,7 +412,7 @@ describe("a production send", () => {
         id,
       ),
     ).toEqual([
-      // Disabled, enabled without a connector (the HTTP relay comes next), and no route at all.
+      // Disabled (an SMPP carrier, an HTTP relay), and no route at all.
       {
         phone: "+243812345678",
         status: "failed",
@@ -423,7 +424,7 @@ describe("a production send", () => {
         phone: "+243971234567",
         status: "failed",
         error_code: "1501",
-        carrier: "relay-cd",
+        carrier: "relay-off-cd",
         carrier_message_id: null,
       },
       {

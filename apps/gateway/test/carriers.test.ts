@@ -119,7 +119,7 @@ describe("operator API: carriers", () => {
         concurrency: 10,
         password_set: true,
       },
-      has_connector: false,
+      has_connector: true,
       created_at: iso,
       updated_at: iso,
     });

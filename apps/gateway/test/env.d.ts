@@ -8,6 +8,13 @@ declare global {
       SMSC_PORT: string;
       SMSC_CONTROL_URL: string;
       SMSC_PASSWORD: string;
+      /** Kannel's sendsms and its SMSC simulator's control API (test/global-setup.ts); empty when skipped. */
+      KANNEL_SENDSMS_URL: string;
+      KANNEL_SKIPPED: string;
+      KANNEL_SMSC_ID: string;
+      KANNEL_USERNAME: string;
+      KANNEL_PASSWORD: string;
+      KANNEL_SMSC_CONTROL_URL: string;
     }
   }
 }

@@ -12,11 +12,19 @@
  * connector's tests: the Worker binds to it with `connect()` and scripts it through its control URL.
  * Account `lisoloo` with a password no other text in a run contains (the password tests look for
  * it in every answer and log line); receipts 20 ms after each `submit_sm_resp`.
+ *
+ * And a real Kannel (test/kannel.ts) bound to a second simulator, for the HTTP relay connector's
+ * tests: its sendsms URL goes to the Worker as `KANNEL_SENDSMS_URL`. Kannel's delivery reports go to
+ * the dlr-url the Worker gave it, whose base (`PUBLIC_BASE_URL`) is this receiver: the Worker under
+ * test listens on no port, so the receiver records each report verbatim (with its query, `url`) and
+ * the tests replay it into the Worker. Without Kannel installed the relay tests are skipped, with the
+ * reason; in CI a missing Kannel fails the run.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startSmsc } from "@lisoloo/smsc-simulator";
 import type { TestProject } from "vitest/node";
+import { KANNEL_SMSC_ID, KANNEL_USER, type Kannel, kannelMissing, startKannel } from "./kannel";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,6 +32,13 @@ declare module "vitest" {
     smscPort: number;
     smscControlUrl: string;
     smscPassword: string;
+    /** Empty when Kannel is not installed (then `kannelSkipped` says why). */
+    kannelSendsmsUrl: string;
+    kannelSkipped: string;
+    kannelSmscId: string;
+    kannelUsername: string;
+    kannelPassword: string;
+    kannelSmscControlUrl: string;
   }
 }
 
@@ -31,6 +46,8 @@ type ScriptedResponse = { status: number; headers?: Record<string, string>; body
 type RecordedRequest = {
   method: string;
   path: string;
+  /** The path with its query, as the client sent it. */
+  url: string;
   headers: Record<string, string>;
   body: string;
   receivedAt: number;
@@ -78,7 +95,14 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   for (const [name, value] of Object.entries(req.headers))
     headers[name] = Array.isArray(value) ? value.join(", ") : (value ?? "");
   const list = records.get(url.pathname) ?? [];
-  list.push({ method: req.method ?? "", path: url.pathname, headers, body, receivedAt: Date.now() });
+  list.push({
+    method: req.method ?? "",
+    path: url.pathname,
+    url: req.url ?? "/",
+    headers,
+    body,
+    receivedAt: Date.now(),
+  });
   records.set(url.pathname, list);
   const answer = nextResponse(url.pathname);
   if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
@@ -100,9 +124,34 @@ export default async function setup(project: TestProject) {
   project.provide("smscPassword", smscPassword);
   project.provide("smscPort", smsc.port);
   project.provide("smscControlUrl", smsc.controlUrl as string);
-  return async () => {
+
+  let kannel: Kannel | null = null;
+  const kannelSmsc = await startSmsc({ systemId: "relay", password: "Kn3l!pw8", receiptDelayMs: 20 });
+  const missing = kannelMissing();
+  const stopAll = async () => {
+    await kannel?.stop();
+    await kannelSmsc.close();
     await smsc.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
+  if (missing !== null && process.env.CI) {
+    await stopAll();
+    throw new Error(missing);
+  }
+  if (missing === null) {
+    try {
+      kannel = await startKannel({ port: kannelSmsc.port, systemId: "relay", password: "Kn3l!pw8" });
+    } catch (error) {
+      await stopAll();
+      throw error;
+    }
+  }
+  project.provide("kannelSendsmsUrl", kannel?.sendsmsUrl ?? "");
+  project.provide("kannelSkipped", missing ?? "");
+  project.provide("kannelSmscId", KANNEL_SMSC_ID);
+  project.provide("kannelUsername", KANNEL_USER.username);
+  project.provide("kannelPassword", KANNEL_USER.password);
+  project.provide("kannelSmscControlUrl", kannelSmsc.controlUrl as string);
+  return stopAll;
 }

@@ -1,6 +1,7 @@
 import type { CarrierKind } from "../db/schema";
 import type { Bindings } from "../env";
 import type { Carrier } from "./carrier";
+import { httpRelayConnector } from "./http-relay/connector";
 import type { CarrierConfig } from "./settings";
 import { smppConnector } from "./smpp/connector";
 
@@ -18,7 +19,7 @@ export type ConnectorFactory<K extends CarrierKind> = (
  */
 const connectors: { [K in CarrierKind]: ConnectorFactory<K> | null } = {
   smpp: smppConnector,
-  http_relay: null,
+  http_relay: httpRelayConnector,
 };
 
 /** Whether carriers of `kind` have a connector in this build. */

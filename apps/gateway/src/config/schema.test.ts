@@ -48,6 +48,12 @@ describe("the environment schema accepts", () => {
     // Carriers and routes are data (D1, the admin API), not environment: nothing to set for them.
     ["production", production, { environment: "production", allowHttpLocalhostWebhooks: false }],
     ["test-only bindings next to the real ones", { ...base, WEBHOOK_RECEIVER_URL: "http://127.0.0.1:1" }, {}],
+    ["no public base URL (no HTTP relay can send receipts back)", base, { publicBaseUrl: null }],
+    [
+      "the public base URL, a trailing slash dropped",
+      { ...base, PUBLIC_BASE_URL: "https://sms.example.net/" },
+      { publicBaseUrl: "https://sms.example.net" },
+    ],
   ])("%s", (_name, env, expected) => {
     const result = parseConfig(env);
     expect(result).toMatchObject({ ok: true, config: expected });
@@ -55,6 +61,18 @@ describe("the environment schema accepts", () => {
 });
 
 const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
+  ...["sms.example.net", "ftp://sms.example.net", "https://sms.example.net/?x=1"].map(
+    (url): [string, Record<string, unknown>, ConfigFinding[]] => [
+      `a public base URL that is not an http(s) origin: ${url}`,
+      { ...base, PUBLIC_BASE_URL: url },
+      [
+        {
+          variable: "PUBLIC_BASE_URL",
+          problem: "Must be an http(s) origin with an optional path, no query (https://sms.example.net)",
+        },
+      ],
+    ],
+  ),
   [
     "an unknown environment",
     { ...base, ENVIRONMENT: "staging" },

@@ -15,6 +15,11 @@ export type Config = {
   allowHttpLocalhostWebhooks: boolean;
   /** The sandbox slow number's delay, when the deployment shortens it (tests do); null = the default. */
   sandboxSlowDeliverySeconds: number | null;
+  /**
+   * The gateway's public origin as an HTTP relay reaches it (https://sms.example.net): the base of
+   * each delivery's dlr-url. Null: no relay can send receipts back, so `http_relay` carriers take no sends.
+   */
+  publicBaseUrl: string | null;
 };
 
 /** One thing wrong with the environment: which variable, and what is wrong (never a secret's value). */
@@ -76,6 +81,18 @@ const secondsSchema = z.preprocess(
     ),
 );
 
+const baseUrlSchema = z
+  .string({ error: "Must be a string" })
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && !url.search && !url.hash;
+    } catch {
+      return false;
+    }
+  }, "Must be an http(s) origin with an optional path, no query (https://sms.example.net)")
+  .transform((value) => value.replace(/\/+$/, ""));
+
 /** The environment, checked: what `wrangler.jsonc` vars, secrets and bindings must look like. */
 export const envSchema = z
   .object({
@@ -84,6 +101,7 @@ export const envSchema = z
     CREDENTIALS_KEY: secret("CREDENTIALS_KEY"),
     ALLOW_HTTP_LOCALHOST_WEBHOOKS: flagSchema.optional(),
     SANDBOX_SLOW_DELIVERY_SECONDS: secondsSchema.optional(),
+    PUBLIC_BASE_URL: baseUrlSchema.optional(),
     DB: binding("D1"),
     SEND_QUEUE: binding("queue producer"),
     KEY_GUARD: binding("Durable Object"),
@@ -106,6 +124,7 @@ export const envSchema = z
       credentialsKey: env.CREDENTIALS_KEY,
       allowHttpLocalhostWebhooks: env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
       sandboxSlowDeliverySeconds: env.SANDBOX_SLOW_DELIVERY_SECONDS ?? null,
+      publicBaseUrl: env.PUBLIC_BASE_URL ?? null,
     }),
   );
 

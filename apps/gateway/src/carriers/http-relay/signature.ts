@@ -1,0 +1,67 @@
+/**
+ * The HMAC a dlr-url carries, so nobody but the gateway can write one: HMAC-SHA256 over (slug,
+ * delivery, part) under a key derived from the `CREDENTIALS_KEY` secret and the carrier's slug. A
+ * signature is only good for the delivery and part it names, and only at that carrier's endpoint;
+ * rotating `CREDENTIALS_KEY` invalidates the dlr-urls of messages still in flight.
+ */
+const keys = new Map<string, Promise<CryptoKey>>();
+
+const encoder = new TextEncoder();
+
+function hmacKey(raw: BufferSource): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
+
+/** The slug's own key: HMAC(CREDENTIALS_KEY, "relay-receipts\n" + slug), cached per isolate. */
+function slugKey(material: string, slug: string): Promise<CryptoKey> {
+  const name = `${material.length}:${material}\n${slug}`;
+  let key = keys.get(name);
+  if (!key) {
+    key = hmacKey(encoder.encode(material))
+      .then((root) => crypto.subtle.sign("HMAC", root, encoder.encode(`relay-receipts\n${slug}`)))
+      .then(hmacKey);
+    // A failed derivation is not kept.
+    key.catch(() => keys.delete(name));
+    keys.set(name, key);
+  }
+  return key;
+}
+
+const signed = (slug: string, deliveryId: number, part: number) =>
+  encoder.encode(`${slug}\n${deliveryId}\n${part}`);
+
+function toBase64Url(bytes: ArrayBuffer): string {
+  let s = "";
+  for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
+  return btoa(s).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(text)) return null;
+  return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (ch) => ch.charCodeAt(0));
+}
+
+/** @example await receiptSignature(env.CREDENTIALS_KEY, "orange-cd", 42, 0) // "q3V…" (43 base64url characters) */
+export async function receiptSignature(
+  material: string,
+  slug: string,
+  deliveryId: number,
+  part: number,
+): Promise<string> {
+  const key = await slugKey(material, slug);
+  return toBase64Url(await crypto.subtle.sign("HMAC", key, signed(slug, deliveryId, part)));
+}
+
+/** Whether `signature` is the one `receiptSignature` gives; compared in constant time (`subtle.verify`). */
+export async function receiptSignatureValid(
+  material: string,
+  slug: string,
+  deliveryId: number,
+  part: number,
+  signature: string,
+): Promise<boolean> {
+  const given = fromBase64Url(signature);
+  if (given === null) return false;
+  const key = await slugKey(material, slug);
+  return crypto.subtle.verify("HMAC", key, given, signed(slug, deliveryId, part));
+}
