@@ -73,6 +73,14 @@ const relayOptions = /** @type {Record<string, OptionSpec>} */ ({
     value: "N",
     description: "http_relay: requests at once, 1–100 (default 10)",
   },
+  "receipt-basic-auth": {
+    type: "boolean",
+    description: "http_relay: the dlr-url carries username and password, receipts must send them back",
+  },
+  "no-receipt-basic-auth": {
+    type: "boolean",
+    description: "http_relay: receipts need only the dlr-url's signature (the default)",
+  },
 });
 
 const passwordOption = /** @type {Record<string, OptionSpec>} */ ({
@@ -107,6 +115,8 @@ function smppSettings(o) {
 
 /** The HTTP relay settings the options give. @param {OptionValues} o */
 function relaySettings(o) {
+  if (o["receipt-basic-auth"] && o["no-receipt-basic-auth"])
+    throw new UsageError("Give --receipt-basic-auth or --no-receipt-basic-auth, not both");
   const smsc = text(o, "smsc");
   return defined({
     sendsms_url: text(o, "sendsms-url"),
@@ -114,6 +124,7 @@ function relaySettings(o) {
     smsc: smsc === "none" ? null : smsc,
     timeout_ms: integer("--timeout-ms", text(o, "timeout-ms")),
     concurrency: integer("--concurrency", text(o, "concurrency")),
+    receipt_basic_auth: o["receipt-basic-auth"] ? true : o["no-receipt-basic-auth"] ? false : undefined,
   });
 }
 

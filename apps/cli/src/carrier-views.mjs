@@ -64,6 +64,7 @@ export function renderCarrier(c) {
       ["smsc", s.smsc ?? "(the relay chooses)"],
       ["timeout", `${s.timeout_ms} ms`],
       ["concurrency", s.concurrency],
+      ["dlr auth", s.receipt_basic_auth ? "signature and Basic" : "signature"],
     ];
   }
   const text = fields(`Carrier ${c.slug} (${c.kind})`, [

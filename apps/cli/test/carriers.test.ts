@@ -45,6 +45,7 @@ const relayCarrier = {
     smsc: null,
     timeout_ms: 10000,
     concurrency: 10,
+    receipt_basic_auth: false,
     password_set: true,
   },
   has_connector: true,
@@ -162,10 +163,14 @@ const cases: [string, Case][] = [
         "5000",
         "--concurrency",
         "4",
+        "--receipt-basic-auth",
         "--password-stdin",
       ],
       route: "POST /admin/v1/carriers",
-      answer: ok(relayCarrier, 201),
+      answer: ok(
+        { ...relayCarrier, http_relay: { ...relayCarrier.http_relay, receipt_basic_auth: true } },
+        201,
+      ),
       body: {
         slug: "airtel-relay",
         kind: "http_relay",
@@ -175,12 +180,14 @@ const cases: [string, Case][] = [
           smsc: "airtel",
           timeout_ms: 5000,
           concurrency: 4,
+          receipt_basic_auth: true,
           password: PASSWORD,
         },
       },
       printed: [
         "Carrier airtel-relay (http_relay)",
         "sendsms url  http://relay.example.net:13013/cgi-bin/sendsms",
+        "dlr auth     signature and Basic",
       ],
     },
   ],
@@ -212,6 +219,16 @@ const cases: [string, Case][] = [
       answer: ok(relayCarrier),
       body: { http_relay: { smsc: null, username: "gw" } },
       printed: ["smsc         (the relay chooses)"],
+    },
+  ],
+  [
+    "carriers update, Basic credentials on relay receipts turned off",
+    {
+      argv: ["carriers", "update", "airtel-relay", "--no-receipt-basic-auth"],
+      route: "PATCH /admin/v1/carriers/airtel-relay",
+      answer: ok(relayCarrier),
+      body: { http_relay: { receipt_basic_auth: false } },
+      printed: ["dlr auth     signature"],
     },
   ],
   [
@@ -414,6 +431,11 @@ describe("lisoloo carriers and routes: mistakes", () => {
       "Give --tls or --no-tls, not both",
     ],
     [
+      "--receipt-basic-auth and --no-receipt-basic-auth",
+      ["carriers", "update", "x", "--receipt-basic-auth", "--no-receipt-basic-auth"],
+      "Give --receipt-basic-auth or --no-receipt-basic-auth, not both",
+    ],
+    [
       "a port that is not a number",
       ["carriers", "update", "x", "--port", "smpp"],
       '--port must be a number, got "smpp"',
@@ -483,11 +505,18 @@ describe("lisoloo carriers and routes --help", () => {
         "--password-stdin",
         "--sendsms-url <url>",
         "--receipt-id-format <format>",
+        "--receipt-basic-auth",
+        "receipts must send them back",
       ],
     ],
     [
       ["carriers", "update", "-h"],
-      ["Usage: lisoloo carriers update <slug> [options]", "--no-tls"],
+      [
+        "Usage: lisoloo carriers update <slug> [options]",
+        "--no-tls",
+        "--receipt-basic-auth",
+        "--no-receipt-basic-auth",
+      ],
     ],
     [
       ["help", "carriers", "disable"],

@@ -117,6 +117,7 @@ describe("operator API: carriers", () => {
         smsc: null,
         timeout_ms: 10_000,
         concurrency: 10,
+        receipt_basic_auth: false,
         password_set: true,
       },
       has_connector: true,
@@ -135,6 +136,7 @@ describe("operator API: carriers", () => {
         smsc: "airtel-smsc",
         timeout_ms: 60_000,
         concurrency: 100,
+        receipt_basic_auth: true,
       }),
     );
     expect(every.status).toBe(201);
@@ -144,6 +146,7 @@ describe("operator API: carriers", () => {
       smsc: "airtel-smsc",
       timeout_ms: 60_000,
       concurrency: 100,
+      receipt_basic_auth: true,
       password_set: true,
     });
   });
@@ -235,7 +238,17 @@ describe("operator API: changing a carrier", () => {
     const relayed = await admin("PATCH", `/carriers/${relay}`, {
       http_relay: { smsc: null, concurrency: 3 },
     });
-    expect(relayed.body.data.http_relay).toMatchObject({ smsc: null, concurrency: 3, username: "lisoloo" });
+    expect(relayed.body.data.http_relay).toMatchObject({
+      smsc: null,
+      concurrency: 3,
+      username: "lisoloo",
+      receipt_basic_auth: false,
+    });
+    const basic = await admin("PATCH", `/carriers/${relay}`, { http_relay: { receipt_basic_auth: true } });
+    expect(basic.body.data.http_relay).toEqual({ ...relayed.body.data.http_relay, receipt_basic_auth: true });
+    const wrong = await admin("PATCH", `/carriers/${relay}`, { http_relay: { receipt_basic_auth: "yes" } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toMatchObject({ details: [{ field: "http_relay.receipt_basic_auth" }] });
   });
 
   it("replaces the password only when one is given", async () => {
@@ -387,6 +400,12 @@ const refusals: Refusal[] = [
   ["a timeout over a minute", relayBody("x", { timeout_ms: 60_001 }), "1110", ["http_relay.timeout_ms"]],
   ["a concurrency of 0", relayBody("x", { concurrency: 0 }), "1110", ["http_relay.concurrency"]],
   ["a concurrency of 101", relayBody("x", { concurrency: 101 }), "1110", ["http_relay.concurrency"]],
+  [
+    "a receipt_basic_auth that is not a boolean",
+    relayBody("x", { receipt_basic_auth: "true" }),
+    "1110",
+    ["http_relay.receipt_basic_auth"],
+  ],
   [
     "every mistake at once",
     { slug: "Bad Slug", kind: "smpp", smpp: { host: "https://x", port: -1, system_id: "", password: "" } },

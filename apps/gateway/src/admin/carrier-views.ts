@@ -11,7 +11,9 @@ type CarrierRecord = typeof carriers.$inferSelect;
  * carrier's view adds its SMPP binds.
  */
 export function carrierView(row: CarrierRecord, binds?: BindState[]) {
-  const settings = { ...row.settings, password_set: row.passwordEnc !== null };
+  // A relay stored before `receipt_basic_auth` existed has it off, as its connector reads it.
+  const stored = row.kind === "http_relay" ? { receipt_basic_auth: false, ...row.settings } : row.settings;
+  const settings = { ...stored, password_set: row.passwordEnc !== null };
   return {
     slug: row.slug,
     kind: row.kind,

@@ -120,6 +120,11 @@ const relayFields = z.strictObject({
   smsc: z.string().min(1).max(64).nullable(),
   timeout_ms: z.int().min(1000).max(60_000),
   concurrency: z.int().min(1).max(100),
+  /**
+   * Extension: the dlr-url carries `username` and `password` as its userinfo, Kannel sends them back
+   * as `Authorization: Basic …`, and the receipt endpoint requires them besides the signature.
+   */
+  receipt_basic_auth: z.boolean(),
 });
 
 /** The relay's `sendsms` password (Kannel's `sendsms-user` password). */
@@ -130,6 +135,7 @@ export const httpRelaySettingsSchema = relayFields.extend({
   smsc: relayFields.shape.smsc.default(null),
   timeout_ms: relayFields.shape.timeout_ms.default(10_000),
   concurrency: relayFields.shape.concurrency.default(10),
+  receipt_basic_auth: relayFields.shape.receipt_basic_auth.default(false),
 });
 export type HttpRelaySettings = z.output<typeof httpRelaySettingsSchema>;
 

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { admin, rows, waitFor } from "../helpers";
 import {
   deliveriesOf,
@@ -57,6 +57,8 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
     expect(reports.every((r) => r.method === "GET" && r.headers["user-agent"]?.startsWith("Kannel/"))).toBe(
       true,
     );
+    // receipt_basic_auth is off by default: no credentials in the dlr-url, none sent back.
+    expect(reports.filter((r) => r.headers.authorization !== undefined)).toEqual([]);
     await replayAll(reports);
     const done = await waitForDeliveries(id, isFinal);
     expect(done.map((d) => [d.phone, d.status, d.error_code])).toEqual([
@@ -132,6 +134,74 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
     expect(
       await rows("SELECT status FROM receipts WHERE delivery_id IN (?, ?)", first.id, second.id),
     ).toEqual([{ status: "accepted" }]);
+  });
+
+  it("with receipt_basic_auth, Kannel sends the relay credentials back and receipts need them too (401)", async () => {
+    const lines: string[] = [];
+    for (const method of ["log", "info", "warn", "error", "debug"] as const)
+      vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        lines.push(args.map(String).join(" "));
+      });
+    try {
+      const slug = await relayCarrier(unique("basic"), { receipt_basic_auth: true });
+      const { liveKey } = await liveMerchant();
+      const gateway = productionGateway(liveKey);
+      const { phones } = numbersFor(1);
+      const id = await gateway.send({ to: phones, message: "Basic auth", sender_id: "Lisoloo" });
+      await gateway.dispatch();
+      const reports = await waitForReports(slug, (list) => finalReports(list).length === 1);
+      // Kannel turned the dlr-url's userinfo into a Basic header on every report.
+      const expected = `Basic ${btoa(`${env.KANNEL_USERNAME}:${env.KANNEL_PASSWORD}`)}`;
+      expect(reports.map((r) => r.headers.authorization)).toEqual(reports.map(() => expected));
+      const [final] = finalReports(reports) as [RecordedReport];
+      const without = (report: RecordedReport, authorization?: string): RecordedReport => {
+        const { authorization: _, ...headers } = report.headers;
+        return { ...report, headers: authorization === undefined ? headers : { ...headers, authorization } };
+      };
+      const badSig = new URL(final.url, "http://x");
+      badSig.searchParams.set("sig", "A".repeat(43));
+      const cases: [string, RecordedReport, number][] = [
+        ["no Authorization header", without(final), 401],
+        ["a wrong password", without(final, `Basic ${btoa(`${env.KANNEL_USERNAME}:wrong`)}`), 401],
+        ["another user", without(final, `Basic ${btoa(`someone:${env.KANNEL_PASSWORD}`)}`), 401],
+        ["not Basic", without(final, "Bearer abc"), 401],
+        // Good credentials never excuse a bad signature.
+        ["a made-up signature", { ...final, url: `${badSig.pathname}${badSig.search}` }, 403],
+      ];
+      const bodies: string[] = [];
+      for (const [what, report, status] of cases) {
+        const res = await replay(report);
+        bodies.push(await res.text());
+        expect(res.status, what).toBe(status);
+        if (status === 401) expect(res.headers.get("www-authenticate"), what).toMatch(/^Basic realm=/);
+      }
+      // Nothing was applied.
+      const [delivery] = await deliveriesOf(id);
+      expect(delivery?.status).toBe("processing");
+      expect(await rows("SELECT status FROM receipts WHERE delivery_id = ?", delivery?.id)).toEqual([]);
+      expect(
+        lines.filter((l) => l.includes('"relay.receipt_refused"') && l.includes('"status":401')),
+      ).toHaveLength(4);
+
+      await replayAll(reports);
+      const [done] = await waitForDeliveries(id, isFinal);
+      expect(done?.status).toBe("delivered");
+      const text = JSON.stringify([
+        bodies,
+        await gateway.status(id),
+        (await admin("GET", `/carriers/${slug}`)).body,
+      ]);
+      for (const secret of [
+        env.KANNEL_PASSWORD,
+        encodeURIComponent(env.KANNEL_PASSWORD),
+        expected.slice(6),
+      ]) {
+        expect(text).not.toContain(secret);
+        for (const line of lines) expect(line).not.toContain(secret);
+      }
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it("applies a duplicate receipt once: a second copy changes nothing", async () => {

@@ -11,20 +11,51 @@ type RelayConfig = Extract<CarrierConfig, { kind: "http_relay" }>;
 /** The carrier message id a relay delivery is recorded under: Kannel's sendsms answers with none. */
 export const relayMessageId = (deliveryId: number) => `relay:${deliveryId}`;
 
+/** The user name and password a relay sends back on its receipts (`receipt_basic_auth`). */
+export type ReceiptCredentials = { username: string; password: string };
+
 /**
  * The dlr-url of one delivery: the gateway's receipt endpoint, naming the delivery and part (0: the
  * whole message, as Kannel reports it) with their signature, then Kannel's escapes, which it fills
  * in per report: `%d` the report type, `%A` the SMSC's reply (the receipt text with its `stat:`
- * word, or `NACK/0x…` for a refusal), `%T` the report's Unix time.
+ * word, or `NACK/0x…` for a refusal), `%T` the report's Unix time. With `credentials`, they go in
+ * as the URL's userinfo, percent-encoded (`https://user:pass@host/…`), and Kannel sends them back as
+ * `Authorization: Basic …`.
  */
 export async function dlrUrl(
   base: string,
   material: string,
   slug: string,
   deliveryId: number,
+  credentials?: ReceiptCredentials,
 ): Promise<string> {
   const sig = await receiptSignature(material, slug, deliveryId, 0);
-  return `${base}/carriers/${encodeURIComponent(slug)}/receipts?d=${deliveryId}&p=0&sig=${sig}&type=%d&reply=%A&at=%T`;
+  const origin =
+    credentials === undefined
+      ? base
+      : base.replace(
+          /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)/,
+          `$1${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@`,
+        );
+  return `${origin}/carriers/${encodeURIComponent(slug)}/receipts?d=${deliveryId}&p=0&sig=${sig}&type=%d&reply=%A&at=%T`;
+}
+
+/**
+ * `text` with every form the password takes in a sendsms request replaced: as given, in the query,
+ * and percent-encoded in the dlr-url's userinfo (itself in the query), so no error quotes it.
+ */
+export function redactPassword(text: string, password: string): string {
+  const query = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
+  const forms = [
+    password,
+    query(password),
+    encodeURIComponent(password),
+    query(encodeURIComponent(password)),
+  ];
+  let redacted = text;
+  for (const form of [...new Set(forms)].sort((a, b) => b.length - a.length))
+    redacted = redacted.replaceAll(form, "[redacted]");
+  return redacted;
 }
 
 /** What one sendsms answer means for its delivery (Kannel answers `0: Accepted for delivery`, 202). */
@@ -132,7 +163,8 @@ export class HttpRelayCarrier implements Carrier {
     // Minutes, what is left of the delivery's validity.
     query.set("validity", String(Math.max(1, Math.ceil(s.validitySeconds / 60))));
     query.set("dlr-mask", "31");
-    query.set("dlr-url", await dlrUrl(base, material, this.slug, s.deliveryId));
+    const credentials = settings.receipt_basic_auth ? { username: settings.username, password } : undefined;
+    query.set("dlr-url", await dlrUrl(base, material, this.slug, s.deliveryId, credentials));
     let result: SubmitResult;
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(settings.timeout_ms) });
@@ -145,8 +177,8 @@ export class HttpRelayCarrier implements Carrier {
         kind: "transient",
         reason: timedOut
           ? `Relay unavailable: no answer within ${settings.timeout_ms} ms`
-          : // The request URL holds the password: never let an error quote it.
-            `Relay unavailable: ${(error instanceof Error ? error.message : String(error)).replaceAll(password, "[redacted]")}`,
+          : // The request URL holds the password (twice with receipt_basic_auth): never let an error quote it.
+            `Relay unavailable: ${redactPassword(error instanceof Error ? error.message : String(error), password)}`,
       };
     }
     if (result.kind !== "accepted")

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { configOf } from "../../config/config";
+import { openSecret } from "../../crypto/secret-box";
 import type { AppEnv } from "../../env";
 import { log } from "../../observability/logger";
 import { enqueue } from "../../pipeline/enqueue";
 import { configuredCarrier } from "../registry";
 import type { CarrierReceipt } from "../types";
+import { basicCredentialsValid } from "./basic-auth";
 import { type ReportType, relayReport, reportTypes } from "./reports";
 import { receiptSignatureValid } from "./signature";
 
@@ -25,13 +27,17 @@ function reportTime(at: string | undefined, now: number): string {
  * is queued into the receipt path like any connector's receipts and answered 200 at once; applying
  * it twice changes nothing (the lifecycle records a duplicate without applying it). A malformed
  * report is 400, a bad signature 403; neither changes anything, and both are logged.
+ *
+ * With `receipt_basic_auth` (an Extension), the carrier's own relay user name and password must come
+ * too, as `Authorization: Basic …` (Kannel sends the dlr-url's userinfo so): missing or wrong is 401
+ * with `WWW-Authenticate`, changing nothing. It is checked after the signature, never instead of it.
  */
 export const relayReceiptRoutes = new Hono<AppEnv>();
 
 relayReceiptRoutes.on(["GET", "POST"], "/carriers/:slug/receipts", async (c) => {
   const slug = c.req.param("slug");
   const q = c.req.query();
-  const refuse = (status: 400 | 403, reason: string) => {
+  const refuse = (status: 400 | 401 | 403, reason: string) => {
     log.warn("relay.receipt_refused", {
       request_id: c.get("requestId"),
       carrier: slug,
@@ -41,6 +47,7 @@ relayReceiptRoutes.on(["GET", "POST"], "/carriers/:slug/receipts", async (c) => 
       part: q.p ?? null,
       type: q.type ?? null,
     });
+    if (status === 401) c.header("WWW-Authenticate", 'Basic realm="relay receipts", charset="UTF-8"');
     return c.text(reason, status);
   };
   const type = Number(q.type);
@@ -55,6 +62,17 @@ relayReceiptRoutes.on(["GET", "POST"], "/carriers/:slug/receipts", async (c) => 
     return refuse(403, "Signature does not match");
   const carrier = await configuredCarrier(c.env, slug);
   if (carrier?.kind !== "http_relay") return refuse(403, "No HTTP relay carrier of that slug");
+  if (carrier.settings.receipt_basic_auth) {
+    const expected =
+      carrier.passwordEnc === null
+        ? null
+        : {
+            username: carrier.settings.username,
+            password: await openSecret(credentialsKey, carrier.passwordEnc),
+          };
+    if (!(await basicCredentialsValid(c.req.header("authorization"), expected)))
+      return refuse(401, "Basic credentials missing or wrong");
+  }
 
   // Part 0 is the whole message, the only part the connector signs (Kannel cuts the segments).
   const report = relayReport(type as ReportType, q.reply ?? "");
