@@ -88,9 +88,11 @@ export function wranglerVersion() {
  *
  * `environment` picks the wrangler.jsonc environment: `sandbox` (the default: sk_test_ keys, the
  * sandbox carrier, http://127.0.0.1 webhooks allowed) or `production` (sk_live_ keys, carriers and
- * routes from D1; the localhost-webhook allowance is refused there, so it is not set).
+ * routes from D1; the localhost-webhook allowance is refused there, so it is not set). `vars` adds
+ * `--var`s, given the gateway's own origin once its port is known (e.g. `PUBLIC_BASE_URL`, so a relay
+ * on this machine can call it back).
  *
- * @param {{ environment?: "sandbox" | "production" }} [options]
+ * @param {{ environment?: "sandbox" | "production", vars?: (origin: string) => Record<string, string> }} [options]
  * @returns {Promise<Gateway>}
  */
 export async function startGateway(options = {}) {
@@ -149,6 +151,10 @@ export async function startGateway(options = {}) {
       "--var",
       `CREDENTIALS_KEY:${CREDENTIALS_KEY}`,
       ...(environment === "sandbox" ? ["--var", "ALLOW_HTTP_LOCALHOST_WEBHOOKS:true"] : []),
+      ...Object.entries(options.vars?.(origin) ?? {}).flatMap(([name, value]) => [
+        "--var",
+        `${name}:${value}`,
+      ]),
     ],
     { cwd: gatewayDir, env: quietEnv, stdio: ["ignore", logFd, logFd], detached: true },
   );

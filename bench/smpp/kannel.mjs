@@ -47,6 +47,7 @@ export function kannelVersion() {
  * @typedef {object} KannelSmpp
  * @property {(to: string, text: string, dlrUrl: string) => string} sendsmsUrl a sendsms GET URL asking
  *   for every delivery report (`dlr-mask=31`) at `dlrUrl` (Kannel's escapes, e.g. `%d`, are kept)
+ * @property {string} sendsmsBase the sendsms endpoint, `http://127.0.0.1:<port>/cgi-bin/sendsms`
  * @property {() => Promise<string>} status bearerbox's `status.txt`
  * @property {() => string} logTail the last lines of every log, for an error message
  * @property {() => Promise<void>} stop
@@ -55,8 +56,11 @@ export function kannelVersion() {
 /**
  * Starts bearerbox (bound to the SMSC at 127.0.0.1:`smsc.port` as a transceiver with `window`
  * outstanding submits at most), then smsbox, and waits until the link is online and sendsms answers.
+ * `conf` is the config template (bench/smpp/kannel-smpp.conf by default), `values` more @…@
+ * placeholders to fill in it.
  *
- * @param {{ smsc: { port: number, systemId: string, password: string }, window: number, store: boolean }} options
+ * @param {{ smsc: { port: number, systemId: string, password: string }, window: number, store: boolean,
+ *   conf?: URL, values?: Record<string, string | number> }} options
  * @returns {Promise<KannelSmpp>}
  */
 export async function startKannelSmpp(options) {
@@ -74,8 +78,9 @@ export async function startKannelSmpp(options) {
     WINDOW: options.window,
     STATE_DIR: dir,
     STORE: options.store ? `store-type = file\nstore-location = "${dir}/kannel.store"` : "",
+    ...options.values,
   };
-  let conf = readFileSync(new URL("./kannel-smpp.conf", import.meta.url), "utf8");
+  let conf = readFileSync(options.conf ?? new URL("./kannel-smpp.conf", import.meta.url), "utf8");
   for (const [name, value] of Object.entries(values)) conf = conf.replaceAll(`@${name}@`, String(value));
   const confFile = path.join(dir, "kannel.conf");
   writeFileSync(confFile, conf);
@@ -165,5 +170,6 @@ export async function startKannelSmpp(options) {
     `http://127.0.0.1:${ports.SENDSMS_PORT}/cgi-bin/sendsms?username=bench&password=bench&from=LISOLOO` +
     `&to=${encodeURIComponent(to)}&text=${encodeURIComponent(text)}` +
     `&dlr-mask=31&dlr-url=${encodeURIComponent(dlrUrl)}`;
-  return { sendsmsUrl, status, logTail, stop };
+  const sendsmsBase = `http://127.0.0.1:${ports.SENDSMS_PORT}/cgi-bin/sendsms`;
+  return { sendsmsUrl, sendsmsBase, status, logTail, stop };
 }
