@@ -37,7 +37,6 @@
 // whole run stops after 8 minutes whatever happens.
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { stripVTControlCharacters } from "node:util";
 import { deliveryTimes, openLocalD1 } from "../lib/d1.mjs";
 import { readStatus, waitForTerminal } from "../lib/drain.mjs";
 import {
@@ -50,18 +49,10 @@ import {
 } from "../lib/gateway.mjs";
 import { keepAliveAgent, postSend } from "../lib/load.mjs";
 import { loggedErrorsLine, machineFacts, writeResults } from "../lib/report.mjs";
+import { briefly, guardRun, intEnv, plain, rate } from "../lib/run.mjs";
 import { int, ms, ratio, summarize, table } from "../lib/stats.mjs";
 import { kannelProblem, kannelVersion, startKannelSmpp } from "../smpp/kannel.mjs";
-import { startSmscThread } from "../smpp/smsc.mjs";
-
-/** A whole number from the environment, or `fallback`. */
-function intEnv(name, fallback, min = 1) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min}`);
-  return value;
-}
+import { pollSmsc, startSmscThread } from "../smpp/smsc.mjs";
 
 const RECEIPT_DELAY_MS = intEnv("BENCH_RELAY_RECEIPT_DELAY_MS", 200, 0);
 const SENDS = intEnv("BENCH_RELAY_SENDS", 10);
@@ -83,66 +74,7 @@ const RUN_SECONDS = 480;
 const OFFSETS = { [SMPP]: 0, [RELAY]: 2_000_000 };
 const WARM_UP_OFFSET = 9_000_000;
 
-/** Everything the run started, stopped in reverse order at the end, on a signal or by the watchdog. */
-const cleanups = [];
-async function cleanUp() {
-  for (const stop of cleanups.splice(0).reverse()) {
-    try {
-      await stop();
-    } catch (error) {
-      console.error(`cleanup: ${String(error)}`);
-    }
-  }
-}
-for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
-  process.once(signal, () => {
-    console.error(`${signal}: stopping everything …`);
-    cleanUp().finally(() => process.exit(130));
-  });
-}
-const watchdog = setTimeout(() => {
-  console.error(`The run passed ${RUN_SECONDS} s: stopping everything.`);
-  cleanUp().finally(() => process.exit(1));
-}, RUN_SECONDS * 1000);
-watchdog.unref();
-
-/** The first line of an error and the first lines of the tool output in it that say what went wrong. */
-function briefly(error) {
-  const lines = stripVTControlCharacters(String(error))
-    .split("\n")
-    .map((line) => line.trim())
-    .filter((line) => line !== "");
-  const detail = lines.slice(1).filter((line) => /✘|ERROR|Error:|error:/.test(line));
-  return [lines[0], ...detail.slice(0, 3)].join(" / ");
-}
-
-const rate = (count, fromMs, toMs) =>
-  count > 0 && toMs > fromMs ? count / ((toMs - fromMs) / 1000) : Number.NaN;
-const plain = (number) => number.replace(/^\+/, "");
-
-/**
- * Polls the SMSC's stats every 250 ms until `done(stats)` or `seconds` pass; returns the last stats
- * and whether `done` was reached.
- *
- * @param {import("../smpp/smsc.mjs").SmscThread} smsc
- * @param {(stats: import("../smpp/smsc.mjs").SmscStats) => boolean} done
- */
-async function pollSmsc(smsc, done, seconds, label) {
-  const deadline = performance.now() + seconds * 1000;
-  let lastPrinted = performance.now();
-  for (;;) {
-    const stats = await smsc.stats();
-    if (done(stats)) return { stats, reached: true };
-    if (performance.now() > deadline) return { stats, reached: false };
-    if (performance.now() - lastPrinted > 5_000) {
-      lastPrinted = performance.now();
-      console.error(
-        `  ${label}: ${int(stats.submits.total)} submit_sm, ${int(stats.receipts.acknowledged)} receipts acknowledged`,
-      );
-    }
-    await sleep(250);
-  }
-}
+const { cleanups, cleanUp, done: disarmWatchdog } = guardRun(RUN_SECONDS);
 
 /**
  * @typedef {object} Phase
@@ -395,7 +327,7 @@ try {
 } finally {
   await cleanUp();
 }
-clearTimeout(watchdog);
+disarmWatchdog();
 if (outcome.missing) console.error(`relay bench: ${outcome.missing}`);
 if (outcome.relaySkipped) console.error(`relay: ${outcome.relaySkipped}`);
 

@@ -6,6 +6,9 @@
 //
 // Imported by path rather than as a workspace dependency: the simulator's own node_modules holds its
 // `smpp` codec, so nothing needs installing for the bench.
+
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 
 /**
@@ -207,4 +210,30 @@ export async function startSmscThread(options) {
       await worker.terminate();
     },
   };
+}
+
+/**
+ * Polls the SMSC's stats every 250 ms until `done(stats)` or `seconds` pass; returns the last stats
+ * and whether `done` was reached, printing progress every 5 s.
+ *
+ * @param {SmscThread} smsc
+ * @param {(stats: SmscStats) => boolean} done
+ * @param {number} seconds
+ * @param {string} label
+ */
+export async function pollSmsc(smsc, done, seconds, label) {
+  const deadline = performance.now() + seconds * 1000;
+  let lastPrinted = 0;
+  for (;;) {
+    const stats = await smsc.stats();
+    if (done(stats)) return { stats, reached: true };
+    if (performance.now() > deadline) return { stats, reached: false };
+    if (performance.now() - lastPrinted > 5_000) {
+      lastPrinted = performance.now();
+      console.error(
+        `  ${label}: ${stats.submits.total.toLocaleString("en-US")} submit_sm, ${stats.receipts.acknowledged.toLocaleString("en-US")} receipts acknowledged`,
+      );
+    }
+    await sleep(250);
+  }
 }
