@@ -5,16 +5,40 @@ import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
 /**
- * Opens the gateway's local D1 file read-only.
+ * Opens the gateway's local D1 databases read-only (the directory and every shard) as one: a read's
+ * rows are those of every database together, and a single-row answer (`get`, a count or a sum) adds
+ * up each database's numbers. A bench's merchants may sit on any shard.
  *
  * @param {{ stateDir: string }} gateway
- * @returns {DatabaseSync}
+ * @returns {{ prepare(sql: string): { all(...params: unknown[]): any[], get(...params: unknown[]): any }, close(): void }}
  */
 export function openLocalD1(gateway) {
   const dir = path.join(gateway.stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
-  const file = readdirSync(dir).find((name) => name.endsWith(".sqlite") && name !== "metadata.sqlite");
-  if (!file) throw new Error(`No D1 database in ${dir}`);
-  return new DatabaseSync(path.join(dir, file), { readOnly: true });
+  const files = readdirSync(dir).filter((name) => name.endsWith(".sqlite") && name !== "metadata.sqlite");
+  if (files.length === 0) throw new Error(`No D1 database in ${dir}`);
+  const dbs = files.map((file) => new DatabaseSync(path.join(dir, file), { readOnly: true }));
+  return {
+    prepare(sql) {
+      return {
+        all: (...params) => dbs.flatMap((db) => db.prepare(sql).all(...params)),
+        get: (...params) => {
+          /** @type {Record<string, unknown> | undefined} */
+          let sum;
+          for (const row of dbs.map((db) => db.prepare(sql).get(...params))) {
+            if (row === undefined) continue;
+            if (sum === undefined) sum = { ...row };
+            else
+              for (const [k, v] of Object.entries(row))
+                if (typeof v === "number") sum[k] = Number(sum[k] ?? 0) + v;
+          }
+          return sum;
+        },
+      };
+    },
+    close() {
+      for (const db of dbs) db.close();
+    },
+  };
 }
 
 /**
@@ -22,7 +46,7 @@ export function openLocalD1(gateway) {
  * (processing_at), handed to the carrier (sent_at, the carrier's own stamp), and the moment the last
  * state change was applied (updated_at), all Unix ms from the gateway's clock.
  *
- * @param {DatabaseSync} db
+ * @param {ReturnType<typeof openLocalD1>} db
  * @param {string[]} sendIds
  * @returns {{ accepted: number, claimed: number | null, submitted: number | null, finished: number, status: string }[]}
  */

@@ -3,12 +3,13 @@
 // a fresh temporary directory, so a bench never touches the developer's `.wrangler/state`. The sandbox
 // environment by default; the production one (sk_live_ keys, carriers from D1) when a bench asks.
 import { execFileSync, spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { databasesOf } from "../../apps/gateway/scripts/local-run.mjs";
 
 const gatewayDir = path.resolve(import.meta.dirname, "../../apps/gateway");
 const wranglerBin = path.join(
@@ -66,6 +67,43 @@ export function wranglerVersion() {
     .pop();
 }
 
+/** wrangler.jsonc as an object (its comments are whole lines: without them it is JSON). */
+function readWranglerConfig(file) {
+  const text = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("//"))
+    .join("\n");
+  return JSON.parse(text);
+}
+
+/**
+ * Writes a wrangler config derived from apps/gateway/wrangler.jsonc with only the first `shards` shard
+ * databases (`DB_0` … `DB_<shards-1>`) besides the directory, into a fresh directory under
+ * apps/gateway/.wrangler/ (git-ignored); its paths point back at the gateway's sources. Returns the
+ * file and a function that removes it.
+ *
+ * @param {number} shards
+ * @returns {{ file: string, remove: () => void }}
+ */
+export function writeShardConfig(shards) {
+  const config = readWranglerConfig(path.join(gatewayDir, "wrangler.jsonc"));
+  const dir = path.join(gatewayDir, ".wrangler", `bench-config-${process.pid}-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  const back = (to) => path.relative(dir, path.join(gatewayDir, to));
+  delete config.$schema;
+  config.main = back(config.main);
+  for (const env of Object.values(config.env)) {
+    env.d1_databases = env.d1_databases
+      .filter(
+        (d) => d.binding === "DIRECTORY" || Number(/^DB_(\d+)$/.exec(d.binding)?.[1] ?? shards) < shards,
+      )
+      .map((d) => ({ ...d, migrations_dir: back(d.migrations_dir) }));
+  }
+  const file = path.join(dir, "wrangler.json");
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /**
  * @typedef {object} Gateway
  * @property {string} origin e.g. `http://127.0.0.1:40123`
@@ -75,6 +113,7 @@ export function wranglerVersion() {
  * @property {string} stateDir the local D1, queue and Durable Object state
  * @property {string} logFile where wrangler's output goes
  * @property {"sandbox" | "production"} environment the wrangler.jsonc environment it serves
+ * @property {string[]} databases its D1 bindings: `DIRECTORY` and the shards
  * @property {number | undefined} pid wrangler dev's process id, also its process group's
  * @property {() => Record<string, number>} loggedErrors structured error logs so far, counted by event
  * @property {() => Promise<void>} stop
@@ -90,13 +129,20 @@ export function wranglerVersion() {
  * sandbox carrier, http://127.0.0.1 webhooks allowed) or `production` (sk_live_ keys, carriers and
  * routes from D1; the localhost-webhook allowance is refused there, so it is not set). `vars` adds
  * `--var`s, given the gateway's own origin once its port is known (e.g. `PUBLIC_BASE_URL`, so a relay
- * on this machine can call it back).
+ * on this machine can call it back). `config` serves another wrangler config than wrangler.jsonc (e.g.
+ * one of `writeShardConfig`; the bundle is the same); `logLevel` is wrangler's (default `warn`: the
+ * Worker's own `console.log` lines, such as `d1.queries`, need `log`).
  *
- * @param {{ environment?: "sandbox" | "production", vars?: (origin: string) => Record<string, string> }} [options]
+ * @param {{ environment?: "sandbox" | "production", vars?: (origin: string) => Record<string, string>,
+ *   config?: string, logLevel?: "warn" | "info" | "log" }} [options]
  * @returns {Promise<Gateway>}
  */
 export async function startGateway(options = {}) {
   const environment = options.environment ?? "sandbox";
+  const configFile = options.config ?? path.join(gatewayDir, "wrangler.jsonc");
+  const databases = options.config
+    ? readWranglerConfig(configFile).env[environment].d1_databases.map((d) => d.binding)
+    : databasesOf(environment);
   const stateDir = mkdtempSync(path.join(tmpdir(), "lisoloo-bench-"));
   const logFile = path.join(stateDir, "wrangler.log");
   const logFd = openSync(logFile, "a");
@@ -111,10 +157,24 @@ export async function startGateway(options = {}) {
   const bundleDir = path.join(stateDir, "dist");
   try {
     await runWrangler(["deploy", "--dry-run", "--outdir", bundleDir, "--env", environment], logFd);
-    await runWrangler(
-      ["d1", "migrations", "apply", "DB", "--local", "--env", environment, "--persist-to", stateDir],
-      logFd,
-    );
+    // The directory and every shard get the same migrations.
+    for (const binding of databases)
+      await runWrangler(
+        [
+          "d1",
+          "migrations",
+          "apply",
+          binding,
+          "--local",
+          "--config",
+          configFile,
+          "--env",
+          environment,
+          "--persist-to",
+          stateDir,
+        ],
+        logFd,
+      );
   } catch (error) {
     // The bundle or the migrations failed: say why (wrangler's output), and leave nothing behind.
     const failure = fail(String(/** @type {Error} */ (error).message));
@@ -131,7 +191,7 @@ export async function startGateway(options = {}) {
       path.join(bundleDir, "index.js"),
       "--no-bundle",
       "--config",
-      path.join(gatewayDir, "wrangler.jsonc"),
+      configFile,
       "--env",
       environment,
       "--ip",
@@ -145,7 +205,7 @@ export async function startGateway(options = {}) {
       "--show-interactive-dev-session=false",
       // Per-request log lines would cost the gateway time the peer does not spend.
       "--log-level",
-      "warn",
+      options.logLevel ?? "warn",
       "--var",
       `ADMIN_TOKEN:${ADMIN_TOKEN}`,
       "--var",
@@ -205,6 +265,7 @@ export async function startGateway(options = {}) {
     stateDir,
     logFile,
     environment,
+    databases,
     pid: dev.pid,
     loggedErrors: () => {
       const counts = {};

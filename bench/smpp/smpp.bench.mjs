@@ -23,8 +23,8 @@
 //
 // THE GATEWAY HALF runs by itself once the SMPP connector is in the tree; nothing to switch on. It
 //   1. bundles and serves the gateway's `production` environment the way bench/lib/gateway.mjs serves
-//      the sandbox (`wrangler deploy --dry-run --env production`, `wrangler d1 migrations apply DB
-//      --local --env production`, `wrangler dev --env production --var ADMIN_TOKEN:… --var
+//      the sandbox (`wrangler deploy --dry-run --env production`, `wrangler d1 migrations apply` to the
+//      directory and each shard, `--local --env production`, `wrangler dev --env production --var ADMIN_TOKEN:… --var
 //      CREDENTIALS_KEY:…`, local state in a temporary directory; no other var or secret is set);
 //   2. seeds through the operator API: a merchant and its key (must be sk_live_), then
 //      `POST /admin/v1/carriers {"slug": "bench-smsc", "kind": "smpp", "smpp": {"host": "127.0.0.1",

@@ -12,10 +12,15 @@ const DEV_SIGNING_SECRET = "whsec_bG9jYWwtc2FuZGJveC1zaWduaW5nLXNlY3JldA==";
 const OPENING_BALANCE_MICROS = 100_000_000; // 100.00
 const UNIT_PRICE_MICROS = 20_000; // 0.02
 
-/** Idempotent SQL: running it twice keeps the same key and does not top up twice. */
-export async function seedSql(now: number): Promise<string> {
+/**
+ * Idempotent SQL per database: the merchant and its key in the first shard, where they are in the
+ * directory. Running it twice keeps the same key and does not top up twice.
+ */
+export async function seedSql(now: number): Promise<Record<string, string>> {
   const digest = await keyDigest(DEV_API_KEY);
-  return `
+  return {
+    DIRECTORY: directorySql(DEV_MERCHANT_ID, DEV_KEY_ID, digest, now),
+    DB_0: `
 INSERT OR IGNORE INTO merchants (id, name, time_zone, currency, unit_price_micros, default_sender_id, allowed_countries, rate_limits, created_at)
   VALUES ('${DEV_MERCHANT_ID}', 'Sandbox merchant', 'Africa/Kinshasa', 'USD', ${UNIT_PRICE_MICROS}, NULL, NULL, '{}', ${now});
 INSERT OR IGNORE INTO wallets (merchant_id, type, balance_micros, updated_at)
@@ -24,6 +29,16 @@ INSERT OR IGNORE INTO wallet_ledger (merchant_id, wallet_type, amount_micros, re
   VALUES ('${DEV_MERCHANT_ID}', 'LISOLOO_SMS', ${OPENING_BALANCE_MICROS}, 'topup', 'dev-seed-opening-balance', 'opening balance', ${now});
 INSERT OR IGNORE INTO api_keys (id, merchant_id, environment, digest, prefix, last4, status, webhook_signing_secret, created_at)
   VALUES ('${DEV_KEY_ID}', '${DEV_MERCHANT_ID}', 'sandbox', '${digest}', 'sk_test_', '${DEV_API_KEY.slice(-4)}', 'ACTIVE', '${DEV_SIGNING_SECRET}', ${now});
+`,
+  };
+}
+
+/** The directory's rows for a merchant and its key seeded in the first shard. */
+function directorySql(merchantId: string, keyId: string, digest: string, now: number): string {
+  return `
+INSERT OR IGNORE INTO directory_merchants (merchant_id, shard, created_at) VALUES ('${merchantId}', 'DB_0', ${now});
+INSERT OR IGNORE INTO directory_keys (digest, key_id, merchant_id, shard, created_at)
+  VALUES ('${digest}', '${keyId}', '${merchantId}', 'DB_0', ${now});
 `;
 }
 
@@ -34,10 +49,12 @@ export const DEV_LIVE_KEY_ID = "key_dev_production";
 export const DEV_LIVE_API_KEY = withChecksum("sk_live_LocalProductionDevelopment");
 const DEV_LIVE_SIGNING_SECRET = "whsec_bG9jYWwtcHJvZHVjdGlvbi1zaWduaW5nLXNlY3JldA==";
 
-/** Idempotent SQL for the local production database: the same key every run, topped up once. */
-export async function liveSeedSql(now: number): Promise<string> {
+/** Idempotent SQL for the local production databases: the same key every run, topped up once. */
+export async function liveSeedSql(now: number): Promise<Record<string, string>> {
   const digest = await keyDigest(DEV_LIVE_API_KEY);
-  return `
+  return {
+    DIRECTORY: directorySql(DEV_LIVE_MERCHANT_ID, DEV_LIVE_KEY_ID, digest, now),
+    DB_0: `
 INSERT OR IGNORE INTO merchants (id, name, time_zone, currency, unit_price_micros, default_sender_id, allowed_countries, rate_limits, created_at)
   VALUES ('${DEV_LIVE_MERCHANT_ID}', 'Local production merchant', 'Africa/Kinshasa', 'USD', ${UNIT_PRICE_MICROS}, NULL, NULL, '{}', ${now});
 INSERT OR IGNORE INTO wallets (merchant_id, type, balance_micros, updated_at)
@@ -46,5 +63,6 @@ INSERT OR IGNORE INTO wallet_ledger (merchant_id, wallet_type, amount_micros, re
   VALUES ('${DEV_LIVE_MERCHANT_ID}', 'LISOLOO_SMS', ${OPENING_BALANCE_MICROS}, 'topup', 'dev-seed-opening-balance', 'opening balance', ${now});
 INSERT OR IGNORE INTO api_keys (id, merchant_id, environment, digest, prefix, last4, status, webhook_signing_secret, created_at)
   VALUES ('${DEV_LIVE_KEY_ID}', '${DEV_LIVE_MERCHANT_ID}', 'production', '${digest}', 'sk_live_', '${DEV_LIVE_API_KEY.slice(-4)}', 'ACTIVE', '${DEV_LIVE_SIGNING_SECRET}', ${now});
-`;
+`,
+  };
 }

@@ -2,7 +2,7 @@
 // `pnpm start:live` (live.mjs, the production environment against the SMSC simulator): migrations
 // and seed into local D1, `wrangler dev` (local D1, queues, Durable Objects), and the cron ticker.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -33,13 +33,29 @@ function wrangler(args) {
   }
 }
 
-/** Applies the D1 migrations of `environment` to its local database, then runs `seed` (SQL) in it. */
+/** The D1 bindings of `environment` in wrangler.jsonc: the directory and every shard. */
+export function databasesOf(environment) {
+  // wrangler.jsonc's comments are whole lines: drop them and it is JSON.
+  const text = readFileSync(path.join(gatewayDir, "wrangler.jsonc"), "utf8")
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("//"))
+    .join("\n");
+  return JSON.parse(text).env[environment].d1_databases.map((d) => d.binding);
+}
+
+/**
+ * Applies the D1 migrations of `environment` to each of its local databases, then runs each
+ * database's `seed` SQL in it (`seed` maps a binding name to SQL).
+ */
 export function prepareDatabase({ environment, persist, seed }) {
-  wrangler(["d1", "migrations", "apply", "DB", "--local", "--env", environment, ...persist]);
+  for (const binding of databasesOf(environment))
+    wrangler(["d1", "migrations", "apply", binding, "--local", "--env", environment, ...persist]);
   const seedDir = mkdtempSync(path.join(tmpdir(), "lisoloo-seed-"));
-  const seedFile = path.join(seedDir, "seed.sql");
-  writeFileSync(seedFile, seed);
-  wrangler(["d1", "execute", "DB", "--local", "--env", environment, "--file", seedFile, ...persist]);
+  for (const [binding, sql] of Object.entries(seed)) {
+    const seedFile = path.join(seedDir, `${binding}.sql`);
+    writeFileSync(seedFile, sql);
+    wrangler(["d1", "execute", binding, "--local", "--env", environment, "--file", seedFile, ...persist]);
+  }
   rmSync(seedDir, { recursive: true, force: true });
 }
 

@@ -1,5 +1,14 @@
-/** The Worker's bindings and the per-request variables every handler can read. */
-export type Bindings = Env;
+/**
+ * The Worker's bindings as wrangler.jsonc declares them: the directory database (`DIRECTORY`), the
+ * shards (`DB_0`, `DB_1`, …), the queues and the Durable Objects. What the handlers receive.
+ */
+export type WorkerEnv = Env;
+
+/**
+ * The bindings as the code working for one merchant's shard sees them: `DB` is that shard's D1
+ * database and `SHARD` its binding name. Made only by `shardEnv` (shards/shard-env.ts).
+ */
+export type ShardEnv = Env & { DB: D1Database; SHARD: string };
 
 /** Rate-limit buckets of CONTRACT §9 (cancel/pause/resume share `send`). */
 export type RateLimitBucket = "send" | "status" | "balance" | "preview";
@@ -27,6 +36,8 @@ export type AppVariables = {
   requestId: string;
   auth: AuthContext;
   merchant: MerchantContext;
+  /** The calling merchant's shard: set by the auth middleware with `auth` and `merchant`. */
+  shard: ShardEnv;
 };
 
-export type AppEnv = { Bindings: Bindings; Variables: AppVariables };
+export type AppEnv = { Bindings: WorkerEnv; Variables: AppVariables };

@@ -2,7 +2,8 @@ import { createApp } from "./app";
 import { checkConfig, configOf } from "./config/config";
 import { misconfiguredApp } from "./config/unavailable";
 import { runScheduledJobs } from "./cron/scheduled";
-import type { Bindings } from "./env";
+import type { WorkerEnv } from "./env";
+import { withD1QueryLog } from "./observability/d1-queries";
 import { recordDeadLetters } from "./observability/dead-letter-log";
 import { consumeSendQueue } from "./pipeline/consumer";
 import { consumeDeadLetters } from "./pipeline/dead-letters";
@@ -18,7 +19,7 @@ const CONFIG_RETRY_DELAY_SECONDS = 300;
 
 // The environment is checked once, before anything reads it: an invalid one answers every request
 // 503 1402 (findings in the `config.invalid` log) and fails every batch and cron run loudly.
-export default {
+export default withD1QueryLog({
   fetch: (request, env, ctx) =>
     checkConfig(env).ok ? app.fetch(request, env, ctx) : misconfiguredApp.fetch(request, env, ctx),
   queue: async (batch, env, ctx) => {
@@ -28,14 +29,14 @@ export default {
       throw checked.error;
     }
     if (!batch.queue.includes("-dlq-")) return consumeSendQueue(batch, env, ctx);
-    await recordDeadLetters(env.DB, batch);
+    await recordDeadLetters(env, batch);
     return consumeDeadLetters(batch, env, ctx);
   },
   scheduled: async (controller, env, ctx) => {
     configOf(env);
     await runScheduledJobs(controller, env, ctx);
   },
-} satisfies ExportedHandler<Bindings>;
+} satisfies ExportedHandler<WorkerEnv>);
 
 export { SmppBind } from "./carriers/smpp/bind";
 export { KeyGuard } from "./key-guard/key-guard";

@@ -14,8 +14,9 @@ import { QueryBatch } from "../src/admin/health/query-batch";
 import type { HealthView } from "../src/admin/health/route";
 import { webhookHealth } from "../src/admin/health/webhooks";
 import worker from "../src/index";
+import { everyShard } from "../src/shards/shard-env";
 import { notifyWebhooks } from "../src/webhooks/notify";
-import { ADMIN, ADMIN_TOKEN, admin, api, newMerchant, rows } from "./helpers";
+import { ADMIN, ADMIN_TOKEN, admin, api, newMerchant, rows, SHARDS, shardDb } from "./helpers";
 import {
   drivenDispatcher,
   insertEvent,
@@ -24,6 +25,7 @@ import {
   TestClock,
 } from "./webhooks/fixtures";
 import { receiverEndpoint } from "./webhooks/receiver";
+import { onMerchantShard } from "./wrap-bindings";
 
 const MINUTE = 60_000;
 
@@ -45,28 +47,43 @@ async function productionHealth(): Promise<HealthView> {
   return ((await res.json()) as { data: HealthView }).data;
 }
 
-/** No carriers and no routes (the tables are shared by this file's tests). */
+/** No carriers and no routes (the directory's tables are shared by this file's tests). */
 async function emptyCarrierTables(): Promise<void> {
-  await env.DB.batch([env.DB.prepare("DELETE FROM carrier_routes"), env.DB.prepare("DELETE FROM carriers")]);
+  await env.DIRECTORY.batch([
+    env.DIRECTORY.prepare("DELETE FROM carrier_routes"),
+    env.DIRECTORY.prepare("DELETE FROM carriers"),
+  ]);
 }
 
 /** A plan step that reads a whole table rather than a slice of one of its indexes. */
 const WHOLE_TABLE =
   /^SCAN (?:deliveries|dispatches|sends|recipients|receipts|webhook_events|webhook_attempts|api_keys|merchants|dead_letters)\b(?! USING)/;
 
-// D1 is shared by the tests of a file and the view counts everything: each test starts from a
-// system with nothing in flight.
+/** The plans of the dead-letter statements, which run on every shard and on the directory. */
+const DEAD_LETTER_PLANS: Record<string, string[]> = {
+  dead_letters: ["SEARCH dead_letters USING COVERING INDEX dead_letters_created_idx (created_at>?)"],
+  dead_letter_deliveries: [
+    "SEARCH dead_letters USING INDEX dead_letters_created_idx (created_at>?)",
+    "SEARCH d USING INDEX deliveries_one_per_recipient_dispatch (send_id=? AND dispatch_seq=? AND recipient_idx>? AND recipient_idx<?)",
+  ],
+  latest_dead_letters: ["SCAN dead_letters USING INDEX dead_letters_created_idx"],
+};
+
+// D1 is shared by the tests of a file and the view counts everything, in every shard (and the dead
+// letters the directory holds): each test starts from a system with nothing in flight.
 beforeEach(async () => {
-  await env.DB.batch(
-    [
-      "DELETE FROM deliveries",
-      "DELETE FROM dispatches",
-      "DELETE FROM webhook_attempts",
-      "DELETE FROM webhook_events",
-      "DELETE FROM dead_letters",
-      "UPDATE api_keys SET suspended_until = NULL, webhook_disabled_at = NULL",
-    ].map((sql) => env.DB.prepare(sql)),
-  );
+  for (const db of Object.values(SHARDS))
+    await db.batch(
+      [
+        "DELETE FROM deliveries",
+        "DELETE FROM dispatches",
+        "DELETE FROM webhook_attempts",
+        "DELETE FROM webhook_events",
+        "DELETE FROM dead_letters",
+        "UPDATE api_keys SET suspended_until = NULL, webhook_disabled_at = NULL",
+      ].map((sql) => db.prepare(sql)),
+    );
+  await env.DIRECTORY.prepare("DELETE FROM dead_letters").run();
 });
 
 async function health(): Promise<HealthView> {
@@ -76,16 +93,19 @@ async function health(): Promise<HealthView> {
   return res.body.data;
 }
 
-/** A send of a fresh merchant with one dispatch, as the send path and the cron leave them. */
+/**
+ * A send of a fresh merchant with one dispatch, as the send path and the cron leave them; with the
+ * merchant's shard (its database and its binding name) where the send lives.
+ */
 async function sendWithDispatch(dispatch: { status: string; dueAt: number; releasedAt?: number | null }) {
   const { merchantId, keyId } = await newMerchant();
   const sendId = await insertSend(merchantId, keyId, null);
-  await env.DB.prepare(
-    "INSERT INTO dispatches (send_id, seq, due_at, status, released_at) VALUES (?, 0, ?, ?, ?)",
-  )
+  const { DB: db, SHARD: shard } = await onMerchantShard(merchantId);
+  await db
+    .prepare("INSERT INTO dispatches (send_id, seq, due_at, status, released_at) VALUES (?, 0, ?, ?, ?)")
     .bind(sendId, dispatch.dueAt, dispatch.status, dispatch.releasedAt ?? null)
     .run();
-  return sendId;
+  return { sendId, db, shard };
 }
 
 type DeliveryInput = {
@@ -95,14 +115,18 @@ type DeliveryInput = {
   carrierMessageId?: string | null;
 };
 
-async function insertDeliveries(sendId: string, deliveries: DeliveryInput[]): Promise<void> {
+async function insertDeliveries(
+  send: { sendId: string; db: D1Database },
+  deliveries: DeliveryInput[],
+): Promise<void> {
   for (const [idx, d] of deliveries.entries()) {
-    await env.DB.prepare(
-      `INSERT INTO deliveries (send_id, dispatch_seq, recipient_idx, phone, status, carrier, carrier_message_id, expires_at, updated_at)
+    await send.db
+      .prepare(
+        `INSERT INTO deliveries (send_id, dispatch_seq, recipient_idx, phone, status, carrier, carrier_message_id, expires_at, updated_at)
        VALUES (?, 0, ?, ?, ?, 'sandbox', ?, ?, ?)`,
-    )
+      )
       .bind(
-        sendId,
+        send.sendId,
         idx,
         `+24399885700${idx}`,
         d.status,
@@ -114,6 +138,15 @@ async function insertDeliveries(sendId: string, deliveries: DeliveryInput[]): Pr
   }
 }
 
+/** The pipeline of a system with nothing in flight. */
+const QUIET_PIPELINE = {
+  pending: { count: 0, older_than_1m: 0, older_than_5m: 0, older_than_1h: 0, oldest_age_seconds: null },
+  processing: { count: 0, oldest_age_seconds: null },
+  dispatches_due: { count: 0, oldest_age_seconds: null },
+  processing_without_carrier_id: { count: 0 },
+  past_expiry: { count: 0 },
+};
+
 describe("GET /admin/v1/health", () => {
   it("a quiet sandbox is ok, and says what it looked at", async () => {
     const view = await health();
@@ -121,13 +154,7 @@ describe("GET /admin/v1/health", () => {
       status: "ok",
       problems: [],
       count_cap: 10_000,
-      pipeline: {
-        pending: { count: 0, older_than_1m: 0, older_than_5m: 0, older_than_1h: 0, oldest_age_seconds: null },
-        processing: { count: 0, oldest_age_seconds: null },
-        dispatches_due: { count: 0, oldest_age_seconds: null },
-        processing_without_carrier_id: { count: 0 },
-        past_expiry: { count: 0 },
-      },
+      pipeline: QUIET_PIPELINE,
       dead_letters: {
         last_hour: { messages: 0, deliveries_failed: 0 },
         last_day: { messages: 0 },
@@ -155,7 +182,13 @@ describe("GET /admin/v1/health", () => {
           },
         ],
       },
+      // Every shard's own pipeline, in shard order.
+      shards: [
+        { shard: "DB_0", pipeline: QUIET_PIPELINE },
+        { shard: "DB_1", pipeline: QUIET_PIPELINE },
+      ],
     });
+    expect(view.shards).toHaveLength(2);
     expect(Date.parse(view.checked_at)).toBeGreaterThan(Date.now() - MINUTE);
   });
 
@@ -164,17 +197,20 @@ describe("GET /admin/v1/health", () => {
     expect(res.status).toBe(401);
   });
 
+  // The shard the set-up wrote to, for the checks that say which shard a backlog is in.
+  let setUpShard = "";
   const badStates: [string, () => Promise<void>, (view: HealthView) => void, RegExp][] = [
     [
       "deliveries pending long after their dispatch's release (though the stuck sweep touched them)",
       async () => {
         const now = Date.now();
-        const sendId = await sendWithDispatch({
+        const send = await sendWithDispatch({
           status: "released",
           dueAt: now - 10 * MINUTE,
           releasedAt: now - 10 * MINUTE,
         });
-        await insertDeliveries(sendId, [
+        setUpShard = send.shard;
+        await insertDeliveries(send, [
           { status: "pending", updatedAt: now - 30_000 },
           { status: "pending", updatedAt: now - 30_000 },
         ]);
@@ -187,6 +223,9 @@ describe("GET /admin/v1/health", () => {
           older_than_1h: 0,
         });
         expect(view.pipeline.pending.oldest_age_seconds).toBeGreaterThanOrEqual(600);
+        // The backlog is traced to the shard holding it; the other shard has none.
+        for (const { shard, pipeline } of view.shards)
+          expect(pipeline.pending.count, shard).toBe(shard === setUpShard ? 2 : 0);
       },
       /^Deliveries pending more than 5 min after their release \(oldest \d+ s\)/,
     ],
@@ -194,12 +233,12 @@ describe("GET /admin/v1/health", () => {
       "a delivery claimed 3 minutes ago that no connector acknowledged",
       async () => {
         const now = Date.now();
-        const sendId = await sendWithDispatch({
+        const send = await sendWithDispatch({
           status: "released",
           dueAt: now - 4 * MINUTE,
           releasedAt: now - 4 * MINUTE,
         });
-        await insertDeliveries(sendId, [
+        await insertDeliveries(send, [
           { status: "processing", updatedAt: now - 3 * MINUTE },
           { status: "processing", updatedAt: now - 3 * MINUTE, carrierMessageId: "sbx-acknowledged" },
         ]);
@@ -215,12 +254,12 @@ describe("GET /admin/v1/health", () => {
       "a delivery still open 10 minutes past its validity",
       async () => {
         const now = Date.now();
-        const sendId = await sendWithDispatch({
+        const send = await sendWithDispatch({
           status: "released",
           dueAt: now - 3_600_000,
           releasedAt: now - 3_600_000,
         });
-        await insertDeliveries(sendId, [
+        await insertDeliveries(send, [
           {
             status: "sent",
             updatedAt: now - 50 * MINUTE,
@@ -247,7 +286,7 @@ describe("GET /admin/v1/health", () => {
         const now = Date.now();
         await sendWithDispatch({ status: "scheduled", dueAt: now - 5 * MINUTE });
         const paused = await sendWithDispatch({ status: "scheduled", dueAt: now - 5 * MINUTE });
-        await env.DB.prepare("UPDATE sends SET state = 'paused' WHERE id = ?").bind(paused).run();
+        await paused.db.prepare("UPDATE sends SET state = 'paused' WHERE id = ?").bind(paused.sendId).run();
       },
       (view) => {
         expect(view.pipeline.dispatches_due.count).toBe(1);
@@ -258,14 +297,15 @@ describe("GET /admin/v1/health", () => {
     [
       "a webhook event nobody took for 10 minutes",
       async () => {
-        const { keyId } = await newMerchant();
+        const { merchantId, keyId } = await newMerchant();
+        setUpShard = (await onMerchantShard(merchantId)).SHARD;
         await insertEvent({ keyId, createdAt: Date.now() - 10 * MINUTE });
       },
       (view) => {
         expect(view.webhooks.pending).toMatchObject({ count: 1, stalled: 1 });
         expect(view.webhooks.pending.oldest_age_seconds).toBeGreaterThanOrEqual(600);
         expect(view.webhooks.top_destinations).toEqual([
-          expect.objectContaining({ destination: null, pending: 1, dispatcher: null }),
+          expect.objectContaining({ destination: null, shard: setUpShard, pending: 1, dispatcher: null }),
         ]);
       },
       /^1 webhook events stalled/,
@@ -282,17 +322,19 @@ describe("GET /admin/v1/health", () => {
 
   it("reports dead letters: the messages, their sends, the deliveries failed 1501", async () => {
     const now = Date.now();
-    const sendId = await sendWithDispatch({ status: "released", dueAt: now, releasedAt: now });
-    await insertDeliveries(sendId, [
+    const send = await sendWithDispatch({ status: "released", dueAt: now, releasedAt: now });
+    const { sendId } = send;
+    await insertDeliveries(send, [
       { status: "pending", updatedAt: now },
       { status: "pending", updatedAt: now },
     ]);
+    // The chunk names its shard (recorded there); the unreadable one names none (recorded in the directory).
     const batch = createMessageBatch<unknown>("lisoloo-send-dlq-sandbox", [
       {
         id: `dead-${sendId}`,
         timestamp: new Date(),
         attempts: 1,
-        body: { type: "dispatch", sendId, seq: 0, from: 0, to: 2 },
+        body: { type: "dispatch", shard: send.shard, sendId, seq: 0, from: 0, to: 2 },
       },
       { id: `dead-garbage-${sendId}`, timestamp: new Date(), attempts: 1, body: "not a queue message" },
     ]);
@@ -304,6 +346,12 @@ describe("GET /admin/v1/health", () => {
       { status: "failed", error_code: "1501" },
       { status: "failed", error_code: "1501" },
     ]);
+    expect(await send.db.prepare("SELECT id FROM dead_letters").all()).toMatchObject({
+      results: [{ id: `dead-${sendId}` }],
+    });
+    expect(await env.DIRECTORY.prepare("SELECT id FROM dead_letters").all()).toMatchObject({
+      results: [{ id: `dead-garbage-${sendId}` }],
+    });
 
     const view = await health();
     expect(view.dead_letters).toMatchObject({
@@ -342,25 +390,25 @@ describe("GET /admin/v1/health", () => {
     const busy = receiverEndpoint();
     const merchant = await merchantWithWebhook(busy.url);
     // Its dispatcher's clock is days ahead, so what it is handed waits for a test to run its alarm.
-    const dispatcher = await drivenDispatcher(busy.url, new TestClock());
+    const dispatcher = await drivenDispatcher(merchant.shard, busy.url, new TestClock());
     const pending = [];
     for (let i = 0; i < 3; i++)
       pending.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
-    await notifyWebhooks(env, pending);
+    await notifyWebhooks(merchant.shard, pending);
     expect(await dispatcher.queued()).toHaveLength(3);
 
     const dying = receiverEndpoint();
     const other = await merchantWithWebhook(dying.url);
     for (let i = 0; i < 2; i++) {
       const { eventId } = await insertEvent({ keyId: other.keyId, sequence: i });
-      await env.DB.prepare(
+      await other.shard.DB.prepare(
         "UPDATE webhook_events SET status = 'dead', destination = ?, attempts = 5 WHERE id = ?",
       )
         .bind(dying.url, eventId)
         .run();
     }
     const disabledAt = Date.now() - MINUTE;
-    await env.DB.prepare("UPDATE api_keys SET webhook_disabled_at = ? WHERE id = ?")
+    await other.shard.DB.prepare("UPDATE api_keys SET webhook_disabled_at = ? WHERE id = ?")
       .bind(disabledAt, other.keyId)
       .run();
 
@@ -369,6 +417,7 @@ describe("GET /admin/v1/health", () => {
     expect(view.webhooks.top_destinations).toEqual([
       {
         destination: busy.url,
+        shard: merchant.shard.SHARD,
         pending: 3,
         oldest_pending_age_seconds: expect.any(Number),
         dispatcher: { queued: 3, in_flight: 0, due: 3, next_attempt_at: expect.any(String) },
@@ -491,14 +540,9 @@ describe("GET /admin/v1/health", () => {
   });
 
   it("reads only bounded slices of indexes: every statement's query plan", async () => {
-    const batch = new QueryBatch(env.DB);
     const now = Date.now();
-    pipelineHealth(batch, now);
-    deadLetterHealth(batch, now);
-    webhookHealth(batch, now);
-    keyHealth(batch, now);
-    carrierHealth(batch, production);
-    const expected: Record<string, string[]> = {
+    // Each shard's batch, as the view builds it: its pipeline, dead letters, outbox and keys.
+    const shardExpected: Record<string, string[]> = {
       pending: [
         "SEARCH deliveries USING INDEX deliveries_status_idx (status=?)",
         "SEARCH p USING INDEX sqlite_autoindex_dispatches_1 (send_id=? AND seq=?)",
@@ -510,12 +554,7 @@ describe("GET /admin/v1/health", () => {
       ],
       processing_without_carrier_id: ["SCAN deliveries USING INDEX deliveries_unsubmitted_idx"],
       past_expiry: ["SEARCH deliveries USING INDEX deliveries_open_expiry_idx (expires_at<?)"],
-      dead_letters: ["SEARCH dead_letters USING COVERING INDEX dead_letters_created_idx (created_at>?)"],
-      dead_letter_deliveries: [
-        "SEARCH dead_letters USING INDEX dead_letters_created_idx (created_at>?)",
-        "SEARCH d USING INDEX deliveries_one_per_recipient_dispatch (send_id=? AND dispatch_seq=? AND recipient_idx>? AND recipient_idx<?)",
-      ],
-      latest_dead_letters: ["SCAN dead_letters USING INDEX dead_letters_created_idx"],
+      ...DEAD_LETTER_PLANS,
       webhooks_pending: ["SEARCH webhook_events USING INDEX webhook_events_status_idx (status=?)"],
       webhooks_busiest: ["SEARCH webhook_events USING INDEX webhook_events_status_idx (status=?)"],
       webhooks_dead: [
@@ -525,24 +564,47 @@ describe("GET /admin/v1/health", () => {
         "SEARCH api_keys USING INDEX api_keys_webhook_disabled_idx (webhook_disabled_at>?)",
       ],
       suspended_keys: ["SEARCH api_keys USING INDEX api_keys_suspended_until_idx (suspended_until>?)"],
+    };
+    // The directory's batch: carriers and routes, and the dead letters that named no shard.
+    const directoryExpected: Record<string, string[]> = {
       // A handful of rows each, walked in key order and cut at a LIMIT like the rest.
       carriers: ["SCAN carriers USING INDEX sqlite_autoindex_carriers_1"],
       carrier_routes: ["SCAN carrier_routes USING INDEX sqlite_autoindex_carrier_routes_1"],
+      ...DEAD_LETTER_PLANS,
     };
-    expect(batch.queries.map((q) => q.name).sort()).toEqual(Object.keys(expected).sort());
-    for (const query of batch.queries) {
-      const plan = (
-        await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
-          .bind(...query.binds)
-          .all<{ detail: string }>()
-      ).results.map((r) => r.detail);
-      for (const step of expected[query.name] ?? []) expect(plan, query.name).toContain(step);
-      // A table is only ever reached through an index; every walk of one is cut short by a LIMIT.
-      for (const step of plan) expect(step, `${query.name}: ${step}`).not.toMatch(WHOLE_TABLE);
-      expect(query.sql, query.name).toMatch(/LIMIT/);
+    const directory = new QueryBatch(env.DIRECTORY);
+    carrierHealth(directory, production);
+    deadLetterHealth(directory, now);
+    const batches: [string, D1Database, QueryBatch, Record<string, string[]>][] = [
+      ["DIRECTORY", env.DIRECTORY, directory, directoryExpected],
+    ];
+    for (const shard of everyShard(production)) {
+      const batch = new QueryBatch(shard.DB);
+      pipelineHealth(batch, now);
+      deadLetterHealth(batch, now);
+      webhookHealth(batch, now, shard.SHARD);
+      keyHealth(batch, now);
+      batches.push([shard.SHARD, shard.DB, batch, shardExpected]);
+    }
+    expect(batches.map(([name]) => name)).toEqual(["DIRECTORY", "DB_0", "DB_1"]);
+    for (const [database, db, batch, expected] of batches) {
+      expect(batch.queries.map((q) => q.name).sort(), database).toEqual(Object.keys(expected).sort());
+      for (const query of batch.queries) {
+        const plan = (
+          await db
+            .prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+            .bind(...query.binds)
+            .all<{ detail: string }>()
+        ).results.map((r) => r.detail);
+        const where = `${database} ${query.name}`;
+        for (const step of expected[query.name] ?? []) expect(plan, where).toContain(step);
+        // A table is only ever reached through an index; every walk of one is cut short by a LIMIT.
+        for (const step of plan) expect(step, `${where}: ${step}`).not.toMatch(WHOLE_TABLE);
+        expect(query.sql, where).toMatch(/LIMIT/);
+      }
     }
     // The sandbox routes everything to its stub: its view reads nothing.
-    const sandboxBatch = new QueryBatch(env.DB);
+    const sandboxBatch = new QueryBatch(env.DIRECTORY);
     expect((await carrierHealth(sandboxBatch, env)()).carriers).toHaveLength(1);
     expect(sandboxBatch.queries).toEqual([]);
   });
@@ -589,8 +651,9 @@ describe("keys under a 1302 suspension", () => {
   });
 
   it("ends by itself: once suspended_until has passed the view reads ACTIVE again", async () => {
-    const { keyId } = await newMerchant();
-    await env.DB.prepare("UPDATE api_keys SET suspended_until = ? WHERE id = ?")
+    const { merchantId, keyId } = await newMerchant();
+    await (await shardDb(merchantId))
+      .prepare("UPDATE api_keys SET suspended_until = ? WHERE id = ?")
       .bind(Date.now() - 1000, keyId)
       .run();
     expect((await admin("GET", `/keys/${keyId}`)).body.data).toMatchObject({

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { generateApiKey, keyDigest, withChecksum } from "../src/auth/key-format";
 import worker from "../src/index";
-import { admin, api, BASE, newMerchant } from "./helpers";
+import { admin, api, BASE, newMerchant, shardDb } from "./helpers";
 
 async function expectError(res: { status: number; body: any }, status: number, code: string) {
   expect(res.status).toBe(status);
@@ -33,13 +33,15 @@ describe("app-key authentication", () => {
   });
 
   it("accepts an active key and records last_used_at", async () => {
-    const { apiKey, keyId } = await newMerchant();
+    const { apiKey, keyId, merchantId } = await newMerchant();
+    const db = await shardDb(merchantId);
     const res = await api(apiKey, "GET", "/balance");
     expect(res.status).toBe(200);
     // last_used_at is written after the response (waitUntil); poll briefly.
     let lastUsed: number | null = null;
     for (let i = 0; i < 50 && lastUsed === null; i++) {
-      const row = await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?")
+      const row = await db
+        .prepare("SELECT last_used_at FROM api_keys WHERE id = ?")
         .bind(keyId)
         .first<{ last_used_at: number | null }>();
       lastUsed = row?.last_used_at ?? null;
@@ -49,8 +51,9 @@ describe("app-key authentication", () => {
   });
 
   it("stores the key's digest, never the key", async () => {
-    const { apiKey, keyId } = await newMerchant();
-    const row = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?")
+    const { apiKey, keyId, merchantId } = await newMerchant();
+    const row = await (await shardDb(merchantId))
+      .prepare("SELECT * FROM api_keys WHERE id = ?")
       .bind(keyId)
       .first<Record<string, unknown>>();
     expect(row?.digest).toBe(await keyDigest(apiKey));
@@ -77,7 +80,7 @@ describe("app-key authentication", () => {
   });
 
   it("regenerates a key: without grace the old one stops at once, with grace it lasts until then", async () => {
-    const { apiKey, keyId } = await newMerchant();
+    const { apiKey, keyId, merchantId } = await newMerchant();
     const now = await admin("POST", `/keys/${keyId}/regenerate`, {});
     expect(now.status).toBe(201);
     const second = now.body.data.api_key as string;
@@ -90,7 +93,8 @@ describe("app-key authentication", () => {
     expect((await api(second, "GET", "/balance")).status).toBe(200);
     expect((await api(third, "GET", "/balance")).status).toBe(200);
     // End the grace period early by moving its deadline into the past.
-    await env.DB.prepare("UPDATE api_keys SET revoke_at = ? WHERE id = ?")
+    await (await shardDb(merchantId))
+      .prepare("UPDATE api_keys SET revoke_at = ? WHERE id = ?")
       .bind(Date.now() - 1, now.body.data.key_id)
       .run();
     await expectError(await api(second, "GET", "/balance"), 401, "1001");

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import {
   errorEnvelopeSchema,
   parseSendRequest,
@@ -12,7 +11,7 @@ import type { AuthContext, MerchantContext } from "../src/env";
 import { newMessageId } from "../src/ids";
 import { acceptSend, IdempotentDuplicate } from "../src/sends/accept";
 import { quoteSend } from "../src/sends/quote";
-import { api, BASE, call, newMerchant, rows } from "./helpers";
+import { api, BASE, call, newMerchant, rows, shardDb } from "./helpers";
 
 const PHONE = "+243998857000";
 const FRENCH = { "accept-language": "fr" };
@@ -276,7 +275,8 @@ describe("a UNIQUE violation is a replay only when it is the Idempotency-Key's",
     if (!parsed.success) throw new Error("valid body refused");
     const quote = quoteSend(parsed.data, merchant, "sandbox", new Date());
     const accept = (messageId: string, idempotencyKey: string | null) =>
-      acceptSend(env.DB, { messageId, auth, merchant, quote, idempotencyKey, now: Date.now() });
+      acceptSend(db, { messageId, auth, merchant, quote, idempotencyKey, now: Date.now() });
+    const db = await shardDb(merchantId);
     return { merchantId, accept };
   }
 

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import {
   billingOf,
   type DeliveryErrorCode,
@@ -9,7 +8,7 @@ import {
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import { SUBMIT_UNKNOWN_AFTER_MS } from "../src/pipeline/closings";
-import { newMerchant, rows } from "./helpers";
+import { newMerchant, rows, rowsIn, shardDb } from "./helpers";
 import { acceptWhileQueueDown, expectLedgerBalanced, runCron } from "./wrap-bindings";
 
 type Case = {
@@ -62,11 +61,13 @@ describe("the gateway bills by the protocol's rule", () => {
     const ids = (
       await rows<{ id: number }>("SELECT id FROM deliveries WHERE send_id = ? ORDER BY recipient_idx", id)
     ).map((r) => r.id);
+    const db = await shardDb(merchantId);
     for (const [i, c] of cases.entries()) {
-      await env.DB.prepare(
-        `UPDATE deliveries SET status = ?2, carrier = 'sandbox', carrier_message_id = ?3, submitting_at = ?4,
+      await db
+        .prepare(
+          `UPDATE deliveries SET status = ?2, carrier = 'sandbox', carrier_message_id = ?3, submitting_at = ?4,
            claim = CASE WHEN ?2 = 'pending' THEN NULL ELSE 'gone' END, revision = ?5 WHERE id = ?1`,
-      )
+        )
         .bind(
           ids[i],
           c.status,
@@ -94,7 +95,8 @@ describe("the gateway bills by the protocol's rule", () => {
         expect({ case: c.name, status: row.status }).toEqual({ case: c.name, status: expected.status });
         if ("error_code" in expected) expect(row.error_code).toBe(expected.error_code);
         const bill = billingOf({ status: row.status, error_code: row.error_code, handed_to_carrier: handed });
-        const [ledger] = await rows<{ refunded: number }>(
+        const [ledger] = await rowsIn<{ refunded: number }>(
+          db,
           "SELECT COALESCE(SUM(amount_micros), 0) AS refunded FROM wallet_ledger WHERE reference IN (?, ?)",
           `refund:delivery:${row.id}`,
           `refund:delivery:${row.id}:postpaid`,

@@ -46,8 +46,9 @@ async function ensureRelay(slug: string) {
   if (res.status !== 409) expect(res.status).toBe(201);
 }
 
+// Carriers and routes are the directory's: one table for every shard.
 beforeEach(async () => {
-  await env.DB.prepare("DELETE FROM carrier_routes").run();
+  await env.DIRECTORY.prepare("DELETE FROM carrier_routes").run();
   forgetCarriers();
   for (const slug of ["vodacom-cd", "orange-cd", "airtel-cd", "africell-cd"]) await ensureCarrier(slug);
 });
@@ -188,9 +189,9 @@ describe("PUT /admin/v1/routes and GET /admin/v1/routes", () => {
     await admin("PUT", "/routes", old);
     // The carrier goes away between the check and the write (as if deleted by hand): the batch's
     // INSERT then breaks the foreign key, after its DELETE already ran.
-    const db = wrapD1(env.DB, async (sql, _params, position) => {
+    const directory = wrapD1(env.DIRECTORY, async (sql, _params, position) => {
       if (position === 1 && sql.includes("INSERT INTO carrier_routes"))
-        await env.DB.prepare("DELETE FROM carriers WHERE slug = 'doomed-cd'").run();
+        await env.DIRECTORY.prepare("DELETE FROM carriers WHERE slug = 'doomed-cd'").run();
     });
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const ctx = createExecutionContext();
@@ -200,7 +201,7 @@ describe("PUT /admin/v1/routes and GET /admin/v1/routes", () => {
         headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
         body: JSON.stringify({ routes: { "+24397": "doomed-cd" }, default_route: null }),
       }),
-      { ...env, DB: db },
+      { ...env, DIRECTORY: directory },
       ctx,
     );
     await waitOnExecutionContext(ctx);
@@ -267,7 +268,7 @@ describe("the database keeps the carrier tables' rules", () => {
     ["removing a carrier that routes name", "DELETE FROM carriers WHERE slug = 'vodacom-cd'", /FOREIGN KEY/],
   ])("refuses %s", async (_label, sql, error) => {
     await admin("PUT", "/routes", { routes: { "+24381": "vodacom-cd" }, default_route: null });
-    const statement = env.DB.prepare(sql);
+    const statement = env.DIRECTORY.prepare(sql);
     await expect((sql.includes("?1") ? statement.bind(now) : statement).run()).rejects.toThrow(error);
   });
 });
@@ -311,10 +312,10 @@ describe("routing from D1", () => {
 
   it(`reads D1 once per ${REGISTRY_TTL_MS / 1000} s per isolate; an admin change applies at once`, async () => {
     let reads = 0;
-    const db = wrapD1(env.DB, (sql) => {
+    const directory = wrapD1(env.DIRECTORY, (sql) => {
       if (/FROM carrier(s|_routes)\b/.test(sql)) reads++;
     });
-    const counted = { ...production, DB: db };
+    const counted = { ...production, DIRECTORY: directory };
     await admin("PUT", "/routes", { routes: { "+24381": "vodacom-cd" }, default_route: null });
     for (let i = 0; i < 50; i++) {
       expect(routeFor("+243812345678", await routingTable(counted))).toBe("vodacom-cd");
@@ -324,7 +325,7 @@ describe("routing from D1", () => {
     expect(reads).toBe(2);
 
     // Another isolate's change (here: written behind this one's back) shows once the period is over.
-    await env.DB.prepare(
+    await env.DIRECTORY.prepare(
       "UPDATE carrier_routes SET carrier_slug = 'orange-cd' WHERE prefix = '+24381'",
     ).run();
     expect(routeFor("+243812345678", await routingTable(counted))).toBe("vodacom-cd");

@@ -39,9 +39,9 @@ const unbound = {
   last_error_at: null,
 };
 
-// Routes name carriers (a foreign key): each test starts from an empty routing table.
+// Routes name carriers (a foreign key; both are the directory's): each test starts from an empty routing table.
 beforeEach(async () => {
-  await env.DB.prepare("DELETE FROM carrier_routes").run();
+  await env.DIRECTORY.prepare("DELETE FROM carrier_routes").run();
 });
 
 describe("operator API: carriers", () => {

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { errorEnvelopeSchema } from "@lisoloo/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
-import { BASE, newMerchant } from "./helpers";
+import { BASE, newMerchant, shardDb } from "./helpers";
 
 /** The real D1 binding, except that statements run while `failing` is set throw `error`. */
 function brokenDatabase(error: () => Error): D1Database {
@@ -28,7 +28,7 @@ async function call(db: D1Database, apiKey: string) {
       headers: { "app-key": apiKey, "content-type": "application/json" },
       body: JSON.stringify({ to: ["+243998857000"], message: "Hi" }),
     }),
-    { ...env, DB: db },
+    { ...env, DB_0: db, DB_1: db },
     ctx,
   );
   await waitOnExecutionContext(ctx);
@@ -49,9 +49,8 @@ describe("unexpected failures", () => {
     const body = errorEnvelopeSchema.parse(await res.json());
     expect(body).toMatchObject({ error_code: "1402", retryable: true, retry_after: 1 });
     expect(res.headers.get("retry-after")).toBe("1");
-    const debits = await env.DB.prepare(
-      "SELECT count(*) AS n FROM wallet_ledger WHERE merchant_id = ? AND reason = 'send_debit'",
-    )
+    const debits = await (await shardDb(merchantId))
+      .prepare("SELECT count(*) AS n FROM wallet_ledger WHERE merchant_id = ? AND reason = 'send_debit'")
       .bind(merchantId)
       .first<{ n: number }>();
     expect(debits?.n).toBe(0);

@@ -12,15 +12,17 @@ import worker from "../src/index";
 import { SUBMIT_UNKNOWN_AFTER_MS } from "../src/pipeline/closings";
 import { claimChunk } from "../src/pipeline/dispatch-chunk";
 import type { DispatchMessage, QueueMessage } from "../src/pipeline/messages";
-import { newMerchant, rows, waitFor } from "./helpers";
+import { newMerchant, rows, rowsIn, shardDb, waitFor } from "./helpers";
 import {
   acceptWhileQueueDown,
   expectBilledByTheRule,
   expectLedgerBalanced,
   flakyQueue,
+  onMerchantShard,
   recordingQueue,
   runCron,
   wrapD1,
+  wrapShards,
 } from "./wrap-bindings";
 
 const deliveredCount = async (id: string) =>
@@ -51,13 +53,14 @@ describe("pipeline faults", () => {
   });
 
   it("the consumer fails in the middle of a batch: nothing is submitted twice and nothing is lost", async () => {
-    const { apiKey } = await newMerchant();
+    const { apiKey, merchantId } = await newMerchant();
     const to = Array.from({ length: 250 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
     const id = await acceptWhileQueueDown(apiKey, to);
+    const shard = (await onMerchantShard(merchantId)).SHARD;
     const chunks: QueueMessage[] = [
-      { type: "dispatch", sendId: id, seq: 0, from: 0, to: 100 },
-      { type: "dispatch", sendId: id, seq: 0, from: 100, to: 200 },
-      { type: "dispatch", sendId: id, seq: 0, from: 200, to: 250 },
+      { type: "dispatch", shard, sendId: id, seq: 0, from: 0, to: 100 },
+      { type: "dispatch", shard, sendId: id, seq: 0, from: 100, to: 200 },
+      { type: "dispatch", shard, sendId: id, seq: 0, from: 200, to: 250 },
     ];
     const messages = chunks.map((body, i) => ({
       id: `fault-${id}-${i}`,
@@ -116,13 +119,14 @@ describe("pipeline faults", () => {
   });
 
   it("a redelivered message is a no-op, and late, duplicate or post-terminal receipts never move a delivery back", async () => {
-    const { apiKey } = await newMerchant();
+    const { apiKey, merchantId } = await newMerchant();
     const id = await acceptWhileQueueDown(apiKey, ["+243998857000"]);
+    const shard = (await onMerchantShard(merchantId)).SHARD;
     const message = {
       id: `redeliver-${id}`,
       timestamp: new Date(),
       attempts: 1,
-      body: { type: "dispatch", sendId: id, seq: 0, from: 0, to: 1 },
+      body: { type: "dispatch", shard, sendId: id, seq: 0, from: 0, to: 1 },
     };
     for (const attempts of [1, 2]) {
       const batch = createMessageBatch("lisoloo-send-sandbox", [{ ...message, attempts }]);
@@ -158,12 +162,14 @@ describe("pipeline faults", () => {
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     await getQueueResult(batch, ctx);
-    const [after] = await rows(
+    const [after] = await rowsIn(
+      await shardDb(merchantId),
       "SELECT status, error_code, event_seq FROM deliveries WHERE id = ?",
       deliveryId,
     );
     expect(after).toEqual({ status: "delivered", error_code: null, event_seq: 3 });
-    const log = await rows<{ status: string; outcome: string }>(
+    const log = await rowsIn<{ status: string; outcome: string }>(
+      await shardDb(merchantId),
       "SELECT status, outcome FROM receipts WHERE delivery_id = ? ORDER BY id",
       deliveryId,
     );
@@ -174,7 +180,11 @@ describe("pipeline faults", () => {
       "ignored_terminal",
     ]);
     expect(
-      await rows("SELECT event_type FROM webhook_events WHERE delivery_id = ? ORDER BY sequence", deliveryId),
+      await rowsIn(
+        await shardDb(merchantId),
+        "SELECT event_type FROM webhook_events WHERE delivery_id = ? ORDER BY sequence",
+        deliveryId,
+      ),
     ).toEqual([
       { event_type: "sms.processing" },
       { event_type: "sms.sent" },
@@ -185,12 +195,13 @@ describe("pipeline faults", () => {
   it("dead-lettered chunks end failed (1501) and are refunded", async () => {
     const { apiKey, merchantId } = await newMerchant();
     const id = await acceptWhileQueueDown(apiKey, ["+243998857000", "+243998857001"]);
+    const shard = (await onMerchantShard(merchantId)).SHARD;
     const batch = createMessageBatch("lisoloo-send-dlq-sandbox", [
       {
         id: `dead-${id}`,
         timestamp: new Date(),
         attempts: 6,
-        body: { type: "dispatch", sendId: id, seq: 0, from: 0, to: 2 },
+        body: { type: "dispatch", shard, sendId: id, seq: 0, from: 0, to: 2 },
       },
     ]);
     const ctx = createExecutionContext();
@@ -215,8 +226,10 @@ describe("a consumer killed in the middle of a dispatch", () => {
     const { apiKey, merchantId } = await newMerchant();
     const to = Array.from({ length: 250 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
     const id = await acceptWhileQueueDown(apiKey, to);
+    const shard = (await onMerchantShard(merchantId)).SHARD;
     const chunk = (from: number, upTo: number): DispatchMessage => ({
       type: "dispatch",
+      shard,
       sendId: id,
       seq: 0,
       from,
@@ -230,18 +243,21 @@ describe("a consumer killed in the middle of a dispatch", () => {
       );
 
     // Chunk [0, 100): claimed, then the worker died and its message was lost, before any hand-off.
-    const claimed = await claimChunk(env, chunk(0, 100), `lost-${id}`, Date.now());
+    const onShard = await onMerchantShard(merchantId);
+    const claimed = await claimChunk(onShard, chunk(0, 100), `lost-${id}`, Date.now());
     expect(claimed.rows).toHaveLength(100);
 
     // Chunk [100, 200): marked for the carrier, whose call failed; the worker died before it could
     // unmark them, so whether the carrier has them is unknown. Its message is lost too.
-    const dying = wrapD1(env.DB, (sql) => {
-      if (sql.includes("submitting_at = NULL")) throw new Error("worker killed");
-    });
+    const dying = wrapShards((db) =>
+      wrapD1(db, (sql) => {
+        if (sql.includes("submitting_at = NULL")) throw new Error("worker killed");
+      }),
+    );
     const message = { id: `dying-${id}`, timestamp: new Date(), attempts: 1, body: chunk(100, 200) };
     const batch = createMessageBatch("lisoloo-send-sandbox", [message]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, DB: dying, SEND_QUEUE: flakyQueue([1]) }, ctx);
+    await worker.queue(batch, { ...dying, SEND_QUEUE: flakyQueue([1]) }, ctx);
     expect((await getQueueResult(batch, ctx)).retryMessages.map((m) => m.msgId)).toEqual([message.id]);
     // Chunk [200, 250) never reached a consumer.
     expect(await stateOf()).toEqual([

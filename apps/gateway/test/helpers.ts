@@ -73,10 +73,65 @@ export async function api<T = Record<string, any>>(
   return { status: res.status, body: (text ? JSON.parse(text) : null) as T, headers: res.headers };
 }
 
-/** Rows of a read against the Worker's own D1 (the database under test). */
+/** The shards of the Worker under test, by binding name. */
+export const SHARDS = { DB_0: env.DB_0, DB_1: env.DB_1 } as const;
+
+/** The directory's tables: a read naming only these goes to the directory database. */
+const DIRECTORY_TABLES = /\b(carriers|carrier_routes|orphan_receipts|directory_merchants|directory_keys)\b/;
+
+/** The D1 database of the shard holding this merchant (the directory says which). */
+export async function shardDb(merchantId: string): Promise<D1Database> {
+  const row = await env.DIRECTORY.prepare("SELECT shard FROM directory_merchants WHERE merchant_id = ?1")
+    .bind(merchantId)
+    .first<{ shard: keyof typeof SHARDS }>();
+  if (!row) throw new Error(`no shard for merchant ${merchantId}`);
+  return SHARDS[row.shard];
+}
+
+/** The shard holding a send, a merchant, a key or a webhook event named by one of `ids`. */
+async function shardNamedBy(ids: unknown[]): Promise<D1Database | null> {
+  for (const id of ids) {
+    if (typeof id !== "string") continue;
+    const listed = await env.DIRECTORY.prepare(
+      `SELECT shard FROM directory_merchants WHERE merchant_id = ?1
+       UNION ALL SELECT shard FROM directory_keys WHERE key_id = ?1 OR digest = ?1 LIMIT 1`,
+    )
+      .bind(id)
+      .first<{ shard: keyof typeof SHARDS }>();
+    if (listed) return SHARDS[listed.shard];
+    for (const db of Object.values(SHARDS)) {
+      const held = await db
+        .prepare(
+          "SELECT 1 FROM sends WHERE id = ?1 UNION ALL SELECT 1 FROM webhook_events WHERE id = ?1 LIMIT 1",
+        )
+        .bind(id)
+        .first();
+      if (held) return db;
+    }
+  }
+  return null;
+}
+
+/**
+ * Rows of a read against the Worker's own D1: in the shard holding the send, merchant, key or event
+ * the parameters name (tests read what one merchant did), or in the directory for its own tables.
+ * A read that names neither fails: say which database with `rowsIn`.
+ */
 export async function rows<T = Record<string, unknown>>(sql: string, ...binds: unknown[]): Promise<T[]> {
+  const db = (await shardNamedBy(binds)) ?? (DIRECTORY_TABLES.test(sql) ? env.DIRECTORY : null);
+  if (db === null) throw new Error(`rows(): no shard named by the parameters of ${sql}`);
+  return rowsIn(db, sql, ...binds);
+}
+
+/** Rows of a read against one database. */
+export async function rowsIn<T = Record<string, unknown>>(
+  db: D1Database,
+  sql: string,
+  ...binds: unknown[]
+): Promise<T[]> {
   return (
-    await env.DB.prepare(sql)
+    await db
+      .prepare(sql)
       .bind(...binds)
       .all<T>()
   ).results;

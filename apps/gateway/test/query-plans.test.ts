@@ -1,22 +1,26 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { FIRST_PARTS_SQL, TAKEN_PARTS_SQL } from "../src/carriers/smpp/connector";
 import { HANDED_OVER_SQL, STORE_PARTS_SQL } from "../src/carriers/smpp/id-writer";
 import worker from "../src/index";
 import { applyReceipts } from "../src/pipeline/apply-receipts";
 import { claimChunk } from "../src/pipeline/dispatch-chunk";
-import { newMerchant } from "./helpers";
+import { newMerchant, shardDb } from "./helpers";
 import { liveMerchant, numbersFor, productionGateway, smppCarrier } from "./smpp/harness";
-import { acceptWhileQueueDown, runCron, wrapD1 } from "./wrap-bindings";
+import { acceptWhileQueueDown, onMerchantShard, runCron, wrapD1, wrapShards } from "./wrap-bindings";
 
-/** What the pipeline and the cron ran against D1, recorded from the real code paths. */
+/**
+ * What the pipeline and the cron ran against the shards' D1 databases, recorded from the real code
+ * paths: each statement once, with its parameters and the (real) database it ran on.
+ */
 function recordingD1() {
-  const seen = new Map<string, unknown[]>();
-  const db = wrapD1(env.DB, (sql, params) => {
-    if (!seen.has(sql)) seen.set(sql, params);
-  });
-  return { db, seen };
+  const seen = new Map<string, { params: unknown[]; db: D1Database }>();
+  const bindings = wrapShards((db) =>
+    wrapD1(db, (sql, params) => {
+      if (!seen.has(sql)) seen.set(sql, { params, db });
+    }),
+  );
+  return { bindings, seen };
 }
 
 // The deliveries table grows with every message ever sent: a statement of the pipeline or the cron
@@ -26,9 +30,10 @@ const STATUS_WALK_ALLOWED = /d\.status = 'pending' AND d\.updated_at < \?1/;
 
 describe("query plans of the pipeline and the cron", () => {
   it("never scan deliveries nor walk a status through the status index", async () => {
-    const { apiKey } = await newMerchant();
+    const { apiKey, merchantId } = await newMerchant();
     const recorded = recordingD1();
-    const bindings = { ...env, DB: recorded.db };
+    const { bindings } = recorded;
+    const onShard = await onMerchantShard(merchantId, bindings);
 
     // A chunk through the consumer: claim, mark, submit, carrier ids, a connector refusal.
     const id = await acceptWhileQueueDown(apiKey, ["+243998857000", "+999000000005", "+243998857001"]);
@@ -37,7 +42,7 @@ describe("query plans of the pipeline and the cron", () => {
         id: `plan-${id}`,
         timestamp: new Date(),
         attempts: 1,
-        body: { type: "dispatch", sendId: id, seq: 0, from: 0, to: 2 },
+        body: { type: "dispatch", shard: onShard.SHARD, sendId: id, seq: 0, from: 0, to: 2 },
       },
     ]);
     const ctx = createExecutionContext();
@@ -45,8 +50,8 @@ describe("query plans of the pipeline and the cron", () => {
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
     // A claim whose message is lost, and a send whose validity runs out: every sweep has work.
     await claimChunk(
-      bindings,
-      { type: "dispatch", sendId: id, seq: 0, from: 2, to: 3 },
+      onShard,
+      { type: "dispatch", shard: onShard.SHARD, sendId: id, seq: 0, from: 2, to: 3 },
       `lost-${id}`,
       Date.now(),
     );
@@ -55,9 +60,10 @@ describe("query plans of the pipeline and the cron", () => {
 
     const statements = [...recorded.seen].filter(([sql]) => /\bdeliveries\b/.test(sql));
     expect(statements.length).toBeGreaterThan(10);
-    for (const [sql, params] of statements) {
+    for (const [sql, { params, db }] of statements) {
       if (/^\s*INSERT\b[^;]*\bVALUES\b/i.test(sql)) continue;
-      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      const { results } = await db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
         .bind(...params)
         .all<{ detail: string }>();
       const plan = results.map((r) => r.detail);
@@ -79,28 +85,31 @@ describe("query plans of the pipeline and the cron", () => {
     // A refused bind: every hand-over ends transient, so the second one resumes the deliveries and
     // looks up the parts a carrier already took.
     await smppCarrier(slug, { password: "wrong123" });
-    const { liveKey } = await liveMerchant();
-    const gateway = productionGateway(liveKey, recorded.db);
+    const { merchantId, liveKey } = await liveMerchant();
+    const gateway = productionGateway(liveKey, recorded.bindings);
     await gateway.send({ to: numbersFor(2).phones, message: "Plans", sender_id: "Lisoloo" });
     await gateway.dispatch();
     await gateway.dispatch();
     // A receipt by the carrier's id: by delivery, by the delivery's own carrier id, by a part's.
-    await applyReceipts({ ...env, DB: recorded.db }, slug, [
+    const onShard = await onMerchantShard(merchantId, recorded.bindings);
+    await applyReceipts(onShard, slug, [
       { carrierMessageId: "a0000001", status: "delivered", at: new Date().toISOString() },
       { deliveryId: 1, status: "sent", at: new Date().toISOString() },
     ]);
     const parts = JSON.stringify([{ id: "a0000001", delivery: 1, index: 1, total: 2 }]);
-    const statements: [string, unknown[]][] = [
+    const merchantDb = await shardDb(merchantId);
+    const statements: [string, { params: unknown[]; db: D1Database }][] = [
       ...[...recorded.seen].filter(([sql]) => /\bcarrier_message_parts\b/.test(sql)),
-      [STORE_PARTS_SQL, [slug, Date.now(), parts]],
-      [HANDED_OVER_SQL, [parts, Date.now()]],
-      [TAKEN_PARTS_SQL, ["[1, 2]"]],
-      [FIRST_PARTS_SQL, ["[1, 2]"]],
+      [STORE_PARTS_SQL, { params: [slug, Date.now(), parts], db: merchantDb }],
+      [HANDED_OVER_SQL, { params: [parts, Date.now()], db: merchantDb }],
+      [TAKEN_PARTS_SQL, { params: ["[1, 2]"], db: merchantDb }],
+      [FIRST_PARTS_SQL, { params: ["[1, 2]"], db: merchantDb }],
     ];
     // The bind's own, the connector's, the pipeline's resumed hand-over, the receipt path's two.
     expect(statements.length).toBeGreaterThanOrEqual(7);
-    for (const [sql, params] of statements) {
-      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    for (const [sql, { params, db }] of statements) {
+      const { results } = await db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
         .bind(...params)
         .all<{ detail: string }>();
       const plan = results.map((r) => r.detail);

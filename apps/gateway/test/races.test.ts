@@ -4,20 +4,28 @@ import { cancelResponseSchema } from "@lisoloo/protocol";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import type { QueueMessage } from "../src/pipeline/messages";
-import { api, newMerchant, rows, waitFor } from "./helpers";
+import { api, newMerchant, rows, SHARDS, shardDb, waitFor } from "./helpers";
 import {
   acceptWhileQueueDown,
   expectBilledByTheRule,
   expectLedgerBalanced,
+  onMerchantShard,
   recordingQueue,
   runCron,
   wrapD1,
+  wrapShards,
 } from "./wrap-bindings";
 
 /** Each race runs this many times; the invariants must hold whichever side wins each time. */
 const ITERATIONS = 30;
-/** Every iteration sends and cancels, pauses or resumes: more than the default minute allows. */
-const merchant = () => newMerchant({ rate_limits: { send: 1000 } });
+/**
+ * Every iteration sends and cancels, pauses or resumes: more than the default minute allows. With the
+ * merchant's shard: the database holding its sends, and the name its queue messages carry.
+ */
+const merchant = async () => {
+  const m = await newMerchant({ rate_limits: { send: 1000 } });
+  return { ...m, db: await shardDb(m.merchantId), shard: (await onMerchantShard(m.merchantId)).SHARD };
+};
 const PRICE = 20_000;
 
 // Observers inside the database under test: triggers run in the writing transaction, so they see
@@ -54,7 +62,10 @@ function race<A, B>(iteration: number, a: () => Promise<A>, b: () => Promise<B>)
   return Promise.all([offset < 0 ? pause(-offset).then(a) : a(), offset > 0 ? pause(offset).then(b) : b()]);
 }
 
-/** The real D1, pausing 0–2 ms before each statement or batch: the other side of a race gets in between. */
+/**
+ * The real D1, pausing 0–2 ms before each statement or batch: the other side of a race gets in between.
+ * `jitteryShards` gives every shard's database of the bindings such pauses.
+ */
 function jittery(db: D1Database, iteration: number) {
   let seed = iteration + 1;
   const next = () => {
@@ -65,6 +76,9 @@ function jittery(db: D1Database, iteration: number) {
     if (position === 0) await pause(next());
   });
 }
+
+const jitteryShards = (iteration: number, base: Cloudflare.Env = env) =>
+  wrapShards((db) => jittery(db, iteration), base);
 
 const violations = (sendId: string) =>
   rows<{ what: string }>("SELECT what FROM race_violations WHERE send_id = ?", sendId);
@@ -83,7 +97,7 @@ const everyDeliveryFinal = (sendId: string) =>
   );
 
 /** A scheduled send of `recipients` with two dispatches, the first made due a minute ago. */
-async function scheduledWithFirstDue(apiKey: string, recipients: number) {
+async function scheduledWithFirstDue({ apiKey, db }: { apiKey: string; db: D1Database }, recipients: number) {
   const to = Array.from({ length: recipients }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
   const sent = await api(apiKey, "POST", "/send", {
     to,
@@ -96,19 +110,20 @@ async function scheduledWithFirstDue(apiKey: string, recipients: number) {
   });
   expect(sent.status).toBe(201);
   const id = sent.body.data.message_id as string;
-  await env.DB.prepare("UPDATE dispatches SET due_at = ? WHERE send_id = ? AND seq = 0")
+  await db
+    .prepare("UPDATE dispatches SET due_at = ? WHERE send_id = ? AND seq = 0")
     .bind(Date.now() - 60_000, id)
     .run();
   return id;
 }
 
 beforeAll(async () => {
-  for (const sql of observers) await env.DB.prepare(sql).run();
+  for (const db of Object.values(SHARDS)) for (const sql of observers) await db.prepare(sql).run();
 });
 
 describe("races, run many times, checked by their invariants", () => {
   it("cancel vs the consumer's claim: each delivery cancelled or submitted, never both; refunds once", async () => {
-    const { apiKey, merchantId } = await merchant();
+    const { apiKey, merchantId, shard } = await merchant();
     for (let i = 0; i < ITERATIONS; i++) {
       const to = Array.from({ length: 5 }, (_, r) => `+24399${String(i * 10 + r).padStart(7, "0")}`);
       const id = await acceptWhileQueueDown(apiKey, to);
@@ -118,7 +133,7 @@ describe("races, run many times, checked by their invariants", () => {
           id: `claim-${id}`,
           timestamp: new Date(),
           attempts: 1,
-          body: { type: "dispatch", sendId: id, seq: 0, from: 0, to: 5 },
+          body: { type: "dispatch", shard, sendId: id, seq: 0, from: 0, to: 5 },
         },
       ]);
       const ctx = createExecutionContext();
@@ -127,7 +142,7 @@ describe("races, run many times, checked by their invariants", () => {
         () => api(apiKey, "DELETE", `/cancel/${id}`),
         () =>
           worker
-            .queue(batch, { ...env, DB: jittery(env.DB, i), SEND_QUEUE: carrier.queue }, ctx)
+            .queue(batch, jitteryShards(i, { ...env, SEND_QUEUE: carrier.queue }), ctx)
             .then(() => getQueueResult(batch, ctx)),
       );
 
@@ -159,13 +174,14 @@ describe("races, run many times, checked by their invariants", () => {
   });
 
   it("pause vs release: nothing released after a committed pause", async () => {
-    const { apiKey, merchantId } = await merchant();
+    const m = await merchant();
+    const { apiKey, merchantId } = m;
     for (let i = 0; i < ITERATIONS; i++) {
-      const id = await scheduledWithFirstDue(apiKey, 2);
+      const id = await scheduledWithFirstDue(m, 2);
       const [paused] = await race(
         i,
         () => api(apiKey, "POST", `/pause/${id}`),
-        () => runCron(Date.now(), { ...env, DB: jittery(env.DB, i) }),
+        () => runCron(Date.now(), jitteryShards(i)),
       );
       expect(paused.status).toBe(200);
       expect(await violations(id)).toEqual([]);
@@ -192,18 +208,20 @@ describe("races, run many times, checked by their invariants", () => {
   });
 
   it("resume vs release: a dispatch is released or skipped, never both, and refunded once", async () => {
-    const { apiKey, merchantId } = await merchant();
+    const m = await merchant();
+    const { apiKey, merchantId, db } = m;
     for (let i = 0; i < ITERATIONS; i++) {
-      const id = await scheduledWithFirstDue(apiKey, 2);
+      const id = await scheduledWithFirstDue(m, 2);
       expect((await api(apiKey, "POST", `/pause/${id}`)).status).toBe(200);
       // The first dispatch's time passed while paused; the second comes due during the race.
-      await env.DB.prepare("UPDATE dispatches SET due_at = ? WHERE send_id = ? AND seq = 1")
+      await db
+        .prepare("UPDATE dispatches SET due_at = ? WHERE send_id = ? AND seq = 1")
         .bind(Date.now() + 500, id)
         .run();
       const [resumed] = await race(
         i,
         () => api(apiKey, "POST", `/resume/${id}`),
-        () => runCron(Date.now() + 5_000, { ...env, DB: jittery(env.DB, i) }),
+        () => runCron(Date.now() + 5_000, jitteryShards(i)),
       );
       expect(resumed.status).toBe(200);
       expect(await violations(id)).toEqual([]);
@@ -227,7 +245,7 @@ describe("races, run many times, checked by their invariants", () => {
   });
 
   it("cancel vs receipts: what a carrier holds is billed, every other delivery refunded exactly once", async () => {
-    const { apiKey, merchantId } = await merchant();
+    const { apiKey, merchantId, shard } = await merchant();
     for (let i = 0; i < ITERATIONS; i++) {
       const to = [
         `+24399${String(i * 10).padStart(7, "0")}`,
@@ -245,7 +263,7 @@ describe("races, run many times, checked by their invariants", () => {
           id: `first-${id}`,
           timestamp: new Date(),
           attempts: 1,
-          body: { type: "dispatch", sendId: id, seq: 0, from: 0, to: 3 },
+          body: { type: "dispatch", shard, sendId: id, seq: 0, from: 0, to: 3 },
         },
       ]);
       const firstCtx = createExecutionContext();
@@ -268,11 +286,11 @@ describe("races, run many times, checked by their invariants", () => {
           id: `dead-${id}`,
           timestamp: new Date(),
           attempts: 6,
-          body: { type: "dispatch", sendId: id, seq: 0, from: 0, to: 6 },
+          body: { type: "dispatch", shard, sendId: id, seq: 0, from: 0, to: 6 },
         },
       ]);
       const [receiptsCtx, deadCtx] = [createExecutionContext(), createExecutionContext()];
-      const jittered = { ...env, DB: jittery(env.DB, i) };
+      const jittered = jitteryShards(i);
       const [cancel] = await race(
         i,
         () => api(apiKey, "DELETE", `/cancel/${id}`),
@@ -311,21 +329,24 @@ describe("the release re-checks the send in the same statement", () => {
   it.each(["pause", "cancel"] as const)(
     "a %s committed between the release's read and its write wins",
     async (action) => {
-      const { apiKey, merchantId } = await merchant();
-      const id = await scheduledWithFirstDue(apiKey, 2);
+      const m = await merchant();
+      const { apiKey, merchantId } = m;
+      const id = await scheduledWithFirstDue(m, 2);
       // Let the cron read the due dispatch, then commit the merchant's request before it writes.
       let interposed = false;
-      const db = wrapD1(env.DB, async (sql, params) => {
-        if (interposed || !sql.startsWith("UPDATE dispatches SET status = 'released'") || params[0] !== id)
-          return;
-        interposed = true;
-        const res =
-          action === "pause"
-            ? await api(apiKey, "POST", `/pause/${id}`)
-            : await api(apiKey, "DELETE", `/cancel/${id}`);
-        expect(res.status).toBe(200);
-      });
-      await runCron(Date.now(), { ...env, DB: db });
+      const interposing = wrapShards((db) =>
+        wrapD1(db, async (sql, params) => {
+          if (interposed || !sql.startsWith("UPDATE dispatches SET status = 'released'") || params[0] !== id)
+            return;
+          interposed = true;
+          const res =
+            action === "pause"
+              ? await api(apiKey, "POST", `/pause/${id}`)
+              : await api(apiKey, "DELETE", `/cancel/${id}`);
+          expect(res.status).toBe(200);
+        }),
+      );
+      await runCron(Date.now(), interposing);
       expect(interposed).toBe(true);
       expect(await violations(id)).toEqual([]);
       expect(await rows("SELECT seq, status FROM dispatches WHERE send_id = ? ORDER BY seq", id)).toEqual([

@@ -8,7 +8,7 @@ import {
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { api, newMerchant, rows, waitFor } from "./helpers";
+import { api, newMerchant, rows, shardDb, waitFor } from "./helpers";
 import { expectLedgerBalanced } from "./wrap-bindings";
 
 async function runCron(at: number) {
@@ -84,7 +84,7 @@ describe("scheduled and recurring sends are released by the cron, at and only at
   });
 
   it("ten concurrent cron runs release a dispatch once: one delivery per recipient and dispatch", async () => {
-    const { apiKey } = await newMerchant();
+    const { apiKey, merchantId } = await newMerchant();
     const to = Array.from({ length: 50 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
     const sent = await api(apiKey, "POST", "/send", {
       to,
@@ -111,9 +111,10 @@ describe("scheduled and recurring sends are released by the cron, at and only at
     expect(processing[0]?.n).toBe(50);
     // The database itself refuses a second delivery for the same recipient and dispatch.
     await expect(
-      env.DB.prepare(
-        "INSERT INTO deliveries (send_id, dispatch_seq, recipient_idx, phone, status, expires_at, updated_at) VALUES (?, 0, 0, '+1', 'pending', 0, 0)",
-      )
+      (await shardDb(merchantId))
+        .prepare(
+          "INSERT INTO deliveries (send_id, dispatch_seq, recipient_idx, phone, status, expires_at, updated_at) VALUES (?, 0, 0, '+1', 'pending', 0, 0)",
+        )
         .bind(id)
         .run(),
     ).rejects.toThrow(/UNIQUE constraint failed/);
@@ -225,7 +226,8 @@ describe("cancel, pause and resume", () => {
     expect((await dispatchRows(id)).map((d) => d.status)).toEqual(["scheduled", "scheduled", "scheduled"]);
 
     // While paused, the first dispatch's time passes.
-    await env.DB.prepare("UPDATE dispatches SET due_at = ? WHERE send_id = ? AND seq = 0")
+    await (await shardDb(merchantId))
+      .prepare("UPDATE dispatches SET due_at = ? WHERE send_id = ? AND seq = 0")
       .bind(Date.now() - 60_000, id)
       .run();
     const resumed = await api(apiKey, "POST", `/resume/${id}`);

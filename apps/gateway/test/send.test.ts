@@ -7,7 +7,7 @@ import {
   sendResponseSchema,
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
-import { admin, api, newMerchant, rows } from "./helpers";
+import { admin, api, newMerchant, rows, shardDb } from "./helpers";
 
 const tomorrow = () => new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
 
@@ -330,7 +330,10 @@ describe("POST /send — refusals", () => {
     expect((await walletState(poor.merchantId)).balance.LISOLOO_SMS).toBe(30_000);
 
     const none = await newMerchant({ wallets: {} });
-    await env.DB.prepare("DELETE FROM wallets WHERE merchant_id = ?").bind(none.merchantId).run();
+    await (await shardDb(none.merchantId))
+      .prepare("DELETE FROM wallets WHERE merchant_id = ?")
+      .bind(none.merchantId)
+      .run();
     const noWallet = await api(none.apiKey, "POST", "/send", { to: ["+243998857000"], message: "Hi" });
     expect(noWallet.status).toBe(400);
     expect(noWallet.body.error_code).toBe("1205");
@@ -383,17 +386,17 @@ describe("money under concurrency", () => {
 
   it("the database itself refuses an overdraft, whatever the caller", async () => {
     const { merchantId } = await newMerchant({ wallets: { LISOLOO_SMS: 1 } });
+    const db = await shardDb(merchantId);
     await expect(
-      env.DB.prepare(
-        "INSERT INTO wallet_ledger (merchant_id, wallet_type, amount_micros, reason, created_at) VALUES (?, 'LISOLOO_SMS', -2000000, 'adjustment', 0)",
-      )
+      db
+        .prepare(
+          "INSERT INTO wallet_ledger (merchant_id, wallet_type, amount_micros, reason, created_at) VALUES (?, 'LISOLOO_SMS', -2000000, 'adjustment', 0)",
+        )
         .bind(merchantId)
         .run(),
     ).rejects.toThrow(/CHECK constraint failed/);
     await expect(
-      env.DB.prepare("UPDATE wallet_ledger SET amount_micros = 1 WHERE merchant_id = ?")
-        .bind(merchantId)
-        .run(),
+      db.prepare("UPDATE wallet_ledger SET amount_micros = 1 WHERE merchant_id = ?").bind(merchantId).run(),
     ).rejects.toThrow(/append-only/);
     expect((await walletState(merchantId)).balance.LISOLOO_SMS).toBe(1_000_000);
   });
@@ -541,7 +544,8 @@ describe("POST /preview and GET /balance", () => {
       unit_price: 0.02,
       wallets: { LISOLOO_POST_PAID: 20.5 },
     });
-    await env.DB.prepare("DELETE FROM wallets WHERE merchant_id = ? AND type = 'LISOLOO_SMS'")
+    await (await shardDb(merchantId))
+      .prepare("DELETE FROM wallets WHERE merchant_id = ? AND type = 'LISOLOO_SMS'")
       .bind(merchantId)
       .run();
     const res = await api(apiKey, "GET", "/balance");

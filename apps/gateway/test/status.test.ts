@@ -1,7 +1,6 @@
-import { env } from "cloudflare:workers";
 import { recipientsResponseSchema, statusResponseSchema } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
-import { api, newMerchant, rows, waitFor } from "./helpers";
+import { api, newMerchant, rows, shardDb, waitFor } from "./helpers";
 
 const tomorrow = () => new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
 
@@ -54,7 +53,7 @@ describe("GET /status/{message_id}", () => {
   });
 
   it("has updated_at: created_at until something moves, then the last delivery change", async () => {
-    const { apiKey } = await newMerchant();
+    const { apiKey, merchantId } = await newMerchant();
     const date = tomorrow();
     const scheduled = await api(apiKey, "POST", "/send", {
       to: ["+243998857000"],
@@ -66,7 +65,8 @@ describe("GET /status/{message_id}", () => {
     const before = statusResponseSchema.parse((await api(apiKey, "GET", `/status/${scheduledId}`)).body).data;
     expect(before.updated_at).toBe(before.created_at);
     // Pausing is a state change of the message: updated_at follows it.
-    await env.DB.prepare("UPDATE sends SET created_at = created_at - 60000 WHERE id = ?")
+    await (await shardDb(merchantId))
+      .prepare("UPDATE sends SET created_at = created_at - 60000 WHERE id = ?")
       .bind(scheduledId)
       .run();
     expect((await api(apiKey, "POST", `/pause/${scheduledId}`)).status).toBe(200);

@@ -2,8 +2,10 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { billingOf, type DeliveryErrorCode, type DeliveryStatus, handedToCarrier } from "@lisoloo/protocol";
 import { expect } from "vitest";
+import type { ShardEnv } from "../src/env";
 import worker from "../src/index";
 import type { QueueMessage } from "../src/pipeline/messages";
+import { shardEnv } from "../src/shards/shard-env";
 import { BASE, rows } from "./helpers";
 
 /** The real send queue, except that the calls numbered in `failing` throw, as an outage would. */
@@ -89,6 +91,20 @@ export function wrapD1(
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/** The Worker's bindings with every shard's D1 database wrapped by `wrap` (the directory as it is). */
+export function wrapShards(wrap: (db: D1Database) => D1Database, base: Cloudflare.Env = env): Cloudflare.Env {
+  return { ...base, DB_0: wrap(base.DB_0), DB_1: wrap(base.DB_1) };
+}
+
+/** The bindings as code working on a merchant's shard sees them (`shardEnv`), from `base`. */
+export async function onMerchantShard(merchantId: string, base: Cloudflare.Env = env): Promise<ShardEnv> {
+  const row = await env.DIRECTORY.prepare("SELECT shard FROM directory_merchants WHERE merchant_id = ?1")
+    .bind(merchantId)
+    .first<{ shard: string }>();
+  if (!row) throw new Error(`no shard for merchant ${merchantId}`);
+  return shardEnv(base, row.shard);
 }
 
 /** A send accepted while the queue is down: committed and debited, but nothing handed on. */

@@ -48,7 +48,7 @@ export const carrierAdminRoutes = new Hono<AppEnv>()
     if (!given) throw new Error("createCarrierSchema let a carrier through without its settings");
     const { password, ...settings } = given;
     const now = Date.now();
-    const db = createDb(c.env.DB);
+    const db = createDb(c.env.DIRECTORY);
     const inserted = await db
       .insert(carriers)
       .values({
@@ -80,18 +80,18 @@ export const carrierAdminRoutes = new Hono<AppEnv>()
     return c.json({ status_code: 201, success: true, data: carrierView(inserted) }, 201);
   })
   .get("/carriers", async (c) => {
-    const rows = await createDb(c.env.DB).select().from(carriers).orderBy(asc(carriers.slug));
+    const rows = await createDb(c.env.DIRECTORY).select().from(carriers).orderBy(asc(carriers.slug));
     return c.json({ status_code: 200, success: true, data: rows.map((row) => carrierView(row)) });
   })
   .get("/carriers/:slug", async (c) => {
-    const row = await carrierRow(createDb(c.env.DB), c.req.param("slug"));
+    const row = await carrierRow(createDb(c.env.DIRECTORY), c.req.param("slug"));
     const config = carrierConfigOf({ ...row, password_enc: row.passwordEnc, updated_at: row.updatedAt });
     const binds = row.kind === "smpp" ? (config ? await bindStates(c.env, config) : []) : undefined;
     return c.json({ status_code: 200, success: true, data: carrierView(row, binds) });
   })
   .patch("/carriers/:slug", async (c) => {
     const input = parseAdminBody(updateCarrierSchema, await readJsonObject(c));
-    const db = createDb(c.env.DB);
+    const db = createDb(c.env.DIRECTORY);
     const row = await carrierRow(db, c.req.param("slug"));
     const own = settingsKey[row.kind];
     const foreign = Object.values(settingsKey).filter((key) => key !== own && input[key] !== undefined);

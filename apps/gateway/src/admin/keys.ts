@@ -5,13 +5,15 @@ import { configOf } from "../config/config";
 import { sealSecret } from "../crypto/secret-box";
 import { createDb, type Db } from "../db/client";
 import { apiKeys, type KeyStatus, merchants } from "../db/schema";
-import type { AppEnv, Bindings } from "../env";
+import type { AppEnv, WorkerEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 import { readJsonObject } from "../http/read-json";
 import { newId } from "../ids";
 import { callGuard, keyGuardFor } from "../key-guard/stub";
+import { recordKey } from "../shards/directory";
 import { generateSigningSecret } from "../webhooks/sign";
 import { checkWebhookUrl } from "../webhooks/ssrf-guard";
+import { keyShard, merchantShard } from "./locate";
 import { regenerateKeySchema, webhookSchema } from "./schemas";
 import { parseAdminBody } from "./validate";
 import { keyView } from "./views";
@@ -23,7 +25,7 @@ async function keyRow(db: Db, keyId: string) {
 }
 
 /** A new key row for a merchant in this deployment's environment; the cleartext is returned once. */
-async function issueKey(env: Bindings, merchantId: string, webhookFrom?: typeof apiKeys.$inferSelect) {
+async function issueKey(env: WorkerEnv, merchantId: string, webhookFrom?: typeof apiKeys.$inferSelect) {
   const { environment } = configOf(env);
   const apiKey = generateApiKey(environment);
   const row: typeof apiKeys.$inferInsert = {
@@ -46,8 +48,8 @@ async function issueKey(env: Bindings, merchantId: string, webhookFrom?: typeof 
 
 function setStatus(status: KeyStatus) {
   return async (c: import("hono").Context<AppEnv>) => {
-    const db = createDb(c.env.DB);
     const id = c.req.param("keyId") as string;
+    const db = createDb((await keyShard(c.env, id)).DB);
     await keyRow(db, id);
     // Activating also ends a 1302 suspension early: the guard forgets it, then the row stops showing it.
     if (status === "ACTIVE") await callGuard(keyGuardFor(c.env, id).lift());
@@ -60,8 +62,9 @@ function setStatus(status: KeyStatus) {
 /** Operator routes for API keys and their webhook configuration (§11). */
 export const keyRoutes = new Hono<AppEnv>()
   .post("/merchants/:merchantId/keys", async (c) => {
-    const db = createDb(c.env.DB);
     const merchantId = c.req.param("merchantId");
+    const shard = await merchantShard(c.env, merchantId);
+    const db = createDb(shard.DB);
     const merchant = await db
       .select({ id: merchants.id })
       .from(merchants)
@@ -70,25 +73,27 @@ export const keyRoutes = new Hono<AppEnv>()
     if (!merchant) throw new ApiError("1403", { message: "Merchant not found" });
     const { apiKey, row } = await issueKey(c.env, merchantId);
     const inserted = await db.insert(apiKeys).values(row).returning().get();
+    // Written last: the key authenticates only once the directory names its shard.
+    await recordKey(shard, { digest: row.digest, keyId: row.id, merchantId }, row.createdAt);
     return c.json({ status_code: 201, success: true, data: { ...keyView(inserted), api_key: apiKey } }, 201);
   })
   .get("/merchants/:merchantId/keys", async (c) => {
-    const db = createDb(c.env.DB);
-    const rows = await db
-      .select()
-      .from(apiKeys)
-      .where(eq(apiKeys.merchantId, c.req.param("merchantId")));
+    const merchantId = c.req.param("merchantId");
+    const db = createDb((await merchantShard(c.env, merchantId)).DB);
+    const rows = await db.select().from(apiKeys).where(eq(apiKeys.merchantId, merchantId));
     return c.json({ status_code: 200, success: true, data: rows.map((row) => keyView(row)) });
   })
   .get("/keys/:keyId", async (c) => {
-    const row = await keyRow(createDb(c.env.DB), c.req.param("keyId"));
+    const keyId = c.req.param("keyId");
+    const row = await keyRow(createDb((await keyShard(c.env, keyId)).DB), keyId);
     return c.json({ status_code: 200, success: true, data: keyView(row) });
   })
   .post("/keys/:keyId/regenerate", async (c) => {
     const body =
       c.req.header("content-length") === "0" || !c.req.header("content-type") ? {} : await readJsonObject(c);
     const { grace_seconds } = parseAdminBody(regenerateKeySchema, body);
-    const db = createDb(c.env.DB);
+    const shard = await keyShard(c.env, c.req.param("keyId"));
+    const db = createDb(shard.DB);
     const old = await keyRow(db, c.req.param("keyId"));
     if (old.status === "REVOKED") throw new ApiError("1204", { message: "Key is revoked" });
     const { apiKey, row } = await issueKey(c.env, old.merchantId, old);
@@ -101,6 +106,7 @@ export const keyRoutes = new Hono<AppEnv>()
       db.insert(apiKeys).values(row).returning(),
       db.update(apiKeys).set(oldPatch).where(eq(apiKeys.id, old.id)),
     ]);
+    await recordKey(shard, { digest: row.digest, keyId: row.id, merchantId: old.merchantId }, now);
     return c.json(
       {
         status_code: 201,
@@ -125,8 +131,8 @@ export const keyRoutes = new Hono<AppEnv>()
           details: [{ field: "webhook_url", message: problem, code: "INVALID_CALLBACK_URL" }],
         });
     }
-    const db = createDb(c.env.DB);
     const id = c.req.param("keyId");
+    const db = createDb((await keyShard(c.env, id)).DB);
     await keyRow(db, id);
     const patch: Partial<typeof apiKeys.$inferInsert> = {};
     if (input.webhook_url !== undefined) {
@@ -146,8 +152,8 @@ export const keyRoutes = new Hono<AppEnv>()
   })
   .delete("/keys/:keyId/webhook", async (c) => {
     // Clears the Basic credentials; the URL and signing secret stay.
-    const db = createDb(c.env.DB);
     const id = c.req.param("keyId");
+    const db = createDb((await keyShard(c.env, id)).DB);
     await keyRow(db, id);
     const updated = await db
       .update(apiKeys)

@@ -7,6 +7,8 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 import { readJsonObject } from "../http/read-json";
 import { newId } from "../ids";
+import { placeNewMerchant, recordMerchant } from "../shards/directory";
+import { merchantShard } from "./locate";
 import { createMerchantSchema, updateMerchantSchema } from "./schemas";
 import { parseAdminBody } from "./validate";
 import { merchantView } from "./views";
@@ -15,7 +17,8 @@ import { merchantView } from "./views";
 export const merchantRoutes = new Hono<AppEnv>()
   .post("/merchants", async (c) => {
     const input = parseAdminBody(createMerchantSchema, await readJsonObject(c));
-    const db = createDb(c.env.DB);
+    const shard = await placeNewMerchant(c.env);
+    const db = createDb(shard.DB);
     const now = Date.now();
     const id = newId("mch");
     const row = {
@@ -48,21 +51,26 @@ export const merchantRoutes = new Hono<AppEnv>()
         }),
       ),
     ]);
-    return c.json({ status_code: 201, success: true, data: merchantView(row) }, 201);
+    // Written last: until the directory names its shard, the merchant cannot be found, so a failure
+    // above leaves nothing reachable half-made.
+    await recordMerchant(shard, id, now);
+    return c.json({ status_code: 201, success: true, data: merchantView(row, shard.SHARD) }, 201);
   })
   .get("/merchants/:merchantId", async (c) => {
-    const db = createDb(c.env.DB);
+    const shard = await merchantShard(c.env, c.req.param("merchantId"));
+    const db = createDb(shard.DB);
     const row = await db
       .select()
       .from(merchants)
       .where(eq(merchants.id, c.req.param("merchantId")))
       .get();
     if (!row) throw new ApiError("1403", { message: "Merchant not found" });
-    return c.json({ status_code: 200, success: true, data: merchantView(row) });
+    return c.json({ status_code: 200, success: true, data: merchantView(row, shard.SHARD) });
   })
   .patch("/merchants/:merchantId", async (c) => {
     const input = parseAdminBody(updateMerchantSchema, await readJsonObject(c));
-    const db = createDb(c.env.DB);
+    const shard = await merchantShard(c.env, c.req.param("merchantId"));
+    const db = createDb(shard.DB);
     const patch: Partial<typeof merchants.$inferInsert> = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.time_zone !== undefined) patch.timeZone = input.time_zone;
@@ -78,5 +86,5 @@ export const merchantRoutes = new Hono<AppEnv>()
         ? await db.update(merchants).set(patch).where(eq(merchants.id, id)).returning().get()
         : await db.select().from(merchants).where(eq(merchants.id, id)).get();
     if (!updated) throw new ApiError("1403", { message: "Merchant not found" });
-    return c.json({ status_code: 200, success: true, data: merchantView(updated) });
+    return c.json({ status_code: 200, success: true, data: merchantView(updated, shard.SHARD) });
   });

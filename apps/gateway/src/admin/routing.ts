@@ -25,7 +25,7 @@ const unknownCarrier = (field: string, slug: string): ErrorDetail => ({
 export const routingTableRoutes = new Hono<AppEnv>()
   .put("/routes", async (c) => {
     const input = parseAdminBody(putRoutesSchema, await readJsonObject(c));
-    const db = createDb(c.env.DB);
+    const db = createDb(c.env.DIRECTORY);
     const known = new Set((await db.select({ slug: carriers.slug }).from(carriers)).map((r) => r.slug));
     const details: ErrorDetail[] = [];
     for (const [prefix, slug] of Object.entries(input.routes)) {
@@ -39,9 +39,9 @@ export const routingTableRoutes = new Hono<AppEnv>()
     // The default route is the row of the empty prefix (see the `carrier_routes` schema).
     const table: Record<string, string> = { ...input.routes };
     if (input.default_route !== null) table[""] = input.default_route;
-    await c.env.DB.batch([
-      c.env.DB.prepare("DELETE FROM carrier_routes"),
-      c.env.DB.prepare(
+    await c.env.DIRECTORY.batch([
+      c.env.DIRECTORY.prepare("DELETE FROM carrier_routes"),
+      c.env.DIRECTORY.prepare(
         `INSERT INTO carrier_routes (prefix, carrier_slug, created_at)
          SELECT key, value, ?2 FROM json_each(?1)`,
       ).bind(JSON.stringify(table), Date.now()),
@@ -56,6 +56,6 @@ export const routingTableRoutes = new Hono<AppEnv>()
     return c.json({ status_code: 200, success: true, data: routesView(written) });
   })
   .get("/routes", async (c) => {
-    const rows = await createDb(c.env.DB).select().from(carrierRoutes);
+    const rows = await createDb(c.env.DIRECTORY).select().from(carrierRoutes);
     return c.json({ status_code: 200, success: true, data: routesView(rows) });
   });

@@ -3,9 +3,11 @@ import { maskKey } from "../auth/key-format";
 import type { apiKeys, merchants } from "../db/schema";
 
 /** Operator-facing shape of a merchant. */
-export function merchantView(row: typeof merchants.$inferSelect) {
+export function merchantView(row: typeof merchants.$inferSelect, shard: string) {
   return {
     merchant_id: row.id,
+    /** The D1 binding holding the merchant's data (`DB_0`, …): for operators, never shown to merchants. */
+    shard,
     name: row.name,
     time_zone: row.timeZone,
     currency: row.currency,

@@ -7,6 +7,7 @@ import { type WalletType, walletLedger, walletTypes } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 import { readJsonObject } from "../http/read-json";
+import { merchantShard } from "./locate";
 import { adjustmentSchema, topUpSchema } from "./schemas";
 import { parseAdminBody } from "./validate";
 
@@ -26,8 +27,8 @@ async function wallets(db: ReturnType<typeof createDb>, merchantId: string) {
 /** Operator routes for money: every movement is one ledger row, applied to the wallet by the database. */
 export const walletRoutes = new Hono<AppEnv>()
   .get("/merchants/:merchantId/wallets", async (c) => {
-    const db = createDb(c.env.DB);
     const merchantId = c.req.param("merchantId");
+    const db = createDb((await merchantShard(c.env, merchantId)).DB);
     const ledger = await readLedger(db, merchantId);
     return c.json({
       status_code: 200,
@@ -52,8 +53,8 @@ export const walletRoutes = new Hono<AppEnv>()
     const movement = c.req.param("movement");
     const input =
       movement === "topups" ? parseAdminBody(topUpSchema, body) : parseAdminBody(adjustmentSchema, body);
-    const db = createDb(c.env.DB);
     const merchantId = c.req.param("merchantId");
+    const db = createDb((await merchantShard(c.env, merchantId)).DB);
     try {
       await db.insert(walletLedger).values({
         merchantId,

@@ -10,6 +10,7 @@ import { notifyWebhooks } from "../webhooks/notify";
 import type { KeyWebhookSettings } from "../webhooks/outbox-store";
 import { pingWebhook } from "../webhooks/ping";
 import { generateSigningSecret } from "../webhooks/sign";
+import { findInShards, keyShard } from "./locate";
 import { keyView } from "./views";
 import { webhookEventView } from "./webhook-views";
 
@@ -54,17 +55,18 @@ async function eventsWithAttempts(db: Db, events: (typeof webhookEvents.$inferSe
 /** Operator routes for webhook deliveries (§11): inspect, replay, ping, rotate the signing secret. */
 export const webhookRoutes = new Hono<AppEnv>()
   .get("/messages/:messageId/webhooks", async (c) => {
-    const db = createDb(c.env.DB);
     const messageId = c.req.param("messageId");
+    // The id alone names no merchant: the shard that holds the send is the one to read.
+    const located = await findInShards(c.env, (shard) =>
+      createDb(shard.DB).select({ id: sends.id }).from(sends).where(eq(sends.id, messageId)).get(),
+    );
+    if (!located) throw new ApiError("1201");
+    const db = createDb(located.shard.DB);
     const events = await db
       .select()
       .from(webhookEvents)
       .where(eq(webhookEvents.sendId, messageId))
       .orderBy(asc(webhookEvents.createdAt), asc(webhookEvents.deliveryId), asc(webhookEvents.sequence));
-    if (events.length === 0) {
-      const send = await db.select({ id: sends.id }).from(sends).where(eq(sends.id, messageId)).get();
-      if (!send) throw new ApiError("1201");
-    }
     return c.json({
       status_code: 200,
       success: true,
@@ -72,8 +74,16 @@ export const webhookRoutes = new Hono<AppEnv>()
     });
   })
   .post("/webhooks/:eventId/replay", async (c) => {
-    const db = createDb(c.env.DB);
     const eventId = c.req.param("eventId");
+    const located = await findInShards(c.env, (shard) =>
+      createDb(shard.DB)
+        .select({ id: webhookEvents.id })
+        .from(webhookEvents)
+        .where(eq(webhookEvents.id, eventId))
+        .get(),
+    );
+    if (!located) throw new ApiError("1403", { message: "Webhook event not found" });
+    const db = createDb(located.shard.DB);
     // A fresh budget, and the destination chosen anew: a merchant who fixed their URL gets the replay there.
     const reopened = await db
       .update(webhookEvents)
@@ -89,22 +99,15 @@ export const webhookRoutes = new Hono<AppEnv>()
       .where(and(eq(webhookEvents.id, eventId), ne(webhookEvents.status, "pending")))
       .returning({ id: webhookEvents.id })
       .get();
-    if (!reopened) {
-      const exists = await db
-        .select({ id: webhookEvents.id })
-        .from(webhookEvents)
-        .where(eq(webhookEvents.id, eventId))
-        .get();
-      if (!exists) throw new ApiError("1403", { message: "Webhook event not found" });
-      throw new ApiError("1204", { message: "The event is still being delivered" });
-    }
-    await notifyWebhooks(c.env, [eventId]);
+    if (!reopened) throw new ApiError("1204", { message: "The event is still being delivered" });
+    await notifyWebhooks(located.shard, [eventId]);
     const row = await db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId)).get();
     const [view] = await eventsWithAttempts(db, row ? [row] : []);
     return c.json({ status_code: 202, success: true, data: view }, 202);
   })
   .post("/keys/:keyId/webhook/ping", async (c) => {
-    const key = await keyRow(createDb(c.env.DB), c.req.param("keyId"));
+    const keyId = c.req.param("keyId");
+    const key = await keyRow(createDb((await keyShard(c.env, keyId)).DB), keyId);
     if (!key.webhookUrl) throw new ApiError("1204", { message: "The key has no webhook_url" });
     const config = configOf(c.env);
     const result = await pingWebhook({
@@ -124,8 +127,9 @@ export const webhookRoutes = new Hono<AppEnv>()
     return c.json({ status_code: 200, success: true, data: result });
   })
   .post("/keys/:keyId/webhook/rotate-secret", async (c) => {
-    const db = createDb(c.env.DB);
-    const key = await keyRow(db, c.req.param("keyId"));
+    const keyId = c.req.param("keyId");
+    const db = createDb((await keyShard(c.env, keyId)).DB);
+    const key = await keyRow(db, keyId);
     const until = Date.now() + secretOverlapMs;
     // The outgoing secret keeps signing next to the new one for the overlap, so receivers can switch
     // without dropping events. A second rotation inside the overlap retires the oldest secret at once.

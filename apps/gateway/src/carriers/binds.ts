@@ -1,4 +1,4 @@
-import type { Bindings } from "../env";
+import type { WorkerEnv } from "../env";
 import { log } from "../observability/logger";
 import type { CarrierConfig } from "./settings";
 import { bindName, bindOf } from "./smpp/stub";
@@ -10,7 +10,7 @@ export type BindState = BindReport;
 /** A bind gets this long to say how it is: a stuck one must not hang the carrier view or the health view. */
 export const BIND_STATE_TIMEOUT_MS = 2_000;
 
-async function stateOf(env: Bindings, carrier: string, n: number): Promise<BindState> {
+async function stateOf(env: WorkerEnv, carrier: string, n: number): Promise<BindState> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
@@ -43,7 +43,7 @@ async function stateOf(env: Bindings, carrier: string, n: number): Promise<BindS
  * The live state of each bind of an SMPP carrier, as its bind Durable Objects report it, asked all
  * at once: the carrier view and the health view show them. Another kind has no binds.
  */
-export async function bindStates(env: Bindings, carrier: CarrierConfig): Promise<BindState[]> {
+export async function bindStates(env: WorkerEnv, carrier: CarrierConfig): Promise<BindState[]> {
   if (carrier.kind !== "smpp") return [];
   return Promise.all(Array.from({ length: carrier.settings.binds }, (_, n) => stateOf(env, carrier.slug, n)));
 }

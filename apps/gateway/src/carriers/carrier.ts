@@ -1,3 +1,4 @@
+import type { ShardEnv } from "../env";
 import type { CarrierReceipt } from "./types";
 
 /** One delivery handed to a connector. */
@@ -46,5 +47,9 @@ export type ReceiptSink = (
  */
 export interface Carrier {
   readonly slug: string;
-  submit(batch: Submission[], receipts: ReceiptSink): Promise<SubmitResult[]>;
+  /**
+   * `shard` is the shard whose deliveries these are: a connector that writes carrier ids to D1, or
+   * hands out an address to report receipts to, keeps them with that shard.
+   */
+  submit(batch: Submission[], receipts: ReceiptSink, shard: ShardEnv): Promise<SubmitResult[]>;
 }

@@ -1,5 +1,5 @@
 import type { CarrierKind } from "../db/schema";
-import type { Bindings } from "../env";
+import type { WorkerEnv } from "../env";
 import type { Carrier } from "./carrier";
 import { httpRelayConnector } from "./http-relay/connector";
 import type { CarrierConfig } from "./settings";
@@ -7,7 +7,7 @@ import { smppConnector } from "./smpp/connector";
 
 /** Makes the connector of one configured carrier of kind `K`. */
 export type ConnectorFactory<K extends CarrierKind> = (
-  env: Bindings,
+  env: WorkerEnv,
   carrier: Extract<CarrierConfig, { kind: K }>,
 ) => Carrier;
 
@@ -37,7 +37,7 @@ const made = new Map<string, { updatedAt: number; carrier: Carrier }>();
  * The connector of a configured carrier, or null when its kind has none yet.
  * @example const carrier = connectorOf(env, config); if (carrier) await carrier.submit(batch, sink);
  */
-export function connectorOf(env: Bindings, config: CarrierConfig): Carrier | null {
+export function connectorOf(env: WorkerEnv, config: CarrierConfig): Carrier | null {
   const known = made.get(config.slug);
   if (known && known.updatedAt === config.updatedAt) return known.carrier;
   // Each factory takes its own kind's config, which `config.kind` picked.

@@ -1,4 +1,4 @@
-import type { Bindings } from "../env";
+import type { WorkerEnv } from "../env";
 import { log } from "../observability/logger";
 import { noteOrphans } from "./smpp/stub";
 import type { CarrierReceipt } from "./types";
@@ -10,7 +10,7 @@ import type { CarrierReceipt } from "./types";
  * state. Nothing else happens to them: no delivery is changed.
  */
 export async function keepOrphans(
-  env: Bindings,
+  env: WorkerEnv,
   carrier: string,
   source: string | null,
   receipts: CarrierReceipt[],
@@ -24,7 +24,7 @@ export async function keepOrphans(
       source: source ?? undefined,
     });
   }
-  await env.DB.prepare(
+  await env.DIRECTORY.prepare(
     `INSERT INTO orphan_receipts (carrier, carrier_message_id, receipt, source, created_at)
      SELECT ?1, value ->> '$.carrierMessageId', value, ?2, ?3 FROM json_each(?4)`,
   )

@@ -1,5 +1,5 @@
 import { configOf } from "../config/config";
-import type { Bindings } from "../env";
+import type { WorkerEnv } from "../env";
 import type { Carrier } from "./carrier";
 import { connectorOf } from "./connectors";
 import { type RoutingTable, SANDBOX, UNROUTED } from "./routing";
@@ -42,10 +42,10 @@ async function load(db: D1Database): Promise<Snapshot> {
   return { routing, carriers };
 }
 
-function snapshotOf(env: Bindings): Promise<Snapshot> {
+function snapshotOf(env: WorkerEnv): Promise<Snapshot> {
   const now = Date.now();
-  if (cached === null || cached.db !== env.DB || now - cached.at >= REGISTRY_TTL_MS) {
-    const entry = { db: env.DB, at: now, snapshot: load(env.DB) };
+  if (cached === null || cached.db !== env.DIRECTORY || now - cached.at >= REGISTRY_TTL_MS) {
+    const entry = { db: env.DIRECTORY, at: now, snapshot: load(env.DIRECTORY) };
     // A failed read is not kept: the next caller tries again (this one gets the error, and its
     // queue message is retried).
     entry.snapshot.catch(() => {
@@ -68,7 +68,7 @@ export function forgetCarriers(): void {
  * A configured carrier as D1 holds it (cached like the routes), enabled or not, whatever this
  * deployment's environment: what a connector's own instances (an SMPP bind) read their settings from.
  */
-export async function configuredCarrier(env: Bindings, slug: string): Promise<CarrierConfig | null> {
+export async function configuredCarrier(env: WorkerEnv, slug: string): Promise<CarrierConfig | null> {
   return (await snapshotOf(env)).carriers.get(slug) ?? null;
 }
 
@@ -76,7 +76,7 @@ export async function configuredCarrier(env: Bindings, slug: string): Promise<Ca
  * The routing table of this deployment: the sandbox sends everything to its stub, whatever the
  * tables say; production routes by the `carrier_routes` table (cached per isolate, `REGISTRY_TTL_MS`).
  */
-export async function routingTable(env: Bindings): Promise<RoutingTable> {
+export async function routingTable(env: WorkerEnv): Promise<RoutingTable> {
   if (configOf(env).environment === "sandbox") return sandboxRouting;
   return (await snapshotOf(env)).routing;
 }
@@ -86,7 +86,7 @@ export async function routingTable(env: Bindings): Promise<RoutingTable> {
  * the sandbox any slug but the stub's; in production a carrier that does not exist, is disabled, or
  * whose kind has no connector yet.
  */
-export async function carrierFor(env: Bindings, slug: string): Promise<Carrier | null> {
+export async function carrierFor(env: WorkerEnv, slug: string): Promise<Carrier | null> {
   const config = configOf(env);
   if (config.environment === "sandbox") {
     if (slug !== SANDBOX) return null;

@@ -1,4 +1,4 @@
-import type { Bindings } from "../env";
+import type { WorkerEnv } from "../env";
 import { log } from "../observability/logger";
 import { type Config, type ConfigFinding, parseConfig } from "./schema";
 
@@ -25,7 +25,7 @@ const checked = new WeakMap<object, CheckedConfig>();
  *
  * @example if (!checkConfig(env).ok) return serviceUnavailable(request);
  */
-export function checkConfig(env: Bindings): CheckedConfig {
+export function checkConfig(env: WorkerEnv): CheckedConfig {
   let result = checked.get(env);
   if (result === undefined) {
     const parsed = parseConfig(env);
@@ -41,7 +41,7 @@ export function checkConfig(env: Bindings): CheckedConfig {
  *
  * @example const { credentialsKey } = configOf(c.env);
  */
-export function configOf(env: Bindings): Config {
+export function configOf(env: WorkerEnv): Config {
   const result = checkConfig(env);
   if (!result.ok) throw result.error;
   return result.config;

@@ -11,7 +11,8 @@ const base: Record<string, unknown> = {
   ADMIN_TOKEN: secretToken,
   CREDENTIALS_KEY: secretKey,
   ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
-  DB: binding,
+  DIRECTORY: binding,
+  DB_0: binding,
   SEND_QUEUE: binding,
   KEY_GUARD: binding,
   WEBHOOK_DISPATCHER: binding,
@@ -49,6 +50,12 @@ describe("the environment schema accepts", () => {
     ["production", production, { environment: "production", allowHttpLocalhostWebhooks: false }],
     ["test-only bindings next to the real ones", { ...base, WEBHOOK_RECEIVER_URL: "http://127.0.0.1:1" }, {}],
     ["no public base URL (no HTTP relay can send receipts back)", base, { publicBaseUrl: null }],
+    ["no D1 query count unless asked", base, { logD1Queries: false }],
+    [
+      "the D1 query count, asked for by a measurement",
+      { ...base, LOG_D1_QUERIES: "true" },
+      { logD1Queries: true },
+    ],
     [
       "the public base URL, a trailing slash dropped",
       { ...base, PUBLIC_BASE_URL: "https://sms.example.net/" },
@@ -109,6 +116,11 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
     [{ variable: "ALLOW_HTTP_LOCALHOST_WEBHOOKS", problem: 'Must be "true" or "false", got "yes"' }],
   ],
   [
+    "a D1 query count flag that is neither true nor false",
+    { ...base, LOG_D1_QUERIES: "1" },
+    [{ variable: "LOG_D1_QUERIES", problem: 'Must be "true" or "false", got "1"' }],
+  ],
+  [
     "localhost webhooks in production",
     { ...production, ALLOW_HTTP_LOCALHOST_WEBHOOKS: "true" },
     [
@@ -135,8 +147,8 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
   ],
   [
     "a missing D1 binding",
-    { ...base, DB: undefined },
-    [{ variable: "DB", problem: "Missing: no D1 binding of that name (wrangler.jsonc)" }],
+    { ...base, DB_0: undefined },
+    [{ variable: "DB_0", problem: "Missing: no D1 binding of that name (wrangler.jsonc)" }],
   ],
 ];
 

@@ -20,6 +20,8 @@ export type Config = {
    * each delivery's dlr-url. Null: no relay can send receipts back, so `http_relay` carriers take no sends.
    */
   publicBaseUrl: string | null;
+  /** Count D1 queries and log them as `d1.queries` lines (observability/d1-queries.ts): measurements only. */
+  logD1Queries: boolean;
 };
 
 /** One thing wrong with the environment: which variable, and what is wrong (never a secret's value). */
@@ -102,7 +104,10 @@ export const envSchema = z
     ALLOW_HTTP_LOCALHOST_WEBHOOKS: flagSchema.optional(),
     SANDBOX_SLOW_DELIVERY_SECONDS: secondsSchema.optional(),
     PUBLIC_BASE_URL: baseUrlSchema.optional(),
-    DB: binding("D1"),
+    LOG_D1_QUERIES: flagSchema.optional(),
+    DIRECTORY: binding("D1"),
+    // The first shard; more are `DB_1`, `DB_2`, … (shards/shard-env.ts finds them all).
+    DB_0: binding("D1"),
     SEND_QUEUE: binding("queue producer"),
     KEY_GUARD: binding("Durable Object"),
     WEBHOOK_DISPATCHER: binding("Durable Object"),
@@ -125,6 +130,7 @@ export const envSchema = z
       allowHttpLocalhostWebhooks: env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
       sandboxSlowDeliverySeconds: env.SANDBOX_SLOW_DELIVERY_SECONDS ?? null,
       publicBaseUrl: env.PUBLIC_BASE_URL ?? null,
+      logD1Queries: env.LOG_D1_QUERIES === "true",
     }),
   );
 

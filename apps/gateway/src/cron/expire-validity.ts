@@ -1,4 +1,4 @@
-import type { Bindings } from "../env";
+import type { ShardEnv } from "../env";
 import { closeDeliveries } from "../pipeline/apply-receipts";
 import { closeAtValidityEnd, SUBMIT_UNKNOWN_AFTER_MS } from "../pipeline/closings";
 
@@ -16,7 +16,7 @@ const EXPIRE_ROUNDS = 10;
 // condition is repeated word for word, which SQLite needs to use it. Left to itself the planner
 // walks every open delivery through the status index (a backlog, each minute); INDEXED BY pins the
 // plan, and fails loudly rather than scan if the index ever goes.
-export async function expireValidity(env: Bindings, ctx: ExecutionContext, now: number): Promise<number> {
+export async function expireValidity(env: ShardEnv, ctx: ExecutionContext, now: number): Promise<number> {
   let expired = 0;
   const close = closeAtValidityEnd(new Date(now).toISOString(), now);
   for (let round = 0; round < EXPIRE_ROUNDS; round++) {

@@ -1,5 +1,5 @@
 import { refundStatements } from "../billing/refund";
-import type { Bindings } from "../env";
+import type { ShardEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
 import { newRevision } from "../pipeline/delivery-row";
@@ -27,7 +27,7 @@ const STILL_DUE = `status = 'scheduled' AND EXISTS (SELECT 1 FROM sends WHERE id
  * deliveries in the same batch, then hands them to the queue. Their validity runs from the moment
  * the dispatch was due, not from a late release. Returns whether this call released it.
  */
-export async function releaseDispatch(env: Bindings, due: Due, now: number): Promise<boolean> {
+export async function releaseDispatch(env: ShardEnv, due: Due, now: number): Promise<boolean> {
   const db = env.DB;
   const [update] = await db.batch([
     db
@@ -45,7 +45,7 @@ export async function releaseDispatch(env: Bindings, due: Due, now: number): Pro
   ]);
   if ((update?.meta.changes ?? 0) === 0) return false;
   // If this fails, the deliveries stay pending and the stuck-dispatch sweep queues them again.
-  await enqueue(env, dispatchMessages(due.send_id, due.seq, due.total_recipients));
+  await enqueue(env, dispatchMessages(env.SHARD, due.send_id, due.seq, due.total_recipients));
   return true;
 }
 
@@ -54,7 +54,7 @@ export async function releaseDispatch(env: Bindings, due: Due, now: number): Pro
  * would arrive when it no longer means anything: a reminder for 08:00 delivered two days later) and
  * refunds it, in one batch. The ledger reference names the dispatch, so it is refunded once.
  */
-export async function skipStaleDispatch(env: Bindings, due: Due, now: number): Promise<boolean> {
+export async function skipStaleDispatch(env: ShardEnv, due: Due, now: number): Promise<boolean> {
   const db = env.DB;
   const token = `stale:${newRevision()}`;
   const price = due.total_recipients * due.segments * due.unit_price_micros;
@@ -91,7 +91,7 @@ export async function skipStaleDispatch(env: Bindings, due: Due, now: number): P
  * `scheduled` is released, whenever that is — unless it was due longer ago than its validity
  * period, in which case it is skipped and refunded instead.
  */
-export async function releaseDueDispatches(env: Bindings, now: number): Promise<number> {
+export async function releaseDueDispatches(env: ShardEnv, now: number): Promise<number> {
   const { results } = await env.DB.prepare(
     `SELECT p.send_id, p.seq, p.due_at, s.total_recipients, s.validity_period, s.segments, s.unit_price_micros
      FROM dispatches p JOIN sends s ON s.id = p.send_id

@@ -1,4 +1,4 @@
-import type { Bindings } from "../env";
+import type { ShardEnv } from "../env";
 import { closeDeliveries } from "../pipeline/apply-receipts";
 import { closeUnhanded, SUBMIT_UNKNOWN_AFTER_MS } from "../pipeline/closings";
 import { newRevision } from "../pipeline/delivery-row";
@@ -14,7 +14,7 @@ const SWEEP_LIMIT = 100;
  * or a message was lost) and queues their dispatch again. Claims are conditional, so a dispatch
  * queued twice is still submitted once.
  */
-export async function requeueStuckDispatches(env: Bindings, now: number): Promise<number> {
+export async function requeueStuckDispatches(env: ShardEnv, now: number): Promise<number> {
   const db = env.DB;
   const { results } = await db
     .prepare(
@@ -31,7 +31,10 @@ export async function requeueStuckDispatches(env: Bindings, now: number): Promis
       )
       .bind(stuck.send_id, stuck.dispatch_seq, now)
       .run();
-    await enqueue(env, dispatchMessages(stuck.send_id, stuck.dispatch_seq, stuck.total_recipients));
+    await enqueue(
+      env,
+      dispatchMessages(env.SHARD, stuck.send_id, stuck.dispatch_seq, stuck.total_recipients),
+    );
   }
   return results.length;
 }
@@ -48,7 +51,7 @@ export async function requeueStuckDispatches(env: Bindings, now: number): Promis
 // planner picks the status index and walks every `processing` delivery a carrier holds; INDEXED BY
 // pins the plan, and fails loudly rather than scan if the index ever goes. The re-claim itself goes
 // through the per-send index (`+status`).
-export async function requeueUnsubmitted(env: Bindings, now: number): Promise<number> {
+export async function requeueUnsubmitted(env: ShardEnv, now: number): Promise<number> {
   const db = env.DB;
   const { results } = await db
     .prepare(
@@ -77,7 +80,15 @@ export async function requeueUnsubmitted(env: Bindings, now: number): Promise<nu
     if ((reclaimed.meta.changes ?? 0) === 0) continue;
     // If this send fails, the re-claim stands alone and the next run claims them again.
     await enqueue(env, [
-      { type: "dispatch", sendId: stuck.send_id, seq: stuck.dispatch_seq, from, to, claim: token },
+      {
+        type: "dispatch",
+        shard: env.SHARD,
+        sendId: stuck.send_id,
+        seq: stuck.dispatch_seq,
+        from,
+        to,
+        claim: token,
+      },
     ]);
     requeued += reclaimed.meta.changes ?? 0;
   }
@@ -91,7 +102,7 @@ export async function requeueUnsubmitted(env: Bindings, now: number): Promise<nu
  * a carrier may have them, and a duplicate SMS is worse than a refunded one that arrived.
  */
 export async function closeUnknownSubmits(
-  env: Bindings,
+  env: ShardEnv,
   ctx: ExecutionContext,
   now: number,
 ): Promise<number> {

@@ -5,7 +5,7 @@ import { databaseErrorText, isUniqueViolation, isUniqueViolationOf, uniqueViolat
 /** Inserts a minimal send row straight into the real D1; resolves to the error D1 raised, if any. */
 async function insertSend(id: string, keyId: string, idempotencyKey: string | null, recipients = 1) {
   try {
-    await env.DB.prepare(
+    await env.DB_0.prepare(
       `INSERT INTO sends (id, merchant_id, key_id, sending_type, sender_id, message, encoding, segments,
          total_recipients, dispatch_count, unit_price_micros, total_cost_micros, currency, validity_period,
          time_zone, idempotency_key, first_dispatch_at, created_at)

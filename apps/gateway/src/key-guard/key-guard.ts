@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Bindings, RateLimitBucket } from "../env";
+import type { RateLimitBucket, WorkerEnv } from "../env";
+import { countD1Queries } from "../observability/d1-queries";
 import { log } from "../observability/logger";
+import { shardOfKey } from "../shards/directory";
 import * as idempotency from "./idempotency-store";
 import { IDEMPOTENCY_TTL_MS } from "./limits";
 import { countHit, liftSuspension } from "./rate-counter";
@@ -17,14 +19,14 @@ import type { Admission, BeginResult, HitResult, IdempotentRequest, StoredRespon
  * The guard alone enforces a 1302 suspension; it also writes the suspension's end to the key's row
  * (`api_keys.suspended_until`), so the operator API can show it without asking every guard.
  */
-export class KeyGuard extends DurableObject<Bindings> {
+export class KeyGuard extends DurableObject<WorkerEnv> {
   /** When the purge alarm fires (null: none; undefined: not read from storage yet). */
   private purgeAt: number | null | undefined;
   /** The suspension end D1 holds (or is being told), as far as this instance knows. */
   private recordedUntil: number | null = null;
 
-  constructor(ctx: DurableObjectState, env: Bindings) {
-    super(ctx, env);
+  constructor(ctx: DurableObjectState, env: WorkerEnv) {
+    super(ctx, countD1Queries(env));
     createSchema(ctx.storage.sql);
   }
 
@@ -97,7 +99,8 @@ export class KeyGuard extends DurableObject<Bindings> {
     if (this.recordedUntil === until || keyId === undefined) return;
     this.recordedUntil = until;
     try {
-      await this.env.DB.prepare("UPDATE api_keys SET suspended_until = ?1 WHERE id = ?2")
+      const shard = await shardOfKey(this.env, keyId);
+      await shard?.DB.prepare("UPDATE api_keys SET suspended_until = ?1 WHERE id = ?2")
         .bind(until, keyId)
         .run();
       log.warn("key.suspended", { key_id: keyId, suspended_until: new Date(until).toISOString() });

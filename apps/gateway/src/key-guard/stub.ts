@@ -1,10 +1,10 @@
-import type { Bindings } from "../env";
+import type { WorkerEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 import { log } from "../observability/logger";
 import type { KeyGuard } from "./key-guard";
 
 /** The `KeyGuard` of one API key; every request of the key lands on the same instance. */
-export function keyGuardFor(env: Bindings, keyId: string): DurableObjectStub<KeyGuard> {
+export function keyGuardFor(env: WorkerEnv, keyId: string): DurableObjectStub<KeyGuard> {
   return env.KEY_GUARD.get(env.KEY_GUARD.idFromName(keyId));
 }
 

@@ -8,11 +8,13 @@ import { findKeyByDigest } from "../db/queries/keys";
 import { apiKeys } from "../db/schema";
 import type { AppEnv, RateLimitBucket } from "../env";
 import { ApiError } from "../errors/api-error";
+import { shardOfDigest } from "../shards/directory";
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
- * Authenticates the `app-key` header (CONTRACT §2) and exposes `auth` and `merchant`.
+ * Authenticates the `app-key` header (CONTRACT §2) and exposes `auth`, `merchant` and the merchant's
+ * `shard` (the directory says which; the key and merchant rows are read there).
  * Missing, malformed, mistyped, unknown, revoked and other-environment keys all answer 401 `1001`
  * "Missing or invalid app-key"; `details` says which, except that unknown, revoked and replaced keys
  * read exactly alike, so a caller learns nothing about which keys exist.
@@ -33,10 +35,13 @@ export function appKeyAuth(): MiddlewareHandler<AppEnv> {
     if (!shape.ok) throw keyRefused({ reason: "malformed", shape });
     const { environment } = shape;
 
-    const db = createDb(c.env.DB);
-    const found = await findKeyByDigest(db, await keyDigest(key));
+    const digest = await keyDigest(key);
+    const shard = await shardOfDigest(c.env, digest);
+    const db = shard ? createDb(shard.DB) : null;
+    const found = db ? await findKeyByDigest(db, digest) : null;
     const now = Date.now();
-    if (!found || found.key.environment !== environment) throw keyRefused({ reason: "not_accepted" });
+    if (!shard || !db || !found || found.key.environment !== environment)
+      throw keyRefused({ reason: "not_accepted" });
     const { key: row, merchant } = found;
     if (row.status === "REVOKED" || (row.revokeAt !== null && row.revokeAt <= now))
       throw keyRefused({ reason: "not_accepted" });
@@ -49,6 +54,7 @@ export function appKeyAuth(): MiddlewareHandler<AppEnv> {
       environment,
       rateLimits: merchant.rateLimits as Partial<Record<RateLimitBucket, number>>,
     });
+    c.set("shard", shard);
     c.set("merchant", {
       id: merchant.id,
       timeZone: merchant.timeZone,

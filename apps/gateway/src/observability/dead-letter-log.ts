@@ -1,10 +1,13 @@
+import type { WorkerEnv } from "../env";
 import { queueMessageSchema } from "../pipeline/messages";
+import { isShardOf, shardEnv } from "../shards/shard-env";
 import { log } from "./logger";
 
 /** A body is kept up to this many characters: enough to read what it was, never a row too big for D1. */
 const BODY_LIMIT = 4096;
 
 type Row = {
+  shard: string | null;
   id: string;
   kind: "dispatch" | "receipts" | "unreadable";
   sendId: string | null;
@@ -18,6 +21,7 @@ function rowOf(message: Message<unknown>): Row {
   const parsed = queueMessageSchema.safeParse(message.body);
   const chunk = parsed.success && parsed.data.type === "dispatch" ? parsed.data : null;
   return {
+    shard: parsed.success ? (parsed.data.shard ?? null) : null,
     id: message.id,
     kind: parsed.success ? parsed.data.type : "unreadable",
     sendId: chunk?.sendId ?? null,
@@ -29,18 +33,28 @@ function rowOf(message: Message<unknown>): Row {
 }
 
 /**
- * Writes every message of a dead-letter batch to `dead_letters` (one statement, each message once
- * however often the batch is handled), so the operator health view can count them and name their
- * sends. Never throws: a failed write is logged and the dead-letter consumer still refunds.
+ * Writes every message of a dead-letter batch to `dead_letters` of the shard it names (one statement
+ * per shard, each message once however often the batch is handled; a body naming no shard goes to
+ * the directory), so the operator health view can count them and name their sends. Never throws: a
+ * failed write is logged and the dead-letter consumer still refunds.
  *
- * @example await recordDeadLetters(env.DB, batch); await consumeDeadLetters(batch, env, ctx);
+ * @example await recordDeadLetters(env, batch); await consumeDeadLetters(batch, env, ctx);
  */
 export async function recordDeadLetters(
-  db: D1Database,
+  env: WorkerEnv,
   batch: MessageBatch<unknown>,
   nowMs = Date.now(),
 ): Promise<void> {
-  if (batch.messages.length === 0) return;
+  const byDatabase = new Map<D1Database, Row[]>();
+  for (const message of batch.messages) {
+    const row = rowOf(message);
+    const db = row.shard !== null && isShardOf(env, row.shard) ? shardEnv(env, row.shard).DB : env.DIRECTORY;
+    byDatabase.set(db, [...(byDatabase.get(db) ?? []), row]);
+  }
+  await Promise.all([...byDatabase].map(([db, rows]) => recordIn(db, batch.queue, rows, nowMs)));
+}
+
+async function recordIn(db: D1Database, queue: string, rows: Row[], nowMs: number): Promise<void> {
   try {
     await db
       .prepare(
@@ -50,9 +64,9 @@ export async function recordDeadLetters(
          FROM json_each(?1) WHERE true
          ON CONFLICT (id) DO NOTHING`,
       )
-      .bind(JSON.stringify(batch.messages.map(rowOf)), batch.queue, nowMs)
+      .bind(JSON.stringify(rows), queue, nowMs)
       .run();
   } catch (error) {
-    log.error("dead_letter.record_failed", { queue: batch.queue, messages: batch.messages.length, error });
+    log.error("dead_letter.record_failed", { queue, messages: rows.length, error });
   }
 }

@@ -1,5 +1,5 @@
 import type { CarrierReceipt } from "../carriers/types";
-import type { Bindings } from "../env";
+import type { ShardEnv } from "../env";
 import { notifyWebhooks } from "../webhooks/notify";
 import type { CloseRule } from "./closings";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
@@ -67,7 +67,7 @@ async function loadDeliveries(db: D1Database, carrier: string | null, inputs: In
  * receipts planned again, so concurrent writers never lose or reorder a receipt, and a close is
  * decided on what the delivery has become.
  */
-async function settle(env: Bindings, carrier: string | null, inputs: Input[], now: number) {
+async function settle(env: ShardEnv, carrier: string | null, inputs: Input[], now: number) {
   const result: ApplyResult = { applied: 0, ignored: 0, unmatched: [], eventIds: [] };
   let pending = inputs;
   for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
@@ -108,7 +108,7 @@ async function settle(env: Bindings, carrier: string | null, inputs: Input[], no
  * every receipt as it arrived, and the refund the protocol's billing rule gives a delivery that ends.
  */
 export function applyReceipts(
-  env: Bindings,
+  env: ShardEnv,
   carrier: string | null,
   receipts: CarrierReceipt[],
   now = Date.now(),
@@ -123,7 +123,7 @@ export function applyReceipts(
 
 /** Applies receipts and hands the events they produced to the webhook dispatcher. */
 export async function applyReceiptsAndNotify(
-  env: Bindings,
+  env: ShardEnv,
   ctx: ExecutionContext,
   carrier: string | null,
   receipts: CarrierReceipt[],
@@ -139,7 +139,7 @@ export async function applyReceiptsAndNotify(
  * rule decides each close from the delivery as it is when written. Notifies the dispatcher.
  */
 export async function closeDeliveries(
-  env: Bindings,
+  env: ShardEnv,
   ctx: ExecutionContext,
   ids: number[],
   close: CloseRule,

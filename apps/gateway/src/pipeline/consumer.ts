@@ -1,10 +1,12 @@
 import { keepOrphans } from "../carriers/orphans";
-import type { Bindings } from "../env";
+import type { CarrierReceipt } from "../carriers/types";
+import type { WorkerEnv } from "../env";
 import { log } from "../observability/logger";
+import { everyShard, shardEnv } from "../shards/shard-env";
 import { applyReceiptsAndNotify } from "./apply-receipts";
 import { processDispatchChunk } from "./dispatch-chunk";
 import { enqueue } from "./enqueue";
-import { type QueueMessage, queueMessageSchema } from "./messages";
+import { type QueueMessage, queueMessageSchema, type ReceiptsMessage } from "./messages";
 
 /** Back-off for a message that failed: 2, 4, 8, 16, 32 s … capped at 5 minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -18,29 +20,48 @@ export function retryDelaySeconds(attempts: number): number {
 const UNMATCHED_RECEIPT_DELAY_SECONDS = 5;
 const UNMATCHED_RECEIPT_ATTEMPTS = 12;
 
+/**
+ * Applies receipts in the shard the message names, or, for receipts known by carrier id alone (an
+ * SMPP bind's), in each shard in turn: a receipt matches a delivery in one shard at most, so each
+ * shard is only asked about what the ones before it did not claim. Returns what none claimed.
+ */
+async function applyInShards(
+  env: WorkerEnv,
+  ctx: ExecutionContext,
+  body: ReceiptsMessage,
+): Promise<CarrierReceipt[]> {
+  const shards = body.shard === undefined ? everyShard(env) : [shardEnv(env, body.shard)];
+  let unmatched = body.receipts;
+  for (const shard of shards) {
+    if (unmatched.length === 0) break;
+    unmatched = (await applyReceiptsAndNotify(shard, ctx, body.carrier, unmatched)).unmatched;
+  }
+  return unmatched;
+}
+
 async function handle(
-  env: Bindings,
+  env: WorkerEnv,
   ctx: ExecutionContext,
   message: Message<unknown>,
   body: QueueMessage,
 ): Promise<void> {
   switch (body.type) {
     case "dispatch":
-      await processDispatchChunk(env, ctx, body, body.claim ?? message.id);
+      await processDispatchChunk(shardEnv(env, body.shard), ctx, body, body.claim ?? message.id);
       return;
     case "receipts": {
-      const result = await applyReceiptsAndNotify(env, ctx, body.carrier, body.receipts);
-      if (result.unmatched.length === 0) return;
+      const unmatched = await applyInShards(env, ctx, body);
+      if (unmatched.length === 0) return;
       // Counted in the message, since each look-up again is a new message (whose `attempts` restart).
       const attempt = Math.max(body.attempt ?? 1, message.attempts);
       if (attempt < UNMATCHED_RECEIPT_ATTEMPTS) {
         await enqueue(
           env,
-          [{ ...body, receipts: result.unmatched, attempt: attempt + 1 }],
+          [{ ...body, receipts: unmatched, attempt: attempt + 1 }],
           UNMATCHED_RECEIPT_DELAY_SECONDS,
         );
       } else {
-        await keepOrphans(env, body.carrier, body.source ?? null, result.unmatched);
+        await keepOrphans(env, body.carrier, body.source ?? null, unmatched);
       }
       return;
     }
@@ -69,7 +90,7 @@ async function inLanes<T>(items: T[], lanes: number, run: (item: T) => Promise<v
  */
 export async function consumeSendQueue(
   batch: MessageBatch<unknown>,
-  env: Bindings,
+  env: WorkerEnv,
   ctx: ExecutionContext,
 ): Promise<void> {
   const dispatches: [Message<unknown>, QueueMessage][] = [];

@@ -1,5 +1,6 @@
-import type { Bindings } from "../env";
+import type { WorkerEnv } from "../env";
 import { log } from "../observability/logger";
+import { shardEnv } from "../shards/shard-env";
 import { closeDeliveries } from "./apply-receipts";
 import { closeUnhanded } from "./closings";
 import { queueMessageSchema } from "./messages";
@@ -12,14 +13,15 @@ import { queueMessageSchema } from "./messages";
  */
 export async function consumeDeadLetters(
   batch: MessageBatch<unknown>,
-  env: Bindings,
+  env: WorkerEnv,
   ctx: ExecutionContext,
 ): Promise<void> {
   for (const message of batch.messages) {
     const parsed = queueMessageSchema.safeParse(message.body);
     if (parsed.success && parsed.data.type === "dispatch") {
       const chunk = parsed.data;
-      const { results } = await env.DB.prepare(
+      const shard = shardEnv(env, chunk.shard);
+      const { results } = await shard.DB.prepare(
         `SELECT id FROM deliveries WHERE send_id = ?1 AND dispatch_seq = ?2 AND recipient_idx >= ?3 AND recipient_idx < ?4
            AND carrier_message_id IS NULL AND +status IN ('pending', 'processing')`,
       )
@@ -28,7 +30,7 @@ export async function consumeDeadLetters(
       if (results.length > 0) {
         const now = Date.now();
         await closeDeliveries(
-          env,
+          shard,
           ctx,
           results.map((r) => r.id),
           closeUnhanded(new Date(now).toISOString(), now),

@@ -3,7 +3,7 @@ import type { Submission, SubmitResult } from "../carriers/carrier";
 import { carrierFor, routingTable } from "../carriers/registry";
 import { routeFor } from "../carriers/routing";
 import type { CarrierReceipt } from "../carriers/types";
-import type { Bindings } from "../env";
+import type { ShardEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
 import { notifyWebhooks } from "../webhooks/notify";
@@ -34,7 +34,7 @@ type SendFacts = {
 // status index it would walk every pending delivery in the database for each chunk, and the
 // pipeline would slow down as its backlog grows.
 export async function claimChunk(
-  env: Bindings,
+  env: ShardEnv,
   msg: DispatchMessage,
   token: string,
   now: number,
@@ -196,7 +196,7 @@ export function transientRetryDelaySeconds(attempt: number): number {
  * whose retry of this message submits them again.
  */
 export async function processDispatchChunk(
-  env: Bindings,
+  env: ShardEnv,
   ctx: ExecutionContext,
   msg: DispatchMessage,
   token: string,
@@ -218,7 +218,7 @@ export async function processDispatchChunk(
   for (const r of rows) byCarrier.set(r.carrier ?? "", [...(byCarrier.get(r.carrier ?? "") ?? []), r]);
 
   const sink = (carrier: string, receipts: CarrierReceipt[], delaySeconds?: number) =>
-    enqueue(env, [{ type: "receipts", carrier, receipts }], delaySeconds);
+    enqueue(env, [{ type: "receipts", carrier, receipts, shard: env.SHARD }], delaySeconds);
   const failed = (deliveryId: number, reason?: string): CarrierReceipt => ({
     deliveryId,
     status: "failed",
@@ -262,7 +262,7 @@ export async function processDispatchChunk(
     if (batch.length === 0) continue;
     let results: SubmitResult[];
     try {
-      results = await carrier.submit(batch, sink);
+      results = await carrier.submit(batch, sink, env);
     } catch (error) {
       const ids = batch.map((b) => b.deliveryId);
       await clearSubmitting(env.DB, ids, token, Date.now()).catch((cause: unknown) =>

@@ -4,9 +4,13 @@ import { carrierReceiptSchema } from "../carriers/types";
 /** Recipients handed to a carrier per queue message: one D1 claim and one carrier submit each. */
 export const DISPATCH_CHUNK = 100;
 
+/** The shard (`DB_0`, …) holding the send, so the consumer works on the right database. */
+const shardSchema = z.string().regex(/^DB_\d{1,3}$/);
+
 /** Submit the recipients `[from, to)` of one released dispatch. */
 export const dispatchMessageSchema = z.object({
   type: z.literal("dispatch"),
+  shard: shardSchema,
   sendId: z.string(),
   seq: z.int().min(0),
   from: z.int().min(0),
@@ -28,6 +32,11 @@ export const dispatchMessageSchema = z.object({
 /** Receipts of one carrier, applied together (order within the list is arrival order). */
 export const receiptsMessageSchema = z.object({
   type: z.literal("receipts"),
+  /**
+   * The shard holding the deliveries, when the connector knows it (the sandbox, a relay's signed
+   * dlr-url). Absent for receipts an SMPP bind received by carrier id alone: each shard is asked.
+   */
+  shard: shardSchema.optional(),
   carrier: z.string(),
   receipts: z.array(carrierReceiptSchema).min(1),
   /** How many times these receipts have been looked up (unmatched ones come back later). Absent: the first. */

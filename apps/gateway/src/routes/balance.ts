@@ -17,7 +17,7 @@ export const balanceRoutes = new Hono<AppEnv>().get(
   rateLimit("balance"),
   async (c) => {
     const merchant = c.get("merchant");
-    const balances = await readBalances(createDb(c.env.DB), merchant.id);
+    const balances = await readBalances(createDb(c.var.shard.DB), merchant.id);
     const prepaid = balances.LISOLOO_SMS;
     const postpaid = balances.LISOLOO_POST_PAID;
     if (prepaid === undefined && postpaid === undefined) throw new ApiError("1205");

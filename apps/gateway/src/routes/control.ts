@@ -11,8 +11,8 @@ import { sendStatusView } from "../sends/status-view";
 export const controlRoutes = new Hono<AppEnv>()
   .delete("/cancel/:messageId", appKeyAuth(), rateLimit("send"), async (c) => {
     const send = await ownSend(c);
-    const result = await cancelSend(c.env.DB, send, Date.now());
-    const status = await sendStatusView(c.env.DB, { ...send, state: "cancelled" });
+    const result = await cancelSend(c.var.shard.DB, send, Date.now());
+    const status = await sendStatusView(c.var.shard.DB, { ...send, state: "cancelled" });
     return c.json({
       status_code: 200,
       success: true,
@@ -27,7 +27,7 @@ export const controlRoutes = new Hono<AppEnv>()
   })
   .post("/pause/:messageId", appKeyAuth(), rateLimit("send"), async (c) => {
     const send = await ownSend(c);
-    const paused = await pauseSend(c.env.DB, send, Date.now());
+    const paused = await pauseSend(c.var.shard.DB, send, Date.now());
     return c.json({
       status_code: 200,
       success: true,
@@ -36,8 +36,8 @@ export const controlRoutes = new Hono<AppEnv>()
   })
   .post("/resume/:messageId", appKeyAuth(), rateLimit("send"), async (c) => {
     const send = await ownSend(c);
-    const result = await resumeSend(c.env.DB, send, Date.now());
-    const status = await sendStatusView(c.env.DB, { ...send, state: "active" });
+    const result = await resumeSend(c.var.shard.DB, send, Date.now());
+    const status = await sendStatusView(c.var.shard.DB, { ...send, state: "active" });
     return c.json({
       status_code: 200,
       success: true,

@@ -39,7 +39,7 @@ export const sendRoutes = new Hono<AppEnv>()
     const auth = c.get("auth");
     let accepted: AcceptedSend;
     try {
-      accepted = await acceptSend(c.env.DB, {
+      accepted = await acceptSend(c.var.shard.DB, {
         messageId,
         auth,
         merchant,
@@ -49,13 +49,17 @@ export const sendRoutes = new Hono<AppEnv>()
       });
     } catch (error) {
       if (!(error instanceof IdempotentDuplicate)) throw error;
-      const first = await findSendByIdempotencyKey(createDb(c.env.DB), auth.keyId, error.idempotencyKey);
+      const first = await findSendByIdempotencyKey(
+        createDb(c.var.shard.DB),
+        auth.keyId,
+        error.idempotencyKey,
+      );
       if (!first) throw new ApiError("1303");
       c.header("Idempotent-Replayed", "true");
       return c.json({ status_code: 201, success: true, data: sendRowView(first) }, 201);
     }
     // After the commit: the pipeline and the sms.queued event. Either failing is caught by a cron sweep.
-    c.executionCtx.waitUntil(handOff(c.env, accepted));
+    c.executionCtx.waitUntil(handOff(c.var.shard, accepted));
     return c.json(
       { status_code: 201, success: true, data: sendAcceptedView(messageId, quote, merchant.currency) },
       201,

@@ -10,11 +10,11 @@ import { sendStatusView } from "../sends/status-view";
 export const statusRoutes = new Hono<AppEnv>()
   .get("/status/:messageId", appKeyAuth(), rateLimit("status"), async (c) => {
     const send = await ownSend(c);
-    return c.json({ status_code: 200, success: true, data: await sendStatusView(c.env.DB, send) });
+    return c.json({ status_code: 200, success: true, data: await sendStatusView(c.var.shard.DB, send) });
   })
   .get("/status/:messageId/recipients", appKeyAuth(), rateLimit("status"), async (c) => {
     const send = await ownSend(c);
-    const page = await recipientsPage(c.env.DB, send, {
+    const page = await recipientsPage(c.var.shard.DB, send, {
       cursor: c.req.query("cursor"),
       limit: c.req.query("limit"),
     });

@@ -1,4 +1,4 @@
-import type { Bindings } from "../env";
+import type { ShardEnv } from "../env";
 import { log } from "../observability/logger";
 import { dispatchMessages, enqueue } from "../pipeline/enqueue";
 import { notifyWebhooks } from "../webhooks/notify";
@@ -9,10 +9,12 @@ import type { AcceptedSend } from "./accept";
  * to the webhook dispatcher. Runs after the 201; a failure here is repaired by the cron sweeps
  * (stuck dispatches are queued again, pending events handed again), never by the client retrying.
  */
-export async function handOff(env: Bindings, accepted: AcceptedSend): Promise<void> {
+export async function handOff(env: ShardEnv, accepted: AcceptedSend): Promise<void> {
   const tasks: Promise<void>[] = [notifyWebhooks(env, [accepted.eventId])];
   if (accepted.quote.request.sending_type === "immediate") {
-    tasks.push(enqueue(env, dispatchMessages(accepted.messageId, 0, accepted.quote.request.to.length)));
+    tasks.push(
+      enqueue(env, dispatchMessages(env.SHARD, accepted.messageId, 0, accepted.quote.request.to.length)),
+    );
   }
   const results = await Promise.allSettled(tasks);
   for (const r of results) {

@@ -11,7 +11,9 @@ import { isMessageId } from "../ids";
  */
 export async function ownSend(c: Context<AppEnv>): Promise<SendRow> {
   const id = c.req.param("messageId") ?? "";
-  const send = isMessageId(id) ? await findSend(createDb(c.env.DB), c.get("merchant").id, id) : undefined;
+  const send = isMessageId(id)
+    ? await findSend(createDb(c.var.shard.DB), c.get("merchant").id, id)
+    : undefined;
   if (!send) throw new ApiError("1201");
   return send;
 }

@@ -1,10 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import { configOf } from "../config/config";
-import type { Bindings } from "../env";
+import type { WorkerEnv } from "../env";
+import { countD1Queries } from "../observability/d1-queries";
 import { log } from "../observability/logger";
+import { shardEnv } from "../shards/shard-env";
 import { type AttemptContext, attemptDelivery } from "./attempt";
 import { webhookTimeoutMs } from "./classify-response";
 import { basicAuthMemo, deliveryRefusal } from "./key-settings";
+import { shardOfDispatcher } from "./notify";
 import { loadOutboxEvents, markTaken, type OutboxEvent } from "./outbox-store";
 import { type Outcome, OutcomeWriter } from "./outcome-writer";
 import {
@@ -58,7 +61,7 @@ const leaseMarginMs = 20_000;
  * D1 is read once per batch of due attempts (events and key settings together) and written once per
  * batch of outcomes (`OutcomeWriter`), so its round trips do not bound how fast a quick receiver is fed.
  */
-export class WebhookDispatcher extends DurableObject<Bindings> {
+export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   /** The clock of every schedule decision; tests move it instead of sleeping through the retry delays. */
   now: () => number = () => Date.now();
   /** Jitter source of the retry schedule. */
@@ -76,9 +79,14 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
    */
   private readonly goneKeys = new Map<string, number>();
 
-  constructor(ctx: DurableObjectState, env: Bindings) {
-    super(ctx, env);
+  constructor(ctx: DurableObjectState, env: WorkerEnv) {
+    super(ctx, countD1Queries(env));
     createQueueSchema(ctx.storage.sql);
+  }
+
+  /** The shard holding this dispatcher's events, as its name says (`dispatcherFor`). */
+  private get db(): D1Database {
+    return shardEnv(this.env, shardOfDispatcher(this.ctx.id.name)).DB;
   }
 
   /**
@@ -97,7 +105,7 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     }
     try {
       await markTaken(
-        this.env.DB,
+        this.db,
         events.map((e) => e.id),
         now,
       );
@@ -141,7 +149,7 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
   private async run(): Promise<void> {
     const inFlight = new Set<Promise<Outcome | null>>();
     const outcomes = new OutcomeWriter(
-      this.env.DB,
+      this.db,
       this.ctx.storage.sql,
       () => inFlight.size > 0,
       (settled) => {
@@ -209,7 +217,7 @@ export class WebhookDispatcher extends DurableObject<Bindings> {
     let events: Map<string, OutboxEvent>;
     try {
       events = await loadOutboxEvents(
-        this.env.DB,
+        this.db,
         leased.map((l) => l.eventId),
       );
     } catch (error) {

@@ -1,14 +1,21 @@
-import type { Bindings } from "../env";
+import type { ShardEnv } from "../env";
 import { log } from "../observability/logger";
 import type { HandedEvent } from "./queue-store";
 
 /**
- * The dispatcher of one destination URL. One per URL, so a slow endpoint only delays its own events.
+ * The dispatcher of one destination URL for one shard's events: one per URL, so a slow endpoint only
+ * delays its own events, and per shard, so the dispatcher knows from its name alone which database
+ * holds its events. A URL has no space, so the name splits back unambiguously.
  *
  * @example await dispatcherFor(env, "https://shop.example/hooks").enqueue([{ id: eventId, attempts: 0 }])
  */
-export function dispatcherFor(env: Bindings, destination: string) {
-  return env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName(destination));
+export function dispatcherFor(env: ShardEnv, destination: string) {
+  return env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName(`${env.SHARD} ${destination}`));
+}
+
+/** The shard whose events a dispatcher named by `dispatcherFor` delivers. */
+export function shardOfDispatcher(name: string | undefined): string {
+  return name?.slice(0, name.indexOf(" ")) ?? "";
 }
 
 type Routed = { id: string; destination: string; attempts: number };
@@ -62,7 +69,7 @@ async function routeEvents(db: D1Database, eventIds: readonly string[]): Promise
  * await db.batch([...stateChange, insertEvent]);
  * ctx.waitUntil(notifyWebhooks(env, [eventId]));
  */
-export async function notifyWebhooks(env: Bindings, eventIds: string[]): Promise<void> {
+export async function notifyWebhooks(env: ShardEnv, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
   let routed: Routed[];
   try {

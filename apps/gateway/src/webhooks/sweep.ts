@@ -1,4 +1,4 @@
-import type { Bindings } from "../env";
+import type { ShardEnv } from "../env";
 import { notifyWebhooks } from "./notify";
 
 /** A fresh event is left alone this long: its writer's own hand-over is probably still on its way. */
@@ -19,7 +19,7 @@ const sweepBatch = 500;
  * @example
  * async scheduled(controller, env, ctx) { ctx.waitUntil(sweepWebhookOutbox(env, controller.scheduledTime)); }
  */
-export async function sweepWebhookOutbox(env: Bindings, nowMs: number): Promise<number> {
+export async function sweepWebhookOutbox(env: ShardEnv, nowMs: number): Promise<number> {
   const { results } = await env.DB.prepare(
     `SELECT id FROM webhook_events
      WHERE status = 'pending' AND created_at <= ?1

@@ -1,14 +1,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { admin, rows, waitFor } from "../helpers";
+import { admin, waitFor } from "../helpers";
 import {
   deliveriesOf,
   isFinal,
   liveMerchant,
   numbersFor,
   productionGateway,
+  rowsOfSend,
   waitForDeliveries,
 } from "../smpp/harness";
+import { onMerchantShard } from "../wrap-bindings";
 import {
   kannelSkipped,
   kannelSubmitsTo,
@@ -83,7 +85,7 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
 
   it("refuses forged and replayed-elsewhere receipts (403) and malformed ones (400), changing nothing", async () => {
     const slug = await relayCarrier(unique("forged"));
-    const { liveKey } = await liveMerchant();
+    const { merchantId, liveKey } = await liveMerchant();
     const gateway = productionGateway(liveKey);
     const { phones } = numbersFor(2);
     await scriptKannelSmsc({ destination: phones, receipt: "none" });
@@ -108,14 +110,21 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
       return { ...original, url: `${path}?${query}` };
     };
     const other = String(url.searchParams.get("d") === String(first.id) ? second.id : first.id);
+    // The dlr-url names the shard holding the delivery; the signature covers it.
+    const shard = (await onMerchantShard(merchantId)).SHARD;
+    expect(url.searchParams.get("s")).toBe(shard);
+    const otherShard = shard === "DB_0" ? "DB_1" : "DB_0";
     const cases: [string, RecordedReport, number][] = [
       ["a made-up signature", variant({ sig: "A".repeat(43) }), 403],
       ["a signature moved to another delivery", variant({ d: other }), 403],
+      ["a signature moved to another shard", variant({ s: otherShard }), 403],
       ["a signature moved to another part", variant({ p: "1" }), 403],
       ["a signature moved to another carrier", variant({}, "/carriers/other/receipts"), 403],
       ["no signature", variant({ sig: null }), 400],
       ["a type Kannel did not fill in", variant({ type: "%d" }), 400],
       ["no delivery", variant({ d: "x" }), 400],
+      ["no shard", variant({ s: null }), 400],
+      ["a shard this deployment does not have", variant({ s: "DB_9" }), 400],
     ];
     for (const [what, report, status] of cases) {
       const res = await replay(report);
@@ -132,7 +141,7 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
       after.map((d) => [d.id === named ? "accepted" : "processing", 0]),
     );
     expect(
-      await rows("SELECT status FROM receipts WHERE delivery_id IN (?, ?)", first.id, second.id),
+      await rowsOfSend(id, "SELECT status FROM receipts WHERE delivery_id IN (?, ?)", first.id, second.id),
     ).toEqual([{ status: "accepted" }]);
   });
 
@@ -178,7 +187,9 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
       // Nothing was applied.
       const [delivery] = await deliveriesOf(id);
       expect(delivery?.status).toBe("processing");
-      expect(await rows("SELECT status FROM receipts WHERE delivery_id = ?", delivery?.id)).toEqual([]);
+      expect(await rowsOfSend(id, "SELECT status FROM receipts WHERE delivery_id = ?", delivery?.id)).toEqual(
+        [],
+      );
       expect(
         lines.filter((l) => l.includes('"relay.receipt_refused"') && l.includes('"status":401')),
       ).toHaveLength(4);
@@ -216,13 +227,15 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
     const [delivered] = await waitForDeliveries(id, isFinal);
     expect(delivered?.status).toBe("delivered");
     const events = () =>
-      rows<{ event_type: string }>(
+      rowsOfSend<{ event_type: string }>(
+        id,
         "SELECT event_type FROM webhook_events WHERE delivery_id = ? ORDER BY sequence",
         delivered?.id,
       );
     const seen = await events();
     const logged = () =>
-      rows<{ outcome: string }>(
+      rowsOfSend<{ outcome: string }>(
+        id,
         "SELECT outcome FROM receipts WHERE delivery_id = ? ORDER BY id",
         delivered?.id,
       );
@@ -307,7 +320,7 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
         ],
       }),
     });
-    const { liveKey } = await liveMerchant();
+    const { merchantId, liveKey } = await liveMerchant();
     const gateway = productionGateway(liveKey);
     const { phones } = numbersFor(4);
     const id = await gateway.send({ to: phones, message: "Mbote €", sender_id: "Lisoloo" });
@@ -343,9 +356,11 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
       smsc: env.KANNEL_SMSC_ID,
       "dlr-mask": "31",
     });
+    // The dlr-url names the merchant's shard, then the delivery, the part and their signature.
+    const shard = (await onMerchantShard(merchantId)).SHARD;
     expect(query.get("dlr-url")).toMatch(
       new RegExp(
-        `^${env.WEBHOOK_RECEIVER_URL}/carriers/${slug}/receipts\\?d=${after[0]?.id}&p=0&sig=[\\w-]{43}&type=%d&reply=%A&at=%T$`,
+        `^${env.WEBHOOK_RECEIVER_URL}/carriers/${slug}/receipts\\?s=${shard}&d=${after[0]?.id}&p=0&sig=[\\w-]{43}&type=%d&reply=%A&at=%T$`,
       ),
     );
 

@@ -15,6 +15,7 @@ import {
   numbersFor,
   productionGateway,
   receiptsFor,
+  rowsOfSend,
   script,
   smppCarrier,
   smsc,
@@ -100,7 +101,13 @@ describe("a bind object reset mid-send (a deploy, an eviction)", () => {
       )
     ).map((d) => d.id);
     await waitFor(
-      () => rows("SELECT part_index FROM carrier_message_parts WHERE delivery_id IN (?, ?)", ids[0], ids[1]),
+      () =>
+        rowsOfSend(
+          id,
+          "SELECT part_index FROM carrier_message_parts WHERE delivery_id IN (?, ?)",
+          ids[0],
+          ids[1],
+        ),
       (list) => list.length === 1,
     );
     // …and its receipt is queued (acknowledged), so the reset loses no receipt either.

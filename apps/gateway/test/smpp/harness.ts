@@ -12,7 +12,7 @@ import { forgetCarriers } from "../../src/carriers/registry";
 import { bindOf } from "../../src/carriers/smpp/stub";
 import worker from "../../src/index";
 import type { DispatchMessage, QueueMessage } from "../../src/pipeline/messages";
-import { ADMIN, ADMIN_TOKEN, admin, BASE, newMerchant, rows, waitFor } from "../helpers";
+import { ADMIN, ADMIN_TOKEN, admin, BASE, newMerchant, rows, rowsIn, SHARDS, waitFor } from "../helpers";
 import { recordingQueue } from "../wrap-bindings";
 
 export type { ReceiptRecord, SubmitRecord };
@@ -22,14 +22,14 @@ export type { ReceiptRecord, SubmitRecord };
  * `sk_live_` keys send. Its queue messages go to a recording queue the test hands to the consumer
  * (the Worker's own queue consumer runs with the sandbox's bindings, whose routing is the stub);
  * receipts a bind queues go to the real queue, whose consumer applies them whatever the environment.
+ * Its databases are those of `base` (the real ones, or shards wrapped by `wrapShards`).
  */
-export function productionBindings(queue: Queue, db: D1Database = env.DB): Cloudflare.Env {
+export function productionBindings(queue: Queue, base: Cloudflare.Env = env): Cloudflare.Env {
   return {
-    ...env,
+    ...base,
     ENVIRONMENT: "production",
     ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
     SEND_QUEUE: queue,
-    DB: db,
   };
 }
 
@@ -120,11 +120,12 @@ export async function liveMerchant(prepaid = 100) {
 
 /**
  * The production gateway with a held queue: sends, status reads, and the consumer of what it queued.
- * `db` replaces its D1 binding (a recording one); the binds always use the real one.
+ * `base` supplies its D1 bindings (e.g. shards wrapped to record what runs); the binds always use
+ * the real ones.
  */
-export function productionGateway(liveKey: string, db: D1Database = env.DB) {
+export function productionGateway(liveKey: string, base: Cloudflare.Env = env) {
   const held = recordingQueue({ hold: true });
-  const bindings = productionBindings(held.queue, db);
+  const bindings = productionBindings(held.queue, base);
   let handed = 0;
   const request = async (method: string, path: string, body?: unknown) => {
     const ctx = createExecutionContext();
@@ -194,6 +195,21 @@ export const deliveriesOf = (sendId: string) =>
      FROM deliveries WHERE send_id = ? ORDER BY recipient_idx`,
     sendId,
   );
+
+/**
+ * Rows of a read in the shard holding the send `sendId`: for reads that name its deliveries by id
+ * alone (each shard numbers its deliveries on its own, so an id says nothing of where it lives).
+ */
+export async function rowsOfSend<T = Record<string, unknown>>(
+  sendId: string,
+  sql: string,
+  ...binds: unknown[]
+): Promise<T[]> {
+  for (const db of Object.values(SHARDS))
+    if (await db.prepare("SELECT 1 FROM sends WHERE id = ?1").bind(sendId).first())
+      return rowsIn<T>(db, sql, ...binds);
+  throw new Error(`no shard holds send ${sendId}`);
+}
 
 /** Waits until every delivery of the send is in one of `statuses`; returns them. */
 export function waitForDeliveries(sendId: string, done: (d: DeliveryRow) => boolean, timeoutMs = 90_000) {

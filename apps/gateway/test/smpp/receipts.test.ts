@@ -19,6 +19,7 @@ import {
   numbersFor,
   productionGateway,
   receiptsFor,
+  rowsOfSend,
   script,
   smppCarrier,
   submitsTo,
@@ -93,12 +94,18 @@ describe("SMPP delivery receipts", () => {
     // The copy is recorded as a duplicate, not applied again: one event, one state change.
     const twiceRow = done.find((d) => d.phone === twice);
     await waitFor(
-      () => rows<{ outcome: string }>("SELECT outcome FROM receipts WHERE delivery_id = ?", twiceRow?.id),
+      () =>
+        rowsOfSend<{ outcome: string }>(
+          id,
+          "SELECT outcome FROM receipts WHERE delivery_id = ?",
+          twiceRow?.id,
+        ),
       (list) => list.length === 2,
     );
     expect(
       (
-        await rows<{ outcome: string }>(
+        await rowsOfSend<{ outcome: string }>(
+          id,
           "SELECT outcome FROM receipts WHERE delivery_id = ? ORDER BY id",
           twiceRow?.id,
         )
@@ -131,7 +138,8 @@ describe("SMPP delivery receipts", () => {
     const id = await gateway.send({ to: phones, message: "Mbɔ́tɛ! ".repeat(12), sender_id: "Lisoloo" });
     await gateway.dispatch();
     const handed = await waitForDeliveries(id, (d) => d.carrier_message_id !== null);
-    const parts = await rows<{ delivery_id: number; part_index: number; carrier_message_id: string }>(
+    const parts = await rowsOfSend<{ delivery_id: number; part_index: number; carrier_message_id: string }>(
+      id,
       `SELECT delivery_id, part_index, carrier_message_id FROM carrier_message_parts
        WHERE delivery_id IN (?, ?) ORDER BY delivery_id, part_index`,
       handed[0]?.id,

@@ -1,9 +1,15 @@
-import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { notifyWebhooks } from "../../src/webhooks/notify";
-import { ADMIN, admin, call } from "../helpers";
-import { drivenDispatcher, insertEvent, merchantWithWebhook, runAlarm, TestClock } from "./fixtures";
+import { ADMIN, admin, call, rows } from "../helpers";
+import {
+  drivenDispatcher,
+  insertEvent,
+  insertSend,
+  merchantWithWebhook,
+  runAlarm,
+  TestClock,
+} from "./fixtures";
 import { receivedAt, receiverEndpoint, scriptReceiver } from "./receiver";
 
 describe("GET /admin/v1/messages/{message_id}/webhooks", () => {
@@ -15,13 +21,16 @@ describe("GET /admin/v1/messages/{message_id}/webhooks", () => {
     ]);
     const merchant = await merchantWithWebhook(endpoint.url);
     const clock = new TestClock();
-    const stub = await drivenDispatcher(endpoint.url, clock);
-    const { eventId, sendId } = await insertEvent({
+    const stub = await drivenDispatcher(merchant.shard, endpoint.url, clock);
+    // The route finds the message in the shard holding its send, as every event has one.
+    const sendId = await insertSend(merchant.merchantId, merchant.keyId, null);
+    const { eventId } = await insertEvent({
       keyId: merchant.keyId,
+      sendId,
       eventType: "sms.delivered",
       sequence: 4,
     });
-    await notifyWebhooks(env, [eventId]);
+    await notifyWebhooks(merchant.shard, [eventId]);
     await runAlarm(stub);
 
     const pending = await admin("GET", `/messages/${sendId}/webhooks`);
@@ -91,9 +100,9 @@ describe("POST /admin/v1/webhooks/{event_id}/replay", () => {
     const endpoint = receiverEndpoint();
     const merchant = await merchantWithWebhook(endpoint.url);
     const clock = new TestClock();
-    const stub = await drivenDispatcher(endpoint.url, clock);
+    const stub = await drivenDispatcher(merchant.shard, endpoint.url, clock);
     const { eventId } = await insertEvent({ keyId: merchant.keyId });
-    await notifyWebhooks(env, [eventId]);
+    await notifyWebhooks(merchant.shard, [eventId]);
     await runAlarm(stub);
 
     const replay = await admin("POST", `/webhooks/${eventId}/replay`);
@@ -163,11 +172,10 @@ describe("POST /admin/v1/keys/{key_id}/webhook/rotate-secret", () => {
     const merchant = await merchantWithWebhook(receiverEndpoint().url);
     const first = await admin("POST", `/keys/${merchant.keyId}/webhook/rotate-secret`);
     const second = await admin("POST", `/keys/${merchant.keyId}/webhook/rotate-secret`);
-    const row = await env.DB.prepare(
+    const [row] = await rows<{ current: string; previous: string }>(
       "SELECT webhook_signing_secret AS current, webhook_previous_signing_secret AS previous FROM api_keys WHERE id = ?",
-    )
-      .bind(merchant.keyId)
-      .first<{ current: string; previous: string }>();
+      merchant.keyId,
+    );
     expect(row).toEqual({
       current: second.body.data.webhook.webhook_signing_secret,
       previous: first.body.data.webhook.webhook_signing_secret,

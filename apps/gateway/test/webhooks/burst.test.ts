@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { ShardEnv } from "../../src/env";
 import { dispatcherFor, notifyWebhooks } from "../../src/webhooks/notify";
 import { merchantWithWebhook } from "./fixtures";
 import { receiverEndpoint, waitForDistinct } from "./receiver";
@@ -8,8 +8,8 @@ const burstSize = 3000;
 /** The pipeline hands events over per receipts batch; the queue's batches hold at most 100. */
 const handOverSize = 100;
 
-/** Writes `count` pending outbox events for `keyId`, as state changes do. */
-async function writeEvents(keyId: string, count: number): Promise<string[]> {
+/** Writes `count` pending outbox events for `keyId` in its shard, as state changes do. */
+async function writeEvents(shard: ShardEnv, keyId: string, count: number): Promise<string[]> {
   const now = Date.now();
   const ids = Array.from({ length: count }, () => crypto.randomUUID());
   const sendId = crypto.randomUUID().replaceAll("-", "").slice(0, 24);
@@ -22,7 +22,7 @@ async function writeEvents(keyId: string, count: number): Promise<string[]> {
         status: "sent",
       }),
     }));
-    await env.DB.prepare(
+    await shard.DB.prepare(
       `INSERT INTO webhook_events (id, send_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
        SELECT value ->> '$.id', ?2, ?3, 'sms.sent', value ->> '$.sequence', value ->> '$.payload', ?4, 'pending', ?4
        FROM json_each(?1)`,
@@ -34,8 +34,11 @@ async function writeEvents(keyId: string, count: number): Promise<string[]> {
 }
 
 /** How many of `ids` are delivered, and how many attempts were recorded for them. */
-async function outboxCounts(ids: readonly string[]): Promise<{ delivered: number; attempts: number }> {
-  const row = await env.DB.prepare(
+async function outboxCounts(
+  shard: ShardEnv,
+  ids: readonly string[],
+): Promise<{ delivered: number; attempts: number }> {
+  const row = await shard.DB.prepare(
     `SELECT
        (SELECT COUNT(*) FROM webhook_events WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'delivered') AS delivered,
        (SELECT COUNT(*) FROM webhook_attempts WHERE event_id IN (SELECT value FROM json_each(?1))) AS attempts`,
@@ -53,26 +56,26 @@ describe(`a burst of ${burstSize} events to one healthy destination`, () => {
   it("delivers every event, records one attempt each and leaves nothing queued", async () => {
     const endpoint = receiverEndpoint();
     const merchant = await merchantWithWebhook(endpoint.url, { username: "shop", password: "s3cret" });
-    const ids = await writeEvents(merchant.keyId, burstSize);
+    const ids = await writeEvents(merchant.shard, merchant.keyId, burstSize);
 
     const handedAt = Date.now();
     const handOvers: Promise<void>[] = [];
     for (let start = 0; start < ids.length; start += handOverSize)
-      handOvers.push(notifyWebhooks(env, ids.slice(start, start + handOverSize)));
+      handOvers.push(notifyWebhooks(merchant.shard, ids.slice(start, start + handOverSize)));
     await Promise.all(handOvers);
     const received = await waitForDistinct(endpoint.path, burstSize, 120_000);
 
     expect(new Set(received.map((r) => r.headers["webhook-id"]))).toEqual(new Set(ids));
     // The attempt record lands just after the answer: give the last ones a moment.
-    let counts = await outboxCounts(ids);
+    let counts = await outboxCounts(merchant.shard, ids);
     for (let tries = 0; counts.delivered < burstSize && tries < 40; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      counts = await outboxCounts(ids);
+      counts = await outboxCounts(merchant.shard, ids);
     }
     // A healthy receiver answers 200 to each request, so each event took exactly one recorded attempt.
     expect(counts).toEqual({ delivered: burstSize, attempts: received.length });
     expect(received).toHaveLength(burstSize);
-    expect(await dispatcherFor(env, endpoint.url).queued()).toEqual([]);
+    expect(await dispatcherFor(merchant.shard, endpoint.url).queued()).toEqual([]);
 
     // Reported, never asserted: timing depends on the machine. Latency runs from the hand-over, the
     // moment a state change's writer calls notifyWebhooks after committing its events.

@@ -1,9 +1,8 @@
-import { env } from "cloudflare:workers";
 import { webhookEventSchema } from "@lisoloo/protocol";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { notifyWebhooks } from "../../src/webhooks/notify";
-import { admin, api } from "../helpers";
+import { admin, api, rows } from "../helpers";
 import {
   attemptRows,
   drivenDispatcher,
@@ -42,7 +41,7 @@ describe("a webhook as the receiver sees it", () => {
       occurredAt,
     });
 
-    await notifyWebhooks(env, [eventId]);
+    await notifyWebhooks(merchant.shard, [eventId]);
     const [request] = await waitForRequests(endpoint.path, 1);
 
     expect(request).toBeDefined();
@@ -99,7 +98,7 @@ describe("a webhook as the receiver sees it", () => {
     const merchant = await merchantWithWebhook(endpoint.url);
     await admin("PUT", `/keys/${merchant.keyId}/webhook`, { webhook_basic_auth_username: "shop" });
     const { eventId } = await insertEvent({ keyId: merchant.keyId });
-    await notifyWebhooks(env, [eventId]);
+    await notifyWebhooks(merchant.shard, [eventId]);
     const [request] = await waitForRequests(endpoint.path, 1);
     expect(request?.headers["webhook-id"]).toBe(eventId);
     expect(request?.headers.authorization).toBeUndefined();
@@ -118,15 +117,14 @@ describe("where an event goes", () => {
     });
     expect(sent.status).toBe(201);
     const messageId = sent.body.data.message_id as string;
-    const queued = await env.DB.prepare(
+    const [queued] = await rows<{ id: string }>(
       "SELECT id FROM webhook_events WHERE send_id = ? AND event_type = 'sms.queued'",
-    )
-      .bind(messageId)
-      .first<{ id: string }>();
+      messageId,
+    );
     if (!queued) throw new Error("no sms.queued in the outbox");
 
     // Whether or not the send path has handed it over already, handing it again delivers it once.
-    await notifyWebhooks(env, [queued.id]);
+    await notifyWebhooks(merchant.shard, [queued.id]);
     const isQueued = (r: ReceivedRequest) => r.headers["webhook-id"] === queued.id;
     await waitForRequest(callback.path, (received) => received.some(isQueued));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -159,7 +157,7 @@ describe("where an event goes", () => {
     const sendId = await insertSend(merchant.merchantId, merchant.keyId, callback.url);
     const { eventId } = await insertEvent({ keyId: merchant.keyId, sendId });
 
-    await notifyWebhooks(env, [eventId]);
+    await notifyWebhooks(merchant.shard, [eventId]);
 
     const received = await waitForRequests(callback.path, 1);
     expect(received.map((r) => r.headers["webhook-id"])).toEqual([eventId]);
@@ -172,7 +170,7 @@ describe("where an event goes", () => {
     const sendId = await insertSend(merchant.merchantId, merchant.keyId, null);
     const { eventId } = await insertEvent({ keyId: merchant.keyId, sendId });
 
-    await notifyWebhooks(env, [eventId]);
+    await notifyWebhooks(merchant.shard, [eventId]);
 
     const row = await eventRow(eventId);
     expect(row).toMatchObject({ status: "no_destination", destination: null, attempts: 0 });
@@ -193,7 +191,7 @@ describe("secret rotation", () => {
     expect(until - Date.now()).toBeGreaterThan(24 * 3600 * 1000 - 60_000);
 
     const during = await insertEvent({ keyId: merchant.keyId });
-    await notifyWebhooks(env, [during.eventId]);
+    await notifyWebhooks(merchant.shard, [during.eventId]);
     const [request] = await waitForRequests(endpoint.path, 1);
     if (!request) throw new Error("no request");
     expect(request.headers["webhook-signature"]?.split(" ")).toHaveLength(2);
@@ -205,9 +203,9 @@ describe("secret rotation", () => {
 
     // A day and a second later, by the dispatcher's clock.
     const clock = new TestClock(until + 1000);
-    const stub = await drivenDispatcher(endpoint.url, clock);
+    const stub = await drivenDispatcher(merchant.shard, endpoint.url, clock);
     const after = await insertEvent({ keyId: merchant.keyId });
-    await notifyWebhooks(env, [after.eventId]);
+    await notifyWebhooks(merchant.shard, [after.eventId]);
     expect(await runAlarm(stub)).toBe(true);
     const late = (await receivedAt(endpoint.path))[1];
     if (!late) throw new Error("no second request");

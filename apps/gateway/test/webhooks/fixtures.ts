@@ -1,10 +1,16 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { ShardEnv } from "../../src/env";
+import { shardEnv } from "../../src/shards/shard-env";
 import type { WebhookDispatcher } from "../../src/webhooks/dispatcher";
 import { dispatcherFor } from "../../src/webhooks/notify";
-import { admin, newMerchant } from "../helpers";
+import { admin, newMerchant, rows, shardDb } from "../helpers";
+import { onMerchantShard } from "../wrap-bindings";
 
-/** A merchant whose key has `webhookUrl` (or none), optionally with Basic credentials. */
+/**
+ * A merchant whose key has `webhookUrl` (or none), optionally with Basic credentials, and `shard`:
+ * the bindings as code working on its shard sees them (what `notifyWebhooks` and the sweep take).
+ */
 export async function merchantWithWebhook(
   webhookUrl: string | null,
   basicAuth?: { username: string; password: string },
@@ -21,7 +27,20 @@ export async function merchantWithWebhook(
     if (res.status !== 200) throw new Error(`webhook: ${JSON.stringify(res.body)}`);
   }
   const key = await admin("GET", `/keys/${merchant.keyId}`);
-  return { ...merchant, secret: key.body.data.webhook.webhook_signing_secret as string };
+  return {
+    ...merchant,
+    secret: key.body.data.webhook.webhook_signing_secret as string,
+    shard: await onMerchantShard(merchant.merchantId),
+  };
+}
+
+/** The bindings as code working on the shard holding the key `keyId` sees them. */
+export async function shardOfKey(keyId: string): Promise<ShardEnv> {
+  const row = await env.DIRECTORY.prepare("SELECT shard FROM directory_keys WHERE key_id = ?1")
+    .bind(keyId)
+    .first<{ shard: string }>();
+  if (!row) throw new Error(`no shard for key ${keyId}`);
+  return shardEnv(env, row.shard);
 }
 
 function randomMessageId(): string {
@@ -36,12 +55,13 @@ export async function insertSend(
 ): Promise<string> {
   const id = randomMessageId();
   const now = Date.now();
-  await env.DB.prepare(
-    `INSERT INTO sends (id, merchant_id, key_id, sending_type, sender_id, message, encoding, segments, total_recipients,
+  await (await shardDb(merchantId))
+    .prepare(
+      `INSERT INTO sends (id, merchant_id, key_id, sending_type, sender_id, message, encoding, segments, total_recipients,
        dispatch_count, unit_price_micros, total_cost_micros, currency, callback_url, validity_period, time_zone,
        first_dispatch_at, created_at)
      VALUES (?, ?, ?, 'immediate', 'LISOLOO', 'hello', 'GSM-7', 1, 1, 1, 20000, 20000, 'USD', ?, 172800, 'Africa/Kinshasa', ?, ?)`,
-  )
+    )
     .bind(id, merchantId, keyId, callbackUrl, now, now)
     .run();
   return id;
@@ -57,12 +77,13 @@ export type EventInput = {
   createdAt?: number;
 };
 
-/** An outbox row exactly as a state change writes it: pending, no destination yet. */
+/** An outbox row exactly as a state change writes it (in the key's shard): pending, no destination yet. */
 export async function insertEvent(input: EventInput): Promise<{ eventId: string; sendId: string }> {
   const eventId = crypto.randomUUID();
   const sendId = input.sendId ?? randomMessageId();
   const occurredAt = input.occurredAt ?? Date.now() - 1000;
-  await env.DB.prepare(
+  const { DB } = await shardOfKey(input.keyId);
+  await DB.prepare(
     `INSERT INTO webhook_events (id, send_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
   )
@@ -92,9 +113,7 @@ export type EventRow = {
 };
 
 export async function eventRow(eventId: string): Promise<EventRow> {
-  const row = await env.DB.prepare("SELECT * FROM webhook_events WHERE id = ?")
-    .bind(eventId)
-    .first<EventRow>();
+  const [row] = await rows<EventRow>("SELECT * FROM webhook_events WHERE id = ?", eventId);
   if (!row) throw new Error(`no event ${eventId}`);
   return row;
 }
@@ -110,10 +129,7 @@ export type AttemptRow = {
 };
 
 export async function attemptRows(eventId: string): Promise<AttemptRow[]> {
-  const { results } = await env.DB.prepare("SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY id")
-    .bind(eventId)
-    .all<AttemptRow>();
-  return results;
+  return rows<AttemptRow>("SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY id", eventId);
 }
 
 /**
@@ -128,11 +144,11 @@ export class TestClock {
 }
 
 /**
- * The dispatcher of `url`, reading `clock` and giving receivers `timeoutMs` to answer. Call again
- * after an eviction: the instance that comes back has the system clock.
+ * The dispatcher of `url` for the events of `shard`, reading `clock` and giving receivers `timeoutMs`
+ * to answer. Call again after an eviction: the instance that comes back has the system clock.
  */
-export async function drivenDispatcher(url: string, clock: TestClock, timeoutMs = 10_000) {
-  const stub = dispatcherFor(env, url);
+export async function drivenDispatcher(shard: ShardEnv, url: string, clock: TestClock, timeoutMs = 10_000) {
+  const stub = dispatcherFor(shard, url);
   await runInDurableObject(stub, (instance: WebhookDispatcher) => {
     instance.now = () => clock.now;
     instance.timeoutMs = timeoutMs;

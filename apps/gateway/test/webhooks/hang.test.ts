@@ -1,5 +1,4 @@
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { maxInFlight, type WebhookDispatcher } from "../../src/webhooks/dispatcher";
 import { notifyWebhooks } from "../../src/webhooks/notify";
@@ -33,14 +32,14 @@ describe("attempts that hang", () => {
       ]);
       const merchant = await merchantWithWebhook(endpoint.url);
       const clock = new TestClock();
-      const stub = await drivenDispatcher(endpoint.url, clock, 5000);
+      const stub = await drivenDispatcher(merchant.shard, endpoint.url, clock, 5000);
       await runInDurableObject(stub, (instance: WebhookDispatcher) => {
         instance.random = () => 0.5; // no jitter: the three retries fall due together, 30 s on
       });
       const retried: string[] = [];
       for (let i = 0; i < 3; i++)
         retried.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
-      await notifyWebhooks(env, retried);
+      await notifyWebhooks(merchant.shard, retried);
       await runAlarm(stub);
       const retryAt = (await eventRow(retried[0] as string)).next_attempt_at as number;
       for (const id of retried)
@@ -49,7 +48,7 @@ describe("attempts that hang", () => {
       const hanging: string[] = [];
       for (let i = 0; i < hangs; i++)
         hanging.push((await insertEvent({ keyId: merchant.keyId, sequence: 10 + i })).eventId);
-      await notifyWebhooks(env, hanging);
+      await notifyWebhooks(merchant.shard, hanging);
       // From here the dispatcher's clock runs with the real one: the retries fall due half a second
       // after the hanging attempts start, and their timeout is 5 s away.
       const startedAt = Date.now();

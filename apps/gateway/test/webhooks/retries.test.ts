@@ -1,5 +1,4 @@
 import { evictDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { maxInFlight } from "../../src/webhooks/dispatcher";
 import { notifyWebhooks } from "../../src/webhooks/notify";
@@ -21,9 +20,9 @@ async function pendingDelivery(responses: ScriptedResponse[], timeoutMs?: number
   await scriptReceiver(endpoint.path, responses);
   const merchant = await merchantWithWebhook(endpoint.url);
   const clock = new TestClock();
-  const stub = await drivenDispatcher(endpoint.url, clock, timeoutMs);
+  const stub = await drivenDispatcher(merchant.shard, endpoint.url, clock, timeoutMs);
   const { eventId } = await insertEvent({ keyId: merchant.keyId });
-  await notifyWebhooks(env, [eventId]);
+  await notifyWebhooks(merchant.shard, [eventId]);
   return { endpoint, merchant, clock, stub, eventId };
 }
 
@@ -130,7 +129,7 @@ describe("giving up", () => {
     expect(key.body.data.webhook.disabled_at).not.toBeNull();
 
     const later = await insertEvent({ keyId: merchant.keyId });
-    await notifyWebhooks(env, [later.eventId]);
+    await notifyWebhooks(merchant.shard, [later.eventId]);
     await runAlarm(stub);
     const row = await eventRow(later.eventId);
     expect(row.status).toBe("dead");
@@ -142,11 +141,11 @@ describe("giving up", () => {
     const endpoint = receiverEndpoint();
     await scriptReceiver(endpoint.path, [{ status: 410 }]);
     const merchant = await merchantWithWebhook(endpoint.url);
-    const stub = await drivenDispatcher(endpoint.url, new TestClock());
+    const stub = await drivenDispatcher(merchant.shard, endpoint.url, new TestClock());
     const ids = [];
     for (let i = 0; i < maxInFlight * 2; i++)
       ids.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
-    await notifyWebhooks(env, ids);
+    await notifyWebhooks(merchant.shard, ids);
 
     await runAlarm(stub);
 
@@ -191,11 +190,11 @@ describe("concurrency", () => {
     const endpoint = receiverEndpoint();
     await scriptReceiver(endpoint.path, [{ status: 200, delayMs: 400 }]);
     const merchant = await merchantWithWebhook(endpoint.url);
-    const stub = await drivenDispatcher(endpoint.url, new TestClock());
+    const stub = await drivenDispatcher(merchant.shard, endpoint.url, new TestClock());
     const ids = [];
     for (let i = 0; i < maxInFlight + 4; i++)
       ids.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
-    await notifyWebhooks(env, ids);
+    await notifyWebhooks(merchant.shard, ids);
 
     await runAlarm(stub);
 
@@ -215,11 +214,14 @@ describe("concurrency", () => {
     const slowMerchant = await merchantWithWebhook(slow.url);
     const fastMerchant = await merchantWithWebhook(fast.url);
     const clock = new TestClock();
-    const slowStub = await drivenDispatcher(slow.url, clock);
-    const fastStub = await drivenDispatcher(fast.url, clock);
+    const slowStub = await drivenDispatcher(slowMerchant.shard, slow.url, clock);
+    const fastStub = await drivenDispatcher(fastMerchant.shard, fast.url, clock);
     const slowEvent = await insertEvent({ keyId: slowMerchant.keyId });
     const fastEvent = await insertEvent({ keyId: fastMerchant.keyId });
-    await notifyWebhooks(env, [slowEvent.eventId, fastEvent.eventId]);
+    await Promise.all([
+      notifyWebhooks(slowMerchant.shard, [slowEvent.eventId]),
+      notifyWebhooks(fastMerchant.shard, [fastEvent.eventId]),
+    ]);
 
     const slowRun = runAlarm(slowStub);
     const started = Date.now();
@@ -233,14 +235,17 @@ describe("concurrency", () => {
 
 describe("restarts", () => {
   it("an eviction between attempts loses nothing", async () => {
-    const { endpoint, clock, stub, eventId } = await pendingDelivery([{ status: 500 }, { status: 200 }]);
+    const { endpoint, merchant, clock, stub, eventId } = await pendingDelivery([
+      { status: 500 },
+      { status: 200 },
+    ]);
     await runAlarm(stub);
     const queued = await stub.queued();
     expect(queued).toMatchObject([{ eventId, attempts: 1, leaseUntil: null }]);
 
     await evictDurableObject(stub);
     // The instance that comes back knows nothing but its storage; give it the test clock again.
-    const revived = await drivenDispatcher(endpoint.url, clock);
+    const revived = await drivenDispatcher(merchant.shard, endpoint.url, clock);
     expect(await revived.queued()).toEqual(queued);
     clock.advanceTo(queued[0]?.nextAttemptAt as number);
     expect(await runAlarm(revived)).toBe(true);

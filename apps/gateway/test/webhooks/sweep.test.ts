@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { notifyWebhooks } from "../../src/webhooks/notify";
 import { sweepWebhookOutbox } from "../../src/webhooks/sweep";
@@ -18,21 +17,21 @@ async function forgottenEvent() {
   const endpoint = receiverEndpoint();
   const merchant = await merchantWithWebhook(endpoint.url);
   const clock = new TestClock();
-  const stub = await drivenDispatcher(endpoint.url, clock);
+  const stub = await drivenDispatcher(merchant.shard, endpoint.url, clock);
   const now = Date.now();
   const { eventId } = await insertEvent({ keyId: merchant.keyId, createdAt: now - 120_000 });
-  return { endpoint, merchant, clock, stub, eventId, now };
+  return { endpoint, merchant, shard: merchant.shard, clock, stub, eventId, now };
 }
 
 describe("the outbox sweep", () => {
   it("hands over an event nobody took, exactly once however often it runs", async () => {
-    const { endpoint, stub, eventId, now } = await forgottenEvent();
+    const { endpoint, shard, stub, eventId, now } = await forgottenEvent();
 
-    const handed = await Promise.all([sweepWebhookOutbox(env, now), sweepWebhookOutbox(env, now)]);
+    const handed = await Promise.all([sweepWebhookOutbox(shard, now), sweepWebhookOutbox(shard, now)]);
     expect(Math.max(...handed)).toBeGreaterThanOrEqual(1);
     expect((await eventRow(eventId)).taken_at).not.toBeNull();
     // Once taken, later runs leave it alone.
-    const again = await sweepWebhookOutbox(env, now + 60_000);
+    const again = await sweepWebhookOutbox(shard, now + 60_000);
     expect(again).toBe(0);
     expect(await stub.queued()).toMatchObject([{ eventId, attempts: 0 }]);
 
@@ -48,18 +47,18 @@ describe("the outbox sweep", () => {
     const merchant = await merchantWithWebhook(endpoint.url);
     const now = Date.now();
     const { eventId } = await insertEvent({ keyId: merchant.keyId, createdAt: now - 10_000 });
-    await sweepWebhookOutbox(env, now);
+    await sweepWebhookOutbox(merchant.shard, now);
     expect(await eventRow(eventId)).toMatchObject({ status: "pending", taken_at: null, destination: null });
   });
 
   it("re-hands an event whose dispatcher stalled, and the dispatcher does not run it twice", async () => {
-    const { endpoint, stub, eventId, now } = await forgottenEvent();
-    await notifyWebhooks(env, [eventId]);
+    const { endpoint, shard, stub, eventId, now } = await forgottenEvent();
+    await notifyWebhooks(shard, [eventId]);
     // The D1 row claims an attempt was due 20 minutes ago: the sweep hands the event over again.
-    await env.DB.prepare("UPDATE webhook_events SET next_attempt_at = ? WHERE id = ?")
+    await shard.DB.prepare("UPDATE webhook_events SET next_attempt_at = ? WHERE id = ?")
       .bind(now - 20 * 60_000, eventId)
       .run();
-    expect(await sweepWebhookOutbox(env, now)).toBeGreaterThanOrEqual(1);
+    expect(await sweepWebhookOutbox(shard, now)).toBeGreaterThanOrEqual(1);
     expect(await stub.queued()).toHaveLength(1);
 
     await runAlarm(stub);
@@ -68,11 +67,11 @@ describe("the outbox sweep", () => {
   });
 
   it("hands a settled event over to no one", async () => {
-    const { endpoint, stub, eventId, now } = await forgottenEvent();
-    await sweepWebhookOutbox(env, now);
+    const { endpoint, shard, stub, eventId, now } = await forgottenEvent();
+    await sweepWebhookOutbox(shard, now);
     await runAlarm(stub);
     // Handed over again after delivery (a late duplicate): the dispatcher finds it settled.
-    await notifyWebhooks(env, [eventId]);
+    await notifyWebhooks(shard, [eventId]);
     await stub.enqueue([{ id: eventId, attempts: 0 }]);
     await runAlarm(stub);
     expect(await receivedAt(endpoint.path)).toHaveLength(1);

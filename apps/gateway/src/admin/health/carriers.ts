@@ -3,7 +3,7 @@ import { connectorExists } from "../../carriers/connectors";
 import { SANDBOX } from "../../carriers/routing";
 import { type CarrierRow, carrierConfigOf } from "../../carriers/settings";
 import { configOf } from "../../config/config";
-import type { Bindings } from "../../env";
+import type { WorkerEnv } from "../../env";
 import { MAX_ROUTES } from "../carrier-schemas";
 import type { QueryBatch } from "./query-batch";
 
@@ -50,7 +50,7 @@ const sandboxView = (): CarrierHealth => ({
  * routes everything to its stub, and reads nothing). A carrier that routes lead to while it is
  * disabled, or whose kind has no connector, fails those sends 1501 (refunded): `problemsOf` says so.
  */
-export function carrierHealth(batch: QueryBatch, env: Bindings): () => Promise<CarrierHealth> {
+export function carrierHealth(batch: QueryBatch, env: WorkerEnv): () => Promise<CarrierHealth> {
   if (configOf(env).environment === "sandbox") return async () => sandboxView();
   const carrierRows = batch.add<CarrierRow>(
     "carriers",

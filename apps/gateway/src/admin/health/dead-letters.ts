@@ -3,7 +3,7 @@ import { COUNT_CAP, THRESHOLDS } from "./thresholds";
 
 /** Dispatch chunks whose deliveries are counted: each holds at most 100, so this bounds the join. */
 const CHUNKS_COUNTED = 200;
-const LATEST = 5;
+export const LATEST_DEAD_LETTERS = 5;
 
 type Counts = { last_day: number; last_hour: number };
 type Latest = {
@@ -48,7 +48,7 @@ export function deadLetterHealth(batch: QueryBatch, nowMs: number) {
   const latest = batch.add<Latest>(
     "latest_dead_letters",
     `SELECT id, kind, send_id, dispatch_seq, from_idx, to_idx, created_at FROM dead_letters
-     ORDER BY created_at DESC LIMIT ${LATEST}`,
+     ORDER BY created_at DESC LIMIT ${LATEST_DEAD_LETTERS}`,
   );
   return () => {
     const m = messages()[0];

@@ -1,7 +1,8 @@
 import { isoSeconds } from "../../iso-seconds";
 import type { QueryBatch } from "./query-batch";
 
-const LISTED = 20;
+/** Suspended keys (and disabled webhooks) listed. */
+export const LISTED = 20;
 
 type Suspended = { id: string; merchant_id: string; suspended_until: number };
 

@@ -1,11 +1,12 @@
-import type { Bindings } from "../../env";
+import type { WorkerEnv } from "../../env";
 import { isoSeconds } from "../../iso-seconds";
+import { shardEnv } from "../../shards/shard-env";
 import { dispatcherFor } from "../../webhooks/notify";
 import { ageSeconds, type QueryBatch } from "./query-batch";
 import { COUNT_CAP, THRESHOLDS } from "./thresholds";
 
 /** Destinations listed in each ranking. */
-const TOP = 5;
+export const TOP = 5;
 /** Disabled webhooks and suspended keys listed. */
 const LISTED = 20;
 /** A dispatcher that does not answer this fast is reported as unknown rather than slowing the view. */
@@ -27,7 +28,7 @@ type DisabledKey = {
  * "Dead in the last 24 h" counts events created in that window: an event dies within about 75
  * minutes of its creation (five attempts), so the two windows are nearly the same.
  */
-export function webhookHealth(batch: QueryBatch, nowMs: number) {
+export function webhookHealth(batch: QueryBatch, nowMs: number, shard: string) {
   const pending = batch.add<Pending>(
     "webhooks_pending",
     `SELECT COUNT(*) AS count, MIN(created_at) AS oldest_at,
@@ -70,6 +71,8 @@ export function webhookHealth(batch: QueryBatch, nowMs: number) {
       },
       top_destinations: busiest().map((row) => ({
         destination: row.destination,
+        /** The shard whose events these are: each shard has its own dispatcher per destination. */
+        shard,
         pending: row.count,
         oldest_pending_age_seconds: ageSeconds(row.oldest_at, nowMs),
         dispatcher: null as DispatcherView | null,
@@ -98,13 +101,17 @@ export type DispatcherView = {
   next_attempt_at: string | null;
 };
 
-async function dispatcherView(env: Bindings, destination: string): Promise<DispatcherView | null> {
+async function dispatcherView(
+  env: WorkerEnv,
+  shard: string,
+  destination: string,
+): Promise<DispatcherView | null> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), DISPATCHER_TIMEOUT_MS);
   });
   try {
-    const stats = await Promise.race([dispatcherFor(env, destination).stats(), timeout]);
+    const stats = await Promise.race([dispatcherFor(shardEnv(env, shard), destination).stats(), timeout]);
     if (stats === null) return null;
     return {
       queued: stats.queued,
@@ -123,10 +130,11 @@ async function dispatcherView(env: Bindings, destination: string): Promise<Dispa
  * Adds, for each of the busiest destinations, what its dispatcher holds (the Durable Object is where
  * in-flight attempts are known); null where it did not answer within a second.
  */
-export async function addDispatcherViews(env: Bindings, health: WebhookHealth): Promise<void> {
+export async function addDispatcherViews(env: WorkerEnv, health: WebhookHealth): Promise<void> {
   await Promise.all(
     health.top_destinations.map(async (entry) => {
-      if (entry.destination !== null) entry.dispatcher = await dispatcherView(env, entry.destination);
+      if (entry.destination !== null)
+        entry.dispatcher = await dispatcherView(env, entry.shard, entry.destination);
     }),
   );
 }

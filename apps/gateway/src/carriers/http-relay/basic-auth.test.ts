@@ -8,9 +8,9 @@ const relay = { username: "lisoloo", password: "p@ss:w/rd %41" };
 
 describe("receipt_basic_auth", () => {
   it("puts the credentials in the dlr-url's userinfo, percent-encoded, and only when asked", async () => {
-    const plain = await dlrUrl("https://sms.example.net", "key", "relay-cd", 7);
-    expect(plain).toMatch(/^https:\/\/sms\.example\.net\/carriers\/relay-cd\/receipts\?d=7&p=0&sig=/);
-    const withAuth = await dlrUrl("https://sms.example.net", "key", "relay-cd", 7, relay);
+    const plain = await dlrUrl("https://sms.example.net", "key", "relay-cd", "DB_1", 7);
+    expect(plain).toMatch(/^https:\/\/sms\.example\.net\/carriers\/relay-cd\/receipts\?s=DB_1&d=7&p=0&sig=/);
+    const withAuth = await dlrUrl("https://sms.example.net", "key", "relay-cd", "DB_1", 7, relay);
     expect(withAuth).toBe(plain.replace("https://", "https://lisoloo:p%40ss%3Aw%2Frd%20%2541@"));
     const url = new URL(withAuth.replace(/%[dAT]$/, ""));
     expect([decodeURIComponent(url.username), decodeURIComponent(url.password)]).toEqual([
@@ -44,7 +44,7 @@ describe("receipt_basic_auth", () => {
   it("redacts every form of the password a sendsms request holds", async () => {
     const query = new URLSearchParams({
       password: relay.password,
-      "dlr-url": await dlrUrl("https://sms.example.net", "key", "relay-cd", 7, relay),
+      "dlr-url": await dlrUrl("https://sms.example.net", "key", "relay-cd", "DB_0", 7, relay),
     }).toString();
     const redacted = redactPassword(`fetch failed: http://relay/?${query}`, relay.password);
     expect(redacted).not.toContain(relay.password);

@@ -1,8 +1,8 @@
 import { configOf } from "../../config/config";
 import { openSecret } from "../../crypto/secret-box";
-import type { Bindings } from "../../env";
+import type { ShardEnv, WorkerEnv } from "../../env";
 import { log } from "../../observability/logger";
-import type { Carrier, Submission, SubmitResult } from "../carrier";
+import type { Carrier, ReceiptSink, Submission, SubmitResult } from "../carrier";
 import type { CarrierConfig } from "../settings";
 import { receiptSignature } from "./signature";
 
@@ -26,10 +26,11 @@ export async function dlrUrl(
   base: string,
   material: string,
   slug: string,
+  shard: string,
   deliveryId: number,
   credentials?: ReceiptCredentials,
 ): Promise<string> {
-  const sig = await receiptSignature(material, slug, deliveryId, 0);
+  const sig = await receiptSignature(material, slug, shard, deliveryId, 0);
   const origin =
     credentials === undefined
       ? base
@@ -37,7 +38,7 @@ export async function dlrUrl(
           /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)/,
           `$1${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@`,
         );
-  return `${origin}/carriers/${encodeURIComponent(slug)}/receipts?d=${deliveryId}&p=0&sig=${sig}&type=%d&reply=%A&at=%T`;
+  return `${origin}/carriers/${encodeURIComponent(slug)}/receipts?s=${shard}&d=${deliveryId}&p=0&sig=${sig}&type=%d&reply=%A&at=%T`;
 }
 
 /**
@@ -100,13 +101,13 @@ export class HttpRelayCarrier implements Carrier {
   private readonly waiting: (() => void)[] = [];
 
   constructor(
-    private readonly env: Bindings,
+    private readonly env: WorkerEnv,
     private readonly config: RelayConfig,
   ) {
     this.slug = config.slug;
   }
 
-  async submit(batch: Submission[]): Promise<SubmitResult[]> {
+  async submit(batch: Submission[], _receipts: ReceiptSink, shard: ShardEnv): Promise<SubmitResult[]> {
     const { credentialsKey, publicBaseUrl } = configOf(this.env);
     if (publicBaseUrl === null) {
       log.error("relay.no_public_base_url", { carrier: this.slug, deliveries: batch.length });
@@ -125,7 +126,7 @@ export class HttpRelayCarrier implements Carrier {
     // A sealed password that does not open (another CREDENTIALS_KEY) throws: the queue retries.
     const password = await openSecret(credentialsKey, this.config.passwordEnc);
     return Promise.all(
-      batch.map((s) => this.inSlot(() => this.send(s, password, credentialsKey, publicBaseUrl))),
+      batch.map((s) => this.inSlot(() => this.send(s, shard.SHARD, password, credentialsKey, publicBaseUrl))),
     );
   }
 
@@ -147,7 +148,13 @@ export class HttpRelayCarrier implements Carrier {
     }
   }
 
-  private async send(s: Submission, password: string, material: string, base: string): Promise<SubmitResult> {
+  private async send(
+    s: Submission,
+    shard: string,
+    password: string,
+    material: string,
+    base: string,
+  ): Promise<SubmitResult> {
     const { settings } = this.config;
     const url = new URL(settings.sendsms_url);
     const query = url.searchParams;
@@ -164,7 +171,7 @@ export class HttpRelayCarrier implements Carrier {
     query.set("validity", String(Math.max(1, Math.ceil(s.validitySeconds / 60))));
     query.set("dlr-mask", "31");
     const credentials = settings.receipt_basic_auth ? { username: settings.username, password } : undefined;
-    query.set("dlr-url", await dlrUrl(base, material, this.slug, s.deliveryId, credentials));
+    query.set("dlr-url", await dlrUrl(base, material, this.slug, shard, s.deliveryId, credentials));
     let result: SubmitResult;
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(settings.timeout_ms) });
@@ -192,6 +199,6 @@ export class HttpRelayCarrier implements Carrier {
 }
 
 /** The `http_relay` entry of `connectors.ts`. */
-export function httpRelayConnector(env: Bindings, config: RelayConfig): Carrier {
+export function httpRelayConnector(env: WorkerEnv, config: RelayConfig): Carrier {
   return new HttpRelayCarrier(env, config);
 }

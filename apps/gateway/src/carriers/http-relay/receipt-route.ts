@@ -4,6 +4,7 @@ import { openSecret } from "../../crypto/secret-box";
 import type { AppEnv } from "../../env";
 import { log } from "../../observability/logger";
 import { enqueue } from "../../pipeline/enqueue";
+import { isShardOf } from "../../shards/shard-env";
 import { configuredCarrier } from "../registry";
 import type { CarrierReceipt } from "../types";
 import { basicCredentialsValid } from "./basic-auth";
@@ -21,8 +22,8 @@ function reportTime(at: string | undefined, now: number): string {
 
 /**
  * `GET|POST /carriers/{slug}/receipts`: where a Kannel relay sends each delivery report, at the
- * dlr-url the connector gave it (`?d=<delivery>&p=<part>&sig=<hmac>&type=%d&reply=%A&at=%T`).
- * Outside the merchant API: the relay has no app key; the HMAC over (slug, delivery, part) is what
+ * dlr-url the connector gave it (`?s=<shard>&d=<delivery>&p=<part>&sig=<hmac>&type=%d&reply=%A&at=%T`).
+ * Outside the merchant API: the relay has no app key; the HMAC over (slug, shard, delivery, part) is what
  * authenticates it, so a report can neither be forged nor moved to another delivery. A good report
  * is queued into the receipt path like any connector's receipts and answered 200 at once; applying
  * it twice changes nothing (the lifecycle records a duplicate without applying it). A malformed
@@ -51,6 +52,7 @@ relayReceiptRoutes.on(["GET", "POST"], "/carriers/:slug/receipts", async (c) => 
     return c.text(reason, status);
   };
   const type = Number(q.type);
+  if (!q.s || !isShardOf(c.env, q.s)) return refuse(400, "s must name a shard of this deployment");
   if (!q.d || !POSITIVE.test(q.d)) return refuse(400, "d must be a delivery id");
   if (!q.p || !PART.test(q.p)) return refuse(400, "p must be a part number (0: the whole message)");
   if (!q.sig) return refuse(400, "sig is missing");
@@ -58,7 +60,7 @@ relayReceiptRoutes.on(["GET", "POST"], "/carriers/:slug/receipts", async (c) => 
   const deliveryId = Number(q.d);
   const part = Number(q.p);
   const { credentialsKey } = configOf(c.env);
-  if (!(await receiptSignatureValid(credentialsKey, slug, deliveryId, part, q.sig)))
+  if (!(await receiptSignatureValid(credentialsKey, slug, q.s, deliveryId, part, q.sig)))
     return refuse(403, "Signature does not match");
   const carrier = await configuredCarrier(c.env, slug);
   if (carrier?.kind !== "http_relay") return refuse(403, "No HTTP relay carrier of that slug");
@@ -82,6 +84,6 @@ relayReceiptRoutes.on(["GET", "POST"], "/carriers/:slug/receipts", async (c) => 
     ...report.receipt,
     at: reportTime(q.at, Date.now()),
   };
-  await enqueue(c.env, [{ type: "receipts", carrier: slug, receipts: [receipt] }]);
+  await enqueue(c.env, [{ type: "receipts", carrier: slug, receipts: [receipt], shard: q.s }]);
   return c.text("OK", 200);
 });

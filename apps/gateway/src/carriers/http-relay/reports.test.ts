@@ -63,14 +63,15 @@ describe("sendsmsOutcome", () => {
 describe("receipt signatures", () => {
   it("hold for their carrier, delivery and part only, and under their key only", async () => {
     const key = "test-credentials-key-0123456789";
-    const sig = await receiptSignature(key, "orange-cd", 42, 0);
+    const sig = await receiptSignature(key, "orange-cd", "DB_0", 42, 0);
     expect(sig).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(await receiptSignatureValid(key, "orange-cd", 42, 0, sig)).toBe(true);
-    expect(await receiptSignatureValid(key, "orange-cd", 43, 0, sig)).toBe(false);
-    expect(await receiptSignatureValid(key, "orange-cd", 42, 1, sig)).toBe(false);
-    expect(await receiptSignatureValid(key, "vodacom-cd", 42, 0, sig)).toBe(false);
-    expect(await receiptSignatureValid(`${key}x`, "orange-cd", 42, 0, sig)).toBe(false);
-    expect(await receiptSignatureValid(key, "orange-cd", 42, 0, `${sig.slice(0, 42)}A`)).toBe(false);
-    expect(await receiptSignatureValid(key, "orange-cd", 42, 0, "not a signature")).toBe(false);
+    expect(await receiptSignatureValid(key, "orange-cd", "DB_0", 42, 0, sig)).toBe(true);
+    expect(await receiptSignatureValid(key, "orange-cd", "DB_0", 43, 0, sig)).toBe(false);
+    expect(await receiptSignatureValid(key, "orange-cd", "DB_0", 42, 1, sig)).toBe(false);
+    expect(await receiptSignatureValid(key, "orange-cd", "DB_1", 42, 0, sig)).toBe(false);
+    expect(await receiptSignatureValid(key, "vodacom-cd", "DB_0", 42, 0, sig)).toBe(false);
+    expect(await receiptSignatureValid(`${key}x`, "orange-cd", "DB_0", 42, 0, sig)).toBe(false);
+    expect(await receiptSignatureValid(key, "orange-cd", "DB_0", 42, 0, `${sig.slice(0, 42)}A`)).toBe(false);
+    expect(await receiptSignatureValid(key, "orange-cd", "DB_0", 42, 0, "not a signature")).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The HMAC a dlr-url carries, so nobody but the gateway can write one: HMAC-SHA256 over (slug,
+ * The HMAC a dlr-url carries, so nobody but the gateway can write one: HMAC-SHA256 over (slug, shard,
  * delivery, part) under a key derived from the `CREDENTIALS_KEY` secret and the carrier's slug. A
- * signature is only good for the delivery and part it names, and only at that carrier's endpoint;
+ * signature is only good for the delivery (in its shard) and part it names, and only at that carrier's endpoint;
  * rotating `CREDENTIALS_KEY` invalidates the dlr-urls of messages still in flight.
  */
 const keys = new Map<string, Promise<CryptoKey>>();
@@ -27,8 +27,8 @@ function slugKey(material: string, slug: string): Promise<CryptoKey> {
   return key;
 }
 
-const signed = (slug: string, deliveryId: number, part: number) =>
-  encoder.encode(`${slug}\n${deliveryId}\n${part}`);
+const signed = (slug: string, shard: string, deliveryId: number, part: number) =>
+  encoder.encode(`${slug}\n${shard}\n${deliveryId}\n${part}`);
 
 function toBase64Url(bytes: ArrayBuffer): string {
   let s = "";
@@ -41,21 +41,23 @@ function fromBase64Url(text: string): Uint8Array | null {
   return Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (ch) => ch.charCodeAt(0));
 }
 
-/** @example await receiptSignature(env.CREDENTIALS_KEY, "orange-cd", 42, 0) // "q3V…" (43 base64url characters) */
+/** @example await receiptSignature(env.CREDENTIALS_KEY, "orange-cd", "DB_0", 42, 0) // "q3V…" (43 base64url characters) */
 export async function receiptSignature(
   material: string,
   slug: string,
+  shard: string,
   deliveryId: number,
   part: number,
 ): Promise<string> {
   const key = await slugKey(material, slug);
-  return toBase64Url(await crypto.subtle.sign("HMAC", key, signed(slug, deliveryId, part)));
+  return toBase64Url(await crypto.subtle.sign("HMAC", key, signed(slug, shard, deliveryId, part)));
 }
 
 /** Whether `signature` is the one `receiptSignature` gives; compared in constant time (`subtle.verify`). */
 export async function receiptSignatureValid(
   material: string,
   slug: string,
+  shard: string,
   deliveryId: number,
   part: number,
   signature: string,
@@ -63,5 +65,5 @@ export async function receiptSignatureValid(
   const given = fromBase64Url(signature);
   if (given === null) return false;
   const key = await slugKey(material, slug);
-  return crypto.subtle.verify("HMAC", key, given, signed(slug, deliveryId, part));
+  return crypto.subtle.verify("HMAC", key, given, signed(slug, shard, deliveryId, part));
 }

@@ -2,8 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import { createPdu, describeStatus, type Pdu } from "@lisoloo/smpp";
 import { configOf } from "../../config/config";
 import { openSecret } from "../../crypto/secret-box";
-import type { Bindings } from "../../env";
+import type { WorkerEnv } from "../../env";
+import { countD1Queries } from "../../observability/d1-queries";
 import { log } from "../../observability/logger";
+import { shardEnv } from "../../shards/shard-env";
 import { configuredCarrier } from "../registry";
 import type { CarrierConfig } from "../settings";
 import type { CarrierReceipt } from "../types";
@@ -54,7 +56,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * State: `connecting` (not bound yet, or binding again after a drop), `bound`, `failed` (the last
  * bind was refused or could not connect, or the carrier is disabled).
  */
-export class SmppBind extends DurableObject<Bindings> {
+export class SmppBind extends DurableObject<WorkerEnv> {
   private link: Link | null = null;
   /** The carrier row the link was bound with. */
   private boundWith: SmppConfig | null = null;
@@ -71,13 +73,18 @@ export class SmppBind extends DurableObject<Bindings> {
   private counters = { resubmissions: 0, orphans: 0 };
   /** `slug#n`, for a runtime whose `ctx.id` does not carry its name: kept from the first call. */
   private name: string | null = null;
-  private ids: IdWriter | null = null;
+  /** One writer per shard: each part's id goes to the shard that holds its delivery. */
+  private readonly ids = new Map<string, IdWriter>();
   private forwarder: ReceiptForwarder | null = null;
   private readonly window = new SubmitWindow({
     resubmitting: (part, why) => this.resubmitting(part, why),
     store: (part, id) => {
-      this.ids ??= new IdWriter(this.env.DB, this.who()?.carrier ?? "");
-      return this.ids.add({ deliveryId: part.deliveryId, index: part.index, total: part.total, id });
+      let writer = this.ids.get(part.shard);
+      if (!writer) {
+        writer = new IdWriter(shardEnv(this.env, part.shard).DB, this.who()?.carrier ?? "");
+        this.ids.set(part.shard, writer);
+      }
+      return writer.add({ deliveryId: part.deliveryId, index: part.index, total: part.total, id });
     },
     format: () => this.boundWith?.settings.receipt_id_format ?? "same",
     note: (event, fields) => log.warn(event, { ...this.logFields(), ...fields }),
@@ -95,8 +102,8 @@ export class SmppBind extends DurableObject<Bindings> {
     closed: (reason, link) => this.lost(reason, link),
   };
 
-  constructor(ctx: DurableObjectState, env: Bindings) {
-    super(ctx, env);
+  constructor(ctx: DurableObjectState, env: WorkerEnv) {
+    super(ctx, countD1Queries(env));
     void ctx.blockConcurrencyWhile(async () => {
       this.counters = (await ctx.storage.get<typeof this.counters>("counters")) ?? this.counters;
       this.name = (await ctx.storage.get<string>("name")) ?? null;

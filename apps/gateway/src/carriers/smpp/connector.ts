@@ -1,7 +1,7 @@
 import { type SubmitSm, submitSmPdus } from "@lisoloo/smpp";
-import type { Bindings } from "../../env";
+import type { ShardEnv, WorkerEnv } from "../../env";
 import { log } from "../../observability/logger";
-import type { Carrier, Submission, SubmitResult } from "../carrier";
+import type { Carrier, ReceiptSink, Submission, SubmitResult } from "../carrier";
 import type { CarrierConfig } from "../settings";
 import { bindName, bindOf } from "./stub";
 import type { PartOutcome, PartRequest } from "./types";
@@ -23,7 +23,7 @@ export const FIRST_PARTS_SQL = `SELECT delivery_id, min(part_index), carrier_mes
   WHERE delivery_id IN (SELECT value FROM json_each(?1)) GROUP BY delivery_id`;
 
 /** The `submit_sm`s of one submission that are still to be taken (parts taken earlier are left out). */
-export function partsOf(s: Submission): PartRequest[] {
+export function partsOf(s: Submission, shard: string): PartRequest[] {
   const pdus: SubmitSm[] = submitSmPdus({
     source: s.senderId,
     destination: s.phone,
@@ -35,7 +35,7 @@ export function partsOf(s: Submission): PartRequest[] {
   });
   const taken = new Set(s.acceptedParts);
   return pdus
-    .map((pdu, i) => ({ deliveryId: s.deliveryId, index: i + 1, total: pdus.length, pdu }))
+    .map((pdu, i) => ({ shard, deliveryId: s.deliveryId, index: i + 1, total: pdus.length, pdu }))
     .filter((part) => !taken.has(part.index));
 }
 
@@ -51,19 +51,19 @@ export class SmppCarrier implements Carrier {
   readonly slug: string;
 
   constructor(
-    private readonly env: Bindings,
+    private readonly env: WorkerEnv,
     private readonly config: SmppConfig,
   ) {
     this.slug = config.slug;
   }
 
-  async submit(batch: Submission[]): Promise<SubmitResult[]> {
+  async submit(batch: Submission[], _receipts: ReceiptSink, shard: ShardEnv): Promise<SubmitResult[]> {
     const results = new Map<number, SubmitResult>();
     const byBind = new Map<number, PartRequest[]>();
     for (const s of batch) {
       let parts: PartRequest[];
       try {
-        parts = partsOf(s);
+        parts = partsOf(s, shard.SHARD);
       } catch (error) {
         results.set(s.deliveryId, { deliveryId: s.deliveryId, kind: "failed", reason: String(error) });
         continue;
@@ -91,7 +91,7 @@ export class SmppCarrier implements Carrier {
           // The bind was reset mid-call (a deploy, an eviction): what it took is in D1.
           log.error("smpp.bind_call_failed", { carrier: this.slug, bind: n, parts: parts.length, error });
           const reason = `Bind #${n} unavailable: ${error instanceof Error ? error.message : String(error)}`;
-          return { parts, outcomes: await this.takenInD1(parts, reason) };
+          return { parts, outcomes: await this.takenInD1(shard.DB, parts, reason) };
         }
       }),
     );
@@ -121,7 +121,7 @@ export class SmppCarrier implements Carrier {
     }
     const earlier = [...results.values()].filter((r) => r.kind === "accepted" && r.carrierMessageId === "");
     if (earlier.length > 0) {
-      const { results: firsts } = await this.env.DB.prepare(FIRST_PARTS_SQL)
+      const { results: firsts } = await shard.DB.prepare(FIRST_PARTS_SQL)
         .bind(JSON.stringify(earlier.map((r) => r.deliveryId)))
         .all<{ delivery_id: number; carrier_message_id: string }>();
       for (const r of firsts)
@@ -135,9 +135,10 @@ export class SmppCarrier implements Carrier {
   }
 
   /** After a failed call, which of its parts the bind took anyway (their ids reached D1). */
-  private async takenInD1(parts: PartRequest[], reason: string): Promise<PartOutcome[]> {
+  private async takenInD1(db: D1Database, parts: PartRequest[], reason: string): Promise<PartOutcome[]> {
     const ids = [...new Set(parts.map((p) => p.deliveryId))];
-    const { results } = await this.env.DB.prepare(TAKEN_PARTS_SQL)
+    const { results } = await db
+      .prepare(TAKEN_PARTS_SQL)
       .bind(JSON.stringify(ids))
       .all<{ carrier_message_id: string; delivery_id: number; part_index: number }>();
     const taken = new Map(results.map((r) => [`${r.delivery_id}:${r.part_index}`, r.carrier_message_id]));
@@ -149,6 +150,6 @@ export class SmppCarrier implements Carrier {
 }
 
 /** The `smpp` entry of `connectors.ts`. */
-export function smppConnector(env: Bindings, config: SmppConfig): Carrier {
+export function smppConnector(env: WorkerEnv, config: SmppConfig): Carrier {
   return new SmppCarrier(env, config);
 }

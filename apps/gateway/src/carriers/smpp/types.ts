@@ -2,6 +2,8 @@ import type { SubmitSm } from "@lisoloo/smpp";
 
 /** One `submit_sm` for a bind to send: one part of one delivery (sequence number left to the bind). */
 export type PartRequest = {
+  /** The shard holding the delivery, where the part's carrier id is written. */
+  shard: string;
   deliveryId: number;
   /** 1-based, as in the concatenation UDH. */
   index: number;

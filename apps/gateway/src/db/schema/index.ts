@@ -8,6 +8,7 @@ export {
   orphanReceipts,
 } from "./carriers";
 export { deadLetterKinds, deadLetters } from "./dead-letters";
+export { directoryKeys, directoryMerchants } from "./directory";
 export { receipts, webhookAttempts, webhookEvents } from "./events";
 export { merchants } from "./merchants";
 export { type DispatchStatus, deliveries, dispatches, dispatchStatuses, recipients, sends } from "./sends";

@@ -1,0 +1,192 @@
+import { env } from "cloudflare:workers";
+import { statusResponseSchema } from "@lisoloo/protocol";
+import { describe, expect, it } from "vitest";
+import { admin, api, newMerchant, rows, rowsIn, SHARDS, shardDb, waitFor } from "./helpers";
+import { receivedAt, receiverEndpoint } from "./webhooks/receiver";
+import { acceptWhileQueueDown, expectLedgerBalanced, runCron } from "./wrap-bindings";
+
+type Merchant = Awaited<ReturnType<typeof newMerchant>> & { shard: string; hooks: string };
+
+/** Merchants until two sit on different shards (placement fills the emptier shard first). */
+async function merchantsOnTwoShards(): Promise<[Merchant, Merchant]> {
+  const made: Merchant[] = [];
+  for (let i = 0; i < 10; i++) {
+    const m = await newMerchant({ wallets: { LISOLOO_SMS: 10 } });
+    const view = await admin("GET", `/merchants/${m.merchantId}`);
+    const hooks = receiverEndpoint();
+    expect((await admin("PUT", `/keys/${m.keyId}/webhook`, { webhook_url: hooks.url })).status).toBe(200);
+    made.push({ ...m, shard: view.body.data.shard as string, hooks: hooks.path });
+    const other = made.find((o) => o.shard !== made[0]?.shard);
+    if (other) return [made[0] as Merchant, other];
+  }
+  throw new Error(`every merchant went to ${made[0]?.shard}`);
+}
+
+const statusOf = async (m: Merchant, id: string) =>
+  statusResponseSchema.parse((await api(m.apiKey, "GET", `/status/${id}`)).body).data;
+
+/** Events `m`'s webhook endpoint received, as (message id, event type). */
+async function eventsAt(m: Merchant): Promise<{ message_id: string; event_type: string }[]> {
+  return (await receivedAt(m.hooks)).map((r) => JSON.parse(r.body));
+}
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+describe("merchants sharded over two D1 databases", () => {
+  it("new merchants go to the emptier shard, and the operator view names it", async () => {
+    const before = await rowsIn<{ shard: string; n: number }>(
+      env.DIRECTORY,
+      "SELECT shard, count(*) AS n FROM directory_merchants GROUP BY shard",
+    );
+    const count = (shard: string) => before.find((r) => r.shard === shard)?.n ?? 0;
+    const emptier = count("DB_1") < count("DB_0") ? "DB_1" : "DB_0";
+    const m = await newMerchant();
+    expect((await admin("GET", `/merchants/${m.merchantId}`)).body.data.shard).toBe(emptier);
+    // Its rows are in that shard and nowhere else.
+    for (const [name, db] of Object.entries(SHARDS)) {
+      const held = await rowsIn(db, "SELECT id FROM merchants WHERE id = ?", m.merchantId);
+      expect(held.length, name).toBe(name === emptier ? 1 : 0);
+    }
+  });
+
+  it("send, schedule, receipts, webhooks, cancel and top-up work on both, and neither sees the other", async () => {
+    const [a, b] = await merchantsOnTwoShards();
+    expect(a.shard).not.toBe(b.shard);
+
+    // Immediate sends: delivered through the queue, with receipts and webhooks, on each shard.
+    const sent = new Map<Merchant, string>();
+    for (const m of [a, b]) {
+      const res = await api(m.apiKey, "POST", "/send", { to: ["+243998857000"], message: `Hi ${m.shard}` });
+      expect(res.status).toBe(201);
+      sent.set(m, res.body.data.message_id);
+    }
+    for (const m of [a, b]) {
+      const id = sent.get(m) as string;
+      await waitFor(
+        () => statusOf(m, id),
+        (s) => s.status === "delivered",
+      );
+      const events = await waitFor(
+        () => eventsAt(m),
+        (list) => list.some((e) => e.message_id === id && e.event_type === "sms.delivered"),
+      );
+      // A merchant's endpoint hears of its own messages only.
+      expect(new Set(events.map((e) => e.message_id))).toEqual(new Set([id]));
+    }
+
+    // Each merchant's send lives in its own shard only.
+    for (const m of [a, b]) {
+      const id = sent.get(m) as string;
+      for (const [name, db] of Object.entries(SHARDS)) {
+        const held = await rowsIn(db, "SELECT id FROM sends WHERE id = ?", id);
+        expect(held.length, `${id} in ${name}`).toBe(name === m.shard ? 1 : 0);
+      }
+    }
+
+    // Neither sees the other's message: status, recipients, cancel, pause all say 1201.
+    for (const [m, other] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const foreign = sent.get(other) as string;
+      for (const [method, path] of [
+        ["GET", `/status/${foreign}`],
+        ["GET", `/status/${foreign}/recipients`],
+        ["DELETE", `/cancel/${foreign}`],
+        ["POST", `/pause/${foreign}`],
+      ] as const) {
+        const res = await api(m.apiKey, method, path);
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(res.body.error_code).toBe("1201");
+      }
+    }
+
+    // Scheduled sends: the cron releases each on its own shard at the due time.
+    const scheduled = new Map<Merchant, string>();
+    for (const m of [a, b]) {
+      const res = await api(m.apiKey, "POST", "/send", {
+        to: ["+243998857001", "+243998857002"],
+        message: "Later",
+        sending_type: "scheduled",
+        scheduled_dates: [{ date: inDays(2), time: "10:00" }],
+      });
+      expect(res.status).toBe(201);
+      scheduled.set(m, res.body.data.message_id);
+    }
+    const dueAt = Math.max(
+      ...(await Promise.all(
+        [a, b].map(async (m) => {
+          const [d] = await rows<{ due_at: number }>(
+            "SELECT due_at FROM dispatches WHERE send_id = ?",
+            scheduled.get(m),
+          );
+          return d?.due_at as number;
+        }),
+      )),
+    );
+    await runCron(dueAt + 1000);
+    for (const m of [a, b]) {
+      const id = scheduled.get(m) as string;
+      await waitFor(
+        () => statusOf(m, id),
+        (s) => s.status === "delivered",
+      );
+    }
+
+    // Cancel a scheduled send on each shard: refunded in that shard's ledger.
+    for (const m of [a, b]) {
+      const res = await api(m.apiKey, "POST", "/send", {
+        to: ["+243998857003"],
+        message: "Never",
+        sending_type: "scheduled",
+        scheduled_dates: [{ date: inDays(3), time: "10:00" }],
+      });
+      const id = res.body.data.message_id as string;
+      const cancelled = await api(m.apiKey, "DELETE", `/cancel/${id}`);
+      expect(cancelled.status).toBe(200);
+      expect((await statusOf(m, id)).status).toBe("cancelled");
+    }
+
+    // Top-ups land in the merchant's own shard.
+    for (const m of [a, b]) {
+      const before = (await api(m.apiKey, "GET", "/balance")).body.data.balance as number;
+      expect(
+        (await admin("POST", `/merchants/${m.merchantId}/wallets/LISOLOO_SMS/topups`, { amount: 5 })).status,
+      ).toBe(201);
+      expect((await api(m.apiKey, "GET", "/balance")).body.data.balance).toBeCloseTo(before + 5, 6);
+      await expectLedgerBalanced(m.merchantId);
+    }
+  });
+
+  it("the cron closes expired deliveries on both shards", async () => {
+    const [a, b] = await merchantsOnTwoShards();
+    const ids = await Promise.all(
+      [a, b].map((m) => acceptWhileQueueDown(m.apiKey, ["+243998857004"], { validity_period: 60 })),
+    );
+    await runCron(Date.now() + 3 * 60_000);
+    for (const [i, m] of [a, b].entries()) {
+      const status = await statusOf(m, ids[i] as string);
+      expect(status.status).toBe("failed");
+      // Never handed to a carrier: failed 1501 and refunded, in its own shard.
+      const db = await shardDb(m.merchantId);
+      const [refund] = await rowsIn<{ n: number }>(
+        db,
+        "SELECT count(*) AS n FROM wallet_ledger WHERE send_id = ? AND reason = 'refund'",
+        ids[i],
+      );
+      expect(refund?.n).toBe(1);
+      await expectLedgerBalanced(m.merchantId);
+    }
+  });
+
+  it("the operator health view adds the shards up and shows each one's pipeline", async () => {
+    const res = await admin("GET", "/health");
+    expect(res.status).toBe(200);
+    expect(res.body.data.shards.map((s: { shard: string }) => s.shard)).toEqual(["DB_0", "DB_1"]);
+    const sum = res.body.data.shards.reduce(
+      (n: number, s: { pipeline: { pending: { count: number } } }) => n + s.pipeline.pending.count,
+      0,
+    );
+    expect(res.body.data.pipeline.pending.count).toBe(sum);
+  });
+});
