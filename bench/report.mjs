@@ -3,7 +3,7 @@
 // stays in bench/RESULTS.md) in the root README's "Performance" section, replacing only that section.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
-const parts = ["api", "pipeline", "webhooks", "smpp", "relay", "segments"];
+const parts = ["api", "pipeline", "webhooks", "smpp", "relay", "capacity", "segments"];
 const COMMAND = "npx pnpm@12.4.2 bench";
 
 /** Moves every Markdown heading of `text` `levels` deeper. */
@@ -44,7 +44,7 @@ const readmeUrl = new URL("../README.md", import.meta.url);
 const readme = readFileSync(readmeUrl, "utf8");
 const performance = `## Performance
 
-Measured with \`${COMMAND}\` (every bench in turn, about 18 minutes). The gateway benches start their own
+Measured with \`${COMMAND}\` (every bench in turn, about 22 minutes). The gateway benches start their own
 \`wrangler dev\` on a free port with throw-away state; the peer is Kannel from Debian, driven by the same
 load generator. Setup, machine facts, CPU profiles and notes for each table are in
 [bench/RESULTS.md](bench/RESULTS.md); the goals are the issue's.
