@@ -316,7 +316,12 @@ describe("the release re-checks the send in the same statement", () => {
       // Let the cron read the due dispatch, then commit the merchant's request before it writes.
       let interposed = false;
       const db = wrapD1(env.DB, async (sql, params) => {
-        if (interposed || !sql.startsWith("UPDATE dispatches SET status = 'released'") || params[0] !== id)
+        // The release writes a list of due dispatches (JSON) at once: this send's among them.
+        if (
+          interposed ||
+          !sql.startsWith("UPDATE dispatches SET status = 'released'") ||
+          !String(params[0]).includes(id)
+        )
           return;
         interposed = true;
         const res =

@@ -1,7 +1,11 @@
-import { refundedTotal, refundStatements } from "../billing/refund";
+import { oneRefund, refundedTotal, refundStatement } from "../billing/refund";
 import type { SendRow } from "../db/queries/sends";
 import { ApiError } from "../errors/api-error";
 import { newRevision } from "../pipeline/delivery-row";
+
+// `+status` on every read or write of one send's dispatches: through the status index
+// (`dispatches_due_idx`, status then due time) SQLite would walk every scheduled dispatch of every
+// merchant to find this send's few; the primary key (send, seq) finds them directly.
 
 /** Price of one recipient in one dispatch of this send. */
 function perDelivery(send: SendRow): number {
@@ -31,7 +35,7 @@ export async function cancelSend(
   const results = await db.batch([
     db
       .prepare(
-        "UPDATE dispatches SET status = 'cancelled', closed_by = ? WHERE send_id = ? AND status = 'scheduled'",
+        "UPDATE dispatches SET status = 'cancelled', closed_by = ? WHERE send_id = ? AND +status = 'scheduled'",
       )
       .bind(token, send.id),
     db
@@ -39,10 +43,7 @@ export async function cancelSend(
         "UPDATE deliveries SET status = 'cancelled', revision = ?, updated_at = ? WHERE send_id = ? AND +status = 'pending'",
       )
       .bind(token, now, send.id),
-    ...refundStatements(db, {
-      sendId: send.id,
-      amount: closed,
-      reference,
+    refundStatement(db, oneRefund(send.id, reference, closed), {
       now,
       note: "cancelled before carrier hand-off",
     }),
@@ -73,11 +74,11 @@ export async function pauseSend(db: D1Database, send: SendRow, now: number): Pro
     db
       .prepare(
         `UPDATE sends SET state = 'paused', state_changed_at = ? WHERE id = ? AND state = 'active'
-           AND EXISTS (SELECT 1 FROM dispatches WHERE send_id = sends.id AND status = 'scheduled')`,
+           AND EXISTS (SELECT 1 FROM dispatches WHERE send_id = sends.id AND +status = 'scheduled')`,
       )
       .bind(now, send.id),
     db
-      .prepare("SELECT count(*) AS n FROM dispatches WHERE send_id = ? AND status = 'scheduled'")
+      .prepare("SELECT count(*) AS n FROM dispatches WHERE send_id = ? AND +status = 'scheduled'")
       .bind(send.id),
   ]);
   if ((update?.meta.changes ?? 0) === 0) {
@@ -108,17 +109,11 @@ export async function resumeSend(
     db
       .prepare(
         `UPDATE dispatches SET status = 'skipped', closed_by = ?
-         WHERE send_id = ? AND status = 'scheduled' AND due_at <= ?
+         WHERE send_id = ? AND +status = 'scheduled' AND due_at <= ?
            AND (SELECT state FROM sends WHERE id = ?) = 'paused'`,
       )
       .bind(token, send.id, now, send.id),
-    ...refundStatements(db, {
-      sendId: send.id,
-      amount: skippedAmount,
-      reference,
-      now,
-      note: "skipped while paused",
-    }),
+    refundStatement(db, oneRefund(send.id, reference, skippedAmount), { now, note: "skipped while paused" }),
     db
       .prepare("UPDATE sends SET state = 'active', state_changed_at = ? WHERE id = ? AND state = 'paused'")
       .bind(now, send.id),

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -33,6 +34,16 @@ export const webhookEvents = sqliteTable(
   (t) => [
     index("webhook_events_send_idx").on(t.sendId),
     index("webhook_events_status_idx").on(t.status, t.createdAt),
+    // The outbox sweep's two ways in, each holding only what it looks for: pending events no
+    // dispatcher took yet (a few seconds' worth), and those a dispatcher holds, by when it is due
+    // to try next (a stall is the oldest of these). Through the status index it would walk every
+    // pending event, most of them waiting out a retry back-off on a merchant's failing endpoint.
+    index("webhook_events_untaken_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending' AND ${t.takenAt} IS NULL`),
+    index("webhook_events_taken_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending' AND ${t.takenAt} IS NOT NULL`),
   ],
 );
 

@@ -40,6 +40,9 @@ export const sends = sqliteTable(
   (t) => [
     index("sends_merchant_idx").on(t.merchantId, t.createdAt),
     uniqueIndex("sends_idempotency_uq").on(t.keyId, t.idempotencyKey),
+    // Only sends whose Idempotency-Key is still held: the purge pages through it by age instead of
+    // scanning every send ever accepted; a freed key leaves it.
+    index("sends_idempotency_created_idx").on(t.createdAt).where(sql`${t.idempotencyKey} IS NOT NULL`),
     check(
       "sends_totals_positive",
       sql`${t.totalRecipients} BETWEEN 1 AND 1000 AND ${t.dispatchCount} BETWEEN 1 AND 1000 AND ${t.segments} >= 1`,

@@ -1,0 +1,4 @@
+CREATE INDEX `sends_idempotency_created_idx` ON `sends` (`created_at`) WHERE "sends"."idempotency_key" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `wallet_ledger_merchant_idx` ON `wallet_ledger` (`merchant_id`,`id`);--> statement-breakpoint
+CREATE INDEX `webhook_events_untaken_idx` ON `webhook_events` (`created_at`) WHERE "webhook_events"."status" = 'pending' AND "webhook_events"."taken_at" IS NULL;--> statement-breakpoint
+CREATE INDEX `webhook_events_taken_due_idx` ON `webhook_events` (`next_attempt_at`) WHERE "webhook_events"."status" = 'pending' AND "webhook_events"."taken_at" IS NOT NULL;
