@@ -1,15 +1,18 @@
+import { archiveSends } from "../archive/archive-sends";
 import type { Bindings } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
 import { sweepWebhookOutbox } from "../webhooks/sweep";
 import { expireValidity } from "./expire-validity";
 import { purgeIdempotencyKeys } from "./purge-idempotency";
+import { purgeWebhookAttempts } from "./purge-webhook-attempts";
 import { releaseDueDispatches } from "./release-dispatches";
 import { closeUnknownSubmits, requeueStuckDispatches, requeueUnsubmitted } from "./requeue-stuck";
 
 /**
- * The every-minute cron (CONTRACT §6): release due dispatches and sweep. Each job is independent, so
- * one failing does not stop the others; the next run retries whatever is left.
+ * The every-minute cron (CONTRACT §6): release due dispatches, sweep, and move old history out of D1.
+ * Each job is independent, so one failing does not stop the others; the next run retries whatever is
+ * left.
  *
  * The jobs share one invocation, so their D1 queries add up against its limit (1000): each takes a
  * bounded page per run and leaves the rest to the next. A run where every job has a full page costs
@@ -32,6 +35,8 @@ export async function runScheduledJobs(
     ["expire_validity", () => expireValidity(env, ctx, now)],
     ["purge_idempotency", () => purgeIdempotencyKeys(env, now)],
     ["sweep_webhooks", () => sweepWebhookOutbox(env, now)],
+    ["archive_sends", () => archiveSends(env, now)],
+    ["purge_webhook_attempts", () => purgeWebhookAttempts(env, now)],
   ];
   const outcomes = await Promise.allSettled(jobs.map(([, job]) => job()));
   const summary: Record<string, number | string> = {};

@@ -3,6 +3,43 @@ import type { SendRow } from "../db/queries/sends";
 import { ApiError } from "../errors/api-error";
 import { newRevision } from "../pipeline/delivery-row";
 
+// What cancel, pause and resume answer when they cannot act. A send in D1 that has nothing left to
+// act on and the same send once archived (which it only is when nothing of it can move) get the very
+// same refusal from these, so an archived send answers as it did before it left D1.
+
+/** Cancel closed nothing: the send was cancelled already, or everything is with a carrier. */
+function cancelRefusal(send: SendRow): ApiError {
+  return new ApiError("1204", {
+    message:
+      send.state === "cancelled"
+        ? "The message is already cancelled"
+        : "Everything was already handed to a carrier",
+  });
+}
+
+/** Pause held nothing: an immediate send, a paused one, or one without dispatches to come. */
+function pauseRefusal(send: SendRow): ApiError {
+  if (send.sendingType === "immediate")
+    return new ApiError("1204", { message: "Only scheduled and recurring messages can be paused" });
+  return new ApiError("1204", {
+    message: send.state === "paused" ? "The message is already paused" : "Nothing left to pause",
+  });
+}
+
+function resumeRefusal(): ApiError {
+  return new ApiError("1204", { message: "The message is not paused" });
+}
+
+/**
+ * The answer to cancel, pause or resume of an archived send: the refusal the same send gets from
+ * D1 once finished (an archived send is never paused and has nothing left to cancel), with no write.
+ */
+export function refuseArchived(action: "cancel" | "pause" | "resume", send: SendRow): ApiError {
+  if (action === "cancel") return cancelRefusal(send);
+  if (action === "pause") return pauseRefusal(send);
+  return resumeRefusal();
+}
+
 // `+status` on every read or write of one send's dispatches: through the status index
 // (`dispatches_due_idx`, status then due time) SQLite would walk every scheduled dispatch of every
 // merchant to find this send's few; the primary key (send, seq) finds them directly.
@@ -24,7 +61,7 @@ export async function cancelSend(
   send: SendRow,
   now: number,
 ): Promise<{ cancelledDeliveries: number; refundedMicros: number }> {
-  if (send.state === "cancelled") throw new ApiError("1204", { message: "The message is already cancelled" });
+  if (send.state === "cancelled") throw cancelRefusal(send);
   const token = `cancel:${newRevision()}`;
   const reference = `cancel:${send.id}`;
   const closed = {
@@ -59,8 +96,7 @@ export async function cancelSend(
   const dispatchesClosed = results[0]?.meta.changes ?? 0;
   const deliveriesClosed = results[1]?.meta.changes ?? 0;
   const cancelledDeliveries = dispatchesClosed * send.totalRecipients + deliveriesClosed;
-  if (cancelledDeliveries === 0)
-    throw new ApiError("1204", { message: "Everything was already handed to a carrier" });
+  if (cancelledDeliveries === 0) throw cancelRefusal(send);
   const refunded =
     (results[results.length - 1]?.results?.[0] as { refunded: number } | undefined)?.refunded ?? 0;
   return { cancelledDeliveries, refundedMicros: refunded };
@@ -68,8 +104,7 @@ export async function cancelSend(
 
 /** Holds the future dispatches of a scheduled or recurring send (409 `1204` in any other case). */
 export async function pauseSend(db: D1Database, send: SendRow, now: number): Promise<number> {
-  if (send.sendingType === "immediate")
-    throw new ApiError("1204", { message: "Only scheduled and recurring messages can be paused" });
+  if (send.sendingType === "immediate") throw pauseRefusal(send);
   const [update, count] = await db.batch([
     db
       .prepare(
@@ -81,11 +116,7 @@ export async function pauseSend(db: D1Database, send: SendRow, now: number): Pro
       .prepare("SELECT count(*) AS n FROM dispatches WHERE send_id = ? AND +status = 'scheduled'")
       .bind(send.id),
   ]);
-  if ((update?.meta.changes ?? 0) === 0) {
-    throw new ApiError("1204", {
-      message: send.state === "paused" ? "The message is already paused" : "Nothing left to pause",
-    });
-  }
+  if ((update?.meta.changes ?? 0) === 0) throw pauseRefusal(send);
   return (count?.results?.[0] as { n: number } | undefined)?.n ?? 0;
 }
 
@@ -98,7 +129,7 @@ export async function resumeSend(
   send: SendRow,
   now: number,
 ): Promise<{ skipped: number; refundedMicros: number }> {
-  if (send.state !== "paused") throw new ApiError("1204", { message: "The message is not paused" });
+  if (send.state !== "paused") throw resumeRefusal();
   const token = `resume:${newRevision()}`;
   const reference = `resume:${send.id}:${token}`;
   const skippedAmount = {
@@ -119,8 +150,7 @@ export async function resumeSend(
       .bind(now, send.id),
     refundedTotal(db, reference),
   ]);
-  if ((results[results.length - 2]?.meta.changes ?? 0) === 0)
-    throw new ApiError("1204", { message: "The message is not paused" });
+  if ((results[results.length - 2]?.meta.changes ?? 0) === 0) throw resumeRefusal();
   const refunded =
     (results[results.length - 1]?.results?.[0] as { refunded: number } | undefined)?.refunded ?? 0;
   return { skipped: results[0]?.meta.changes ?? 0, refundedMicros: refunded };

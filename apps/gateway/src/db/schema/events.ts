@@ -68,7 +68,11 @@ export const webhookAttempts = sqliteTable(
     /** What the attempt meant: `delivered`, `retry`, `dead` or `disabled` (410 Gone). */
     verdict: text("verdict", { enum: ["delivered", "retry", "dead", "disabled"] }).notNull(),
   },
-  (t) => [index("webhook_attempts_event_idx").on(t.eventId, t.startedAt)],
+  (t) => [
+    index("webhook_attempts_event_idx").on(t.eventId, t.startedAt),
+    // The retention purge deletes the oldest attempts first without walking the table.
+    index("webhook_attempts_started_idx").on(t.startedAt),
+  ],
 );
 
 /** Every carrier receipt as it arrived, applied or not (late, duplicate and post-terminal ones too). */

@@ -10,7 +10,15 @@ export {
 export { deadLetterKinds, deadLetters } from "./dead-letters";
 export { receipts, webhookAttempts, webhookEvents } from "./events";
 export { merchants } from "./merchants";
-export { type DispatchStatus, deliveries, dispatches, dispatchStatuses, recipients, sends } from "./sends";
+export {
+  ARCHIVABLE_MAX_DELIVERIES,
+  type DispatchStatus,
+  deliveries,
+  dispatches,
+  dispatchStatuses,
+  recipients,
+  sends,
+} from "./sends";
 export {
   type LedgerReason,
   ledgerReasons,

@@ -1,0 +1,6 @@
+ALTER TABLE `sends` ADD `last_dispatch_at` integer;--> statement-breakpoint
+ALTER TABLE `sends` ADD `archive_lease_until` integer;--> statement-breakpoint
+-- Sends accepted before this migration learn when their last dispatch is due; new ones get it at acceptance.
+UPDATE `sends` SET `last_dispatch_at` = (SELECT MAX(`due_at`) FROM `dispatches` WHERE `dispatches`.`send_id` = `sends`.`id`);--> statement-breakpoint
+CREATE INDEX `sends_archive_idx` ON `sends` (`last_dispatch_at`) WHERE "sends"."total_recipients" * "sends"."dispatch_count" <= 5000;--> statement-breakpoint
+CREATE INDEX `webhook_attempts_started_idx` ON `webhook_attempts` (`started_at`);
