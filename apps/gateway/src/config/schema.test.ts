@@ -13,6 +13,7 @@ const base: Record<string, unknown> = {
   ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
   DIRECTORY: binding,
   DB_0: binding,
+  ARCHIVE: binding,
   SEND_QUEUE: binding,
   KEY_GUARD: binding,
   WEBHOOK_DISPATCHER: binding,
@@ -29,6 +30,8 @@ describe("the environment schema accepts", () => {
         environment: "sandbox",
         allowHttpLocalhostWebhooks: false,
         sandboxSlowDeliverySeconds: null,
+        archiveAfterDays: 90,
+        webhookAttemptRetentionDays: 30,
       },
     ],
     [
@@ -60,6 +63,16 @@ describe("the environment schema accepts", () => {
       "the public base URL, a trailing slash dropped",
       { ...base, PUBLIC_BASE_URL: "https://sms.example.net/" },
       { publicBaseUrl: "https://sms.example.net" },
+    ],
+    [
+      "retention set as strings (--var, secrets)",
+      { ...base, ARCHIVE_AFTER_DAYS: "365", WEBHOOK_ATTEMPT_RETENTION_DAYS: "7" },
+      { archiveAfterDays: 365, webhookAttemptRetentionDays: 7 },
+    ],
+    [
+      "retention set as JSON numbers, at their bounds",
+      { ...base, ARCHIVE_AFTER_DAYS: 7, WEBHOOK_ATTEMPT_RETENTION_DAYS: 1 },
+      { archiveAfterDays: 7, webhookAttemptRetentionDays: 1 },
     ],
   ])("%s", (_name, env, expected) => {
     const result = parseConfig(env);
@@ -144,6 +157,27 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
     "a slow delay past a queue's limit",
     { ...base, SANDBOX_SLOW_DELIVERY_SECONDS: "86400" },
     [{ variable: "SANDBOX_SLOW_DELIVERY_SECONDS", problem: "At most 43200 (a queue delay's limit)" }],
+  ],
+  ...(
+    [
+      ["ARCHIVE_AFTER_DAYS", "ninety", "Must be a whole number of days"],
+      ["ARCHIVE_AFTER_DAYS", "90.5", "Must be a whole number of days"],
+      ["ARCHIVE_AFTER_DAYS", "-1", "Must be a whole number of days"],
+      ["ARCHIVE_AFTER_DAYS", "3", "At least 7 days"],
+      ["ARCHIVE_AFTER_DAYS", "5000", "At most 3650 days"],
+      ["WEBHOOK_ATTEMPT_RETENTION_DAYS", "0", "At least 1 day"],
+      ["WEBHOOK_ATTEMPT_RETENTION_DAYS", "", "Must be a whole number of days"],
+      ["WEBHOOK_ATTEMPT_RETENTION_DAYS", true, "Must be a whole number of days, got true"],
+    ] as const
+  ).map(([variable, value, problem]): [string, Record<string, unknown>, ConfigFinding[]] => [
+    `${variable} = ${JSON.stringify(value)}`,
+    { ...base, [variable]: value },
+    [{ variable, problem }],
+  ]),
+  [
+    "a missing R2 binding",
+    { ...base, ARCHIVE: undefined },
+    [{ variable: "ARCHIVE", problem: "Missing: no R2 bucket binding of that name (wrangler.jsonc)" }],
   ],
   [
     "a missing D1 binding",

@@ -22,6 +22,13 @@ export type Config = {
   publicBaseUrl: string | null;
   /** Count D1 queries and log them as `d1.queries` lines (observability/d1-queries.ts): measurements only. */
   logD1Queries: boolean;
+  /**
+   * A send leaves D1 for the archive (R2) once every delivery is final, no dispatch is still to come
+   * and its last change is this many days old.
+   */
+  archiveAfterDays: number;
+  /** Webhook attempts (the operator's delivery log) are deleted after this many days. */
+  webhookAttemptRetentionDays: number;
 };
 
 /** One thing wrong with the environment: which variable, and what is wrong (never a secret's value). */
@@ -32,6 +39,17 @@ export const MIN_SECRET_LENGTH = 16;
 
 /** A queue message cannot be delayed longer than 12 h, so neither can the sandbox's slow receipt. */
 const MAX_QUEUE_DELAY_SECONDS = 43_200;
+
+/** How long sends and webhook attempts stay in D1 when the deployment does not say. */
+export const DEFAULT_ARCHIVE_AFTER_DAYS = 90;
+export const DEFAULT_WEBHOOK_ATTEMPT_RETENTION_DAYS = 30;
+
+/**
+ * A send can still move for its validity period (up to 3 days) and its webhooks retry for about an
+ * hour; a week leaves a wide margin before it may leave D1.
+ */
+const MIN_ARCHIVE_AFTER_DAYS = 7;
+const MAX_RETENTION_DAYS = 3650;
 
 /** A non-secret value as a finding quotes it: JSON, cut short. */
 function quoted(value: unknown): string {
@@ -83,6 +101,22 @@ const secondsSchema = z.preprocess(
     ),
 );
 
+function daysSchema(min: number) {
+  return z.preprocess(
+    (value) => (typeof value === "number" ? String(value) : value),
+    z
+      .string({ error: (issue) => `Must be a whole number of days, got ${quoted(issue.input)}` })
+      .regex(/^\d{1,5}$/, "Must be a whole number of days")
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(min, `At least ${min} day${min === 1 ? "" : "s"}`)
+          .max(MAX_RETENTION_DAYS, `At most ${MAX_RETENTION_DAYS} days`),
+      ),
+  );
+}
+
 const baseUrlSchema = z
   .string({ error: "Must be a string" })
   .refine((value) => {
@@ -108,6 +142,9 @@ export const envSchema = z
     DIRECTORY: binding("D1"),
     // The first shard; more are `DB_1`, `DB_2`, … (shards/shard-env.ts finds them all).
     DB_0: binding("D1"),
+    ARCHIVE_AFTER_DAYS: daysSchema(MIN_ARCHIVE_AFTER_DAYS).optional(),
+    WEBHOOK_ATTEMPT_RETENTION_DAYS: daysSchema(1).optional(),
+    ARCHIVE: binding("R2 bucket"),
     SEND_QUEUE: binding("queue producer"),
     KEY_GUARD: binding("Durable Object"),
     WEBHOOK_DISPATCHER: binding("Durable Object"),
@@ -131,6 +168,9 @@ export const envSchema = z
       sandboxSlowDeliverySeconds: env.SANDBOX_SLOW_DELIVERY_SECONDS ?? null,
       publicBaseUrl: env.PUBLIC_BASE_URL ?? null,
       logD1Queries: env.LOG_D1_QUERIES === "true",
+      archiveAfterDays: env.ARCHIVE_AFTER_DAYS ?? DEFAULT_ARCHIVE_AFTER_DAYS,
+      webhookAttemptRetentionDays:
+        env.WEBHOOK_ATTEMPT_RETENTION_DAYS ?? DEFAULT_WEBHOOK_ATTEMPT_RETENTION_DAYS,
     }),
   );
 

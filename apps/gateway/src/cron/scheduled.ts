@@ -1,3 +1,4 @@
+import { archiveSends } from "../archive/archive-sends";
 import type { WorkerEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
@@ -5,12 +6,22 @@ import { everyShard } from "../shards/shard-env";
 import { sweepWebhookOutbox } from "../webhooks/sweep";
 import { expireValidity } from "./expire-validity";
 import { purgeIdempotencyKeys } from "./purge-idempotency";
+import { purgeWebhookAttempts } from "./purge-webhook-attempts";
 import { releaseDueDispatches } from "./release-dispatches";
 import { closeUnknownSubmits, requeueStuckDispatches, requeueUnsubmitted } from "./requeue-stuck";
 
 /**
- * The every-minute cron (CONTRACT §6): release due dispatches and sweep, on every shard. Each job is independent, so
- * one failing does not stop the others; the next run retries whatever is left.
+ * The every-minute cron (CONTRACT §6): release due dispatches, sweep, and move old history out of D1,
+ * on every shard. Each job is independent, so one failing does not stop the others; the next run
+ * retries whatever is left.
+ *
+ * The jobs of every shard share one invocation, so their D1 queries add up against its limit (1000): each takes a
+ * bounded page per run and leaves the rest to the next. A run where every job has a full page costs
+ * about 70 queries (test/query-budget.test.ts measures it): release up to 23, requeue 2 and 3,
+ * unknown submits 7, expiry 35, the Idempotency-Key purge up to 4, the outbox sweep 2, PRAGMA
+ * optimize 1. Should every receipt-path write lose a race and be re-read four more times (about 5
+ * queries each), a shard still stays near 200: up to four shards keep even that worst case under the
+ * limit, and a full page on every job at once is far from the usual run.
  */
 export async function runScheduledJobs(
   controller: ScheduledController,
@@ -32,6 +43,8 @@ export async function runScheduledJobs(
       on("expire_validity", () => expireValidity(shard, ctx, now)),
       on("purge_idempotency", () => purgeIdempotencyKeys(shard, now)),
       on("sweep_webhooks", () => sweepWebhookOutbox(shard, now)),
+      on("archive_sends", () => archiveSends(shard, now)),
+      on("purge_webhook_attempts", () => purgeWebhookAttempts(shard, now)),
     ];
   });
   const outcomes = await Promise.allSettled(jobs.map(([, job]) => job()));
@@ -40,6 +53,16 @@ export async function runScheduledJobs(
     const name = (jobs[i] as [string, unknown])[0];
     summary[name] = outcome.status === "fulfilled" ? outcome.value : `error: ${String(outcome.reason)}`;
   });
+  // Keeps the planner's statistics current as the tables grow, once a run and after its writes: a
+  // no-op unless a table changed enough since the last analysis, and then bounded by SQLite's
+  // analysis limit. Its failure costs nothing but stale statistics.
+  for (const shard of everyShard(env))
+    summary[`optimize@${shard.SHARD}`] = await shard.DB.prepare("PRAGMA optimize")
+      .run()
+      .then(
+        () => "ok",
+        (error: unknown) => `error: ${String(error)}`,
+      );
   log.info("cron", { scheduled_time: isoSeconds(now), ...summary });
   const failed = outcomes.find((o) => o.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;

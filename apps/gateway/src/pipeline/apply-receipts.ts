@@ -134,9 +134,16 @@ export async function applyReceiptsAndNotify(
 }
 
 /**
+ * Deliveries one settle closes: its statements carry their changes and events as JSON, and this
+ * keeps each well under D1's limits (an event payload is a few hundred bytes).
+ */
+export const CLOSE_PAGE = 200;
+
+/**
  * Closes deliveries the gateway gives up on (validity end, dead letters, unknown submits) through
  * the same receipt path, so each emits `sms.failed` and is refunded or not by the billing rule; the
- * rule decides each close from the delivery as it is when written. Notifies the dispatcher.
+ * rule decides each close from the delivery as it is when written. `CLOSE_PAGE` at a time. Notifies
+ * the dispatcher.
  */
 export async function closeDeliveries(
   env: ShardEnv,
@@ -145,12 +152,19 @@ export async function closeDeliveries(
   close: CloseRule,
   now = Date.now(),
 ): Promise<ApplyResult> {
-  const result = await settle(
-    env,
-    null,
-    ids.map((deliveryId) => ({ deliveryId, close })),
-    now,
-  );
-  if (result.eventIds.length > 0) ctx.waitUntil(notifyWebhooks(env, result.eventIds));
+  const result: ApplyResult = { applied: 0, ignored: 0, unmatched: [], eventIds: [] };
+  for (let i = 0; i < ids.length; i += CLOSE_PAGE) {
+    const page = await settle(
+      env,
+      null,
+      ids.slice(i, i + CLOSE_PAGE).map((deliveryId) => ({ deliveryId, close })),
+      now,
+    );
+    result.applied += page.applied;
+    result.ignored += page.ignored;
+    result.unmatched.push(...page.unmatched);
+    result.eventIds.push(...page.eventIds);
+    if (page.eventIds.length > 0) ctx.waitUntil(notifyWebhooks(env, page.eventIds));
+  }
   return result;
 }

@@ -1,5 +1,5 @@
 import { splitSegments } from "@lisoloo/protocol";
-import type { Submission, SubmitResult } from "../carriers/carrier";
+import type { Carrier, Submission, SubmitResult } from "../carriers/carrier";
 import { carrierFor, routingTable } from "../carriers/registry";
 import { routeFor } from "../carriers/routing";
 import type { CarrierReceipt } from "../carriers/types";
@@ -29,6 +29,8 @@ type SendFacts = {
  * before a carrier refused the batch or answered `transient` for them (`resumed`: a carrier may hold
  * some of their parts already). `token` is the queue message's id, or the one a sweep or an earlier
  * hand-over claimed the deliveries under. Deliveries past their validity are left to the expiry.
+ * Three queries: the read, and the claim with its events in one batch. What it returns is as read;
+ * the mark before each submit re-checks every delivery, so one that changed meanwhile is skipped.
  */
 // `+status` in these statements keeps SQLite on the (send, dispatch, recipient) index: through the
 // status index it would walk every pending delivery in the database for each chunk, and the
@@ -62,16 +64,20 @@ export async function claimChunk(
     };
     return { id: r.id, old: r.revision, rev: revision, carrier, event };
   });
+  // The claim returns what it changed, so what the token now holds is known without reading it
+  // again: those claimed now, and those a redelivery of the same message claimed before.
+  let landed = new Set<number>();
   if (claims.length > 0) {
     const json = JSON.stringify(claims);
-    await db.batch([
+    const [update] = await db.batch([
       db
         .prepare(
           `UPDATE deliveries SET status = 'processing', claim = ?2, carrier = j.carrier, revision = j.rev,
              event_seq = event_seq + 1, processing_at = ?3, updated_at = ?3
            FROM (SELECT value ->> '$.id' AS id, value ->> '$.old' AS old, value ->> '$.rev' AS rev, value ->> '$.carrier' AS carrier
                  FROM json_each(?1)) AS j
-           WHERE deliveries.id = j.id AND +deliveries.status = 'pending' AND deliveries.revision IS j.old`,
+           WHERE deliveries.id = j.id AND +deliveries.status = 'pending' AND deliveries.revision IS j.old
+           RETURNING id`,
         )
         .bind(json, token, now),
       db
@@ -84,22 +90,26 @@ export async function claimChunk(
         )
         .bind(json, now),
     ]);
+    landed = new Set(((update?.results ?? []) as { id: number }[]).map((r) => r.id));
   }
-  const { results: rows } = await db
-    .prepare(
-      `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
-       WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4
-         AND +d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL AND d.submitting_at IS NULL`,
-    )
-    .bind(msg.sendId, msg.seq, msg.from, msg.to, token)
-    .all<DeliveryRow>();
-  const claimedNow = new Set(rows.map((r) => r.id));
-  const earlier = new Set(candidates.filter((r) => r.status === "processing").map((r) => r.id));
-  return {
-    rows,
-    eventIds: claims.filter((c) => claimedNow.has(c.id)).map((c) => c.event.id),
-    resumed: rows.filter((r) => earlier.has(r.id)).map((r) => r.id),
-  };
+  const claimOf = new Map(claims.map((c) => [c.id, c]));
+  const rows: DeliveryRow[] = [];
+  const resumed: number[] = [];
+  for (const r of candidates) {
+    const claim = claimOf.get(r.id);
+    if (r.status === "processing") {
+      rows.push(r);
+      resumed.push(r.id);
+    } else if (claim && landed.has(r.id))
+      rows.push({
+        ...r,
+        status: "processing",
+        carrier: claim.carrier,
+        revision: claim.rev,
+        event_seq: claim.event.seq,
+      });
+  }
+  return { rows, eventIds: claims.filter((c) => landed.has(c.id)).map((c) => c.event.id), resumed };
 }
 
 /**
@@ -226,18 +236,18 @@ export async function processDispatchChunk(
     ...(reason === undefined ? {} : { reason: reason.slice(0, 200) }),
     at: new Date().toISOString(),
   });
-  let transient = 0;
+  // Deliveries no connector can take (no carrier, disabled, no connector for its kind) fail 1501
+  // together, in one pass of the receipt path, before any connector is called.
+  const connectors: [string, Carrier, DeliveryRow[]][] = [];
+  const unroutable: CarrierReceipt[] = [];
   for (const [slug, group] of byCarrier) {
     const carrier = await carrierFor(env, slug);
-    if (!carrier) {
-      await applyReceiptsAndNotify(
-        env,
-        ctx,
-        null,
-        group.map((r) => failed(r.id)),
-      );
-      continue;
-    }
+    if (carrier) connectors.push([slug, carrier, group]);
+    else unroutable.push(...group.map((r) => failed(r.id)));
+  }
+  if (unroutable.length > 0) await applyReceiptsAndNotify(env, ctx, null, unroutable);
+  let transient = 0;
+  for (const [slug, carrier, group] of connectors) {
     const marked = await markSubmitting(
       env.DB,
       group.map((r) => r.id),

@@ -3,14 +3,18 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { appKeyAuth } from "../middleware/auth";
 import { rateLimit } from "../middleware/rate-limit";
-import { cancelSend, pauseSend, resumeSend } from "../sends/control";
+import { cancelSend, pauseSend, refuseArchived, resumeSend } from "../sends/control";
 import { ownSend } from "../sends/own-send";
 import { sendStatusView } from "../sends/status-view";
 
-/** Cancel, pause and resume (CONTRACT §6); they share the send rate-limit bucket. */
+/**
+ * Cancel, pause and resume (CONTRACT §6); they share the send rate-limit bucket. An archived send has
+ * nothing left to act on: it gets the refusal the same finished send got in D1.
+ */
 export const controlRoutes = new Hono<AppEnv>()
   .delete("/cancel/:messageId", appKeyAuth(), rateLimit("send"), async (c) => {
-    const send = await ownSend(c);
+    const { send, archived } = await ownSend(c);
+    if (archived) throw refuseArchived("cancel", send);
     const result = await cancelSend(c.var.shard.DB, send, Date.now());
     const status = await sendStatusView(c.var.shard.DB, { ...send, state: "cancelled" });
     return c.json({
@@ -26,7 +30,8 @@ export const controlRoutes = new Hono<AppEnv>()
     });
   })
   .post("/pause/:messageId", appKeyAuth(), rateLimit("send"), async (c) => {
-    const send = await ownSend(c);
+    const { send, archived } = await ownSend(c);
+    if (archived) throw refuseArchived("pause", send);
     const paused = await pauseSend(c.var.shard.DB, send, Date.now());
     return c.json({
       status_code: 200,
@@ -35,7 +40,8 @@ export const controlRoutes = new Hono<AppEnv>()
     });
   })
   .post("/resume/:messageId", appKeyAuth(), rateLimit("send"), async (c) => {
-    const send = await ownSend(c);
+    const { send, archived } = await ownSend(c);
+    if (archived) throw refuseArchived("resume", send);
     const result = await resumeSend(c.var.shard.DB, send, Date.now());
     const status = await sendStatusView(c.var.shard.DB, { ...send, state: "active" });
     return c.json({

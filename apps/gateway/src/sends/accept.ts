@@ -52,8 +52,8 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
         `INSERT INTO sends (id, merchant_id, key_id, sending_type, sender_id, message, encoding, segments,
            total_recipients, dispatch_count, unit_price_micros, total_cost_micros, currency, callback_url,
            validity_period, time_zone, state, duplicates_removed, transliterated, idempotency_key,
-           first_dispatch_at, scheduled_at_local, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
+           first_dispatch_at, last_dispatch_at, scheduled_at_local, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         messageId,
@@ -76,6 +76,7 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
         quote.transliterated ? JSON.stringify(quote.transliterated) : null,
         input.idempotencyKey,
         dueTimes[0] as number,
+        Math.max(...dueTimes),
         quote.scheduledAtLocal,
         now,
       ),

@@ -1,7 +1,48 @@
-import { refundedTotal, refundStatements } from "../billing/refund";
+import { oneRefund, refundedTotal, refundStatement } from "../billing/refund";
 import type { SendRow } from "../db/queries/sends";
 import { ApiError } from "../errors/api-error";
 import { newRevision } from "../pipeline/delivery-row";
+
+// What cancel, pause and resume answer when they cannot act. A send in D1 that has nothing left to
+// act on and the same send once archived (which it only is when nothing of it can move) get the very
+// same refusal from these, so an archived send answers as it did before it left D1.
+
+/** Cancel closed nothing: the send was cancelled already, or everything is with a carrier. */
+function cancelRefusal(send: SendRow): ApiError {
+  return new ApiError("1204", {
+    message:
+      send.state === "cancelled"
+        ? "The message is already cancelled"
+        : "Everything was already handed to a carrier",
+  });
+}
+
+/** Pause held nothing: an immediate send, a paused one, or one without dispatches to come. */
+function pauseRefusal(send: SendRow): ApiError {
+  if (send.sendingType === "immediate")
+    return new ApiError("1204", { message: "Only scheduled and recurring messages can be paused" });
+  return new ApiError("1204", {
+    message: send.state === "paused" ? "The message is already paused" : "Nothing left to pause",
+  });
+}
+
+function resumeRefusal(): ApiError {
+  return new ApiError("1204", { message: "The message is not paused" });
+}
+
+/**
+ * The answer to cancel, pause or resume of an archived send: the refusal the same send gets from
+ * D1 once finished (an archived send is never paused and has nothing left to cancel), with no write.
+ */
+export function refuseArchived(action: "cancel" | "pause" | "resume", send: SendRow): ApiError {
+  if (action === "cancel") return cancelRefusal(send);
+  if (action === "pause") return pauseRefusal(send);
+  return resumeRefusal();
+}
+
+// `+status` on every read or write of one send's dispatches: through the status index
+// (`dispatches_due_idx`, status then due time) SQLite would walk every scheduled dispatch of every
+// merchant to find this send's few; the primary key (send, seq) finds them directly.
 
 /** Price of one recipient in one dispatch of this send. */
 function perDelivery(send: SendRow): number {
@@ -20,7 +61,7 @@ export async function cancelSend(
   send: SendRow,
   now: number,
 ): Promise<{ cancelledDeliveries: number; refundedMicros: number }> {
-  if (send.state === "cancelled") throw new ApiError("1204", { message: "The message is already cancelled" });
+  if (send.state === "cancelled") throw cancelRefusal(send);
   const token = `cancel:${newRevision()}`;
   const reference = `cancel:${send.id}`;
   const closed = {
@@ -31,7 +72,7 @@ export async function cancelSend(
   const results = await db.batch([
     db
       .prepare(
-        "UPDATE dispatches SET status = 'cancelled', closed_by = ? WHERE send_id = ? AND status = 'scheduled'",
+        "UPDATE dispatches SET status = 'cancelled', closed_by = ? WHERE send_id = ? AND +status = 'scheduled'",
       )
       .bind(token, send.id),
     db
@@ -39,10 +80,7 @@ export async function cancelSend(
         "UPDATE deliveries SET status = 'cancelled', revision = ?, updated_at = ? WHERE send_id = ? AND +status = 'pending'",
       )
       .bind(token, now, send.id),
-    ...refundStatements(db, {
-      sendId: send.id,
-      amount: closed,
-      reference,
+    refundStatement(db, oneRefund(send.id, reference, closed), {
       now,
       note: "cancelled before carrier hand-off",
     }),
@@ -58,8 +96,7 @@ export async function cancelSend(
   const dispatchesClosed = results[0]?.meta.changes ?? 0;
   const deliveriesClosed = results[1]?.meta.changes ?? 0;
   const cancelledDeliveries = dispatchesClosed * send.totalRecipients + deliveriesClosed;
-  if (cancelledDeliveries === 0)
-    throw new ApiError("1204", { message: "Everything was already handed to a carrier" });
+  if (cancelledDeliveries === 0) throw cancelRefusal(send);
   const refunded =
     (results[results.length - 1]?.results?.[0] as { refunded: number } | undefined)?.refunded ?? 0;
   return { cancelledDeliveries, refundedMicros: refunded };
@@ -67,24 +104,19 @@ export async function cancelSend(
 
 /** Holds the future dispatches of a scheduled or recurring send (409 `1204` in any other case). */
 export async function pauseSend(db: D1Database, send: SendRow, now: number): Promise<number> {
-  if (send.sendingType === "immediate")
-    throw new ApiError("1204", { message: "Only scheduled and recurring messages can be paused" });
+  if (send.sendingType === "immediate") throw pauseRefusal(send);
   const [update, count] = await db.batch([
     db
       .prepare(
         `UPDATE sends SET state = 'paused', state_changed_at = ? WHERE id = ? AND state = 'active'
-           AND EXISTS (SELECT 1 FROM dispatches WHERE send_id = sends.id AND status = 'scheduled')`,
+           AND EXISTS (SELECT 1 FROM dispatches WHERE send_id = sends.id AND +status = 'scheduled')`,
       )
       .bind(now, send.id),
     db
-      .prepare("SELECT count(*) AS n FROM dispatches WHERE send_id = ? AND status = 'scheduled'")
+      .prepare("SELECT count(*) AS n FROM dispatches WHERE send_id = ? AND +status = 'scheduled'")
       .bind(send.id),
   ]);
-  if ((update?.meta.changes ?? 0) === 0) {
-    throw new ApiError("1204", {
-      message: send.state === "paused" ? "The message is already paused" : "Nothing left to pause",
-    });
-  }
+  if ((update?.meta.changes ?? 0) === 0) throw pauseRefusal(send);
   return (count?.results?.[0] as { n: number } | undefined)?.n ?? 0;
 }
 
@@ -97,7 +129,7 @@ export async function resumeSend(
   send: SendRow,
   now: number,
 ): Promise<{ skipped: number; refundedMicros: number }> {
-  if (send.state !== "paused") throw new ApiError("1204", { message: "The message is not paused" });
+  if (send.state !== "paused") throw resumeRefusal();
   const token = `resume:${newRevision()}`;
   const reference = `resume:${send.id}:${token}`;
   const skippedAmount = {
@@ -108,24 +140,17 @@ export async function resumeSend(
     db
       .prepare(
         `UPDATE dispatches SET status = 'skipped', closed_by = ?
-         WHERE send_id = ? AND status = 'scheduled' AND due_at <= ?
+         WHERE send_id = ? AND +status = 'scheduled' AND due_at <= ?
            AND (SELECT state FROM sends WHERE id = ?) = 'paused'`,
       )
       .bind(token, send.id, now, send.id),
-    ...refundStatements(db, {
-      sendId: send.id,
-      amount: skippedAmount,
-      reference,
-      now,
-      note: "skipped while paused",
-    }),
+    refundStatement(db, oneRefund(send.id, reference, skippedAmount), { now, note: "skipped while paused" }),
     db
       .prepare("UPDATE sends SET state = 'active', state_changed_at = ? WHERE id = ? AND state = 'paused'")
       .bind(now, send.id),
     refundedTotal(db, reference),
   ]);
-  if ((results[results.length - 2]?.meta.changes ?? 0) === 0)
-    throw new ApiError("1204", { message: "The message is not paused" });
+  if ((results[results.length - 2]?.meta.changes ?? 0) === 0) throw resumeRefusal();
   const refunded =
     (results[results.length - 1]?.results?.[0] as { refunded: number } | undefined)?.refunded ?? 0;
   return { skipped: results[0]?.meta.changes ?? 0, refundedMicros: refunded };

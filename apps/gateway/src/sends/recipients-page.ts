@@ -1,27 +1,11 @@
 import type { DeliveryErrorCode } from "@lisoloo/protocol";
-import type { SendRow } from "../db/queries/sends";
+import type { Position, RecipientRow, SendRow } from "../db/queries/sends";
 import { ApiError } from "../errors/api-error";
 import { isoSeconds } from "../iso-seconds";
 import { failureReason } from "../pipeline/event-payloads";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
-
-type Row = {
-  seq: number;
-  due_at: number;
-  dispatch_status: string;
-  idx: number;
-  phone: string;
-  status: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  carrier: string | null;
-  sent_at: number | null;
-  delivered_at: number | null;
-  failed_at: number | null;
-  updated_at: number | null;
-};
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : isoSeconds(ms);
@@ -60,7 +44,7 @@ function encodeCursor(sendId: string, seq: number, idx: number): string {
  * The position a cursor stands for; 400 `1110` naming `cursor` for anything {@link encodeCursor}
  * did not write for this send: bad base64, another layout, a changed number, another send's cursor.
  */
-function decodeCursor(sendId: string, cursor: string | undefined): [number, number] {
+function decodeCursor(sendId: string, cursor: string | undefined): Position {
   if (!cursor) return [-1, -1];
   const unknown = () => invalidQuery("cursor", "Must be the next_cursor of an earlier page of this message");
   if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw unknown();
@@ -89,31 +73,28 @@ function parseLimit(limit: string | undefined): number {
   return n;
 }
 
+/** What a `GET /status/{id}/recipients` query asks for: where to start, and how many rows. */
+export type RecipientsQuery = { after: Position; limit: number };
+
 /**
- * One page of recipient × dispatch detail, ordered by dispatch then recipient. Dispatches not yet
- * released have no delivery rows; their recipients show as `pending` (or `cancelled` when the
- * dispatch was cancelled or skipped), so every page covers the whole send.
+ * The query string of `GET /status/{id}/recipients`, checked against the send it names: 400 `1110`
+ * naming `cursor` or `limit` when either is not one this send could have been given.
  */
-export async function recipientsPage(
-  db: D1Database,
-  send: SendRow,
+export function parseRecipientsQuery(
+  sendId: string,
   query: { cursor?: string | undefined; limit?: string | undefined },
-) {
-  const [afterSeq, afterIdx] = decodeCursor(send.id, query.cursor);
-  const limit = parseLimit(query.limit);
-  const { results } = await db
-    .prepare(
-      `SELECT d.seq, d.due_at, d.status AS dispatch_status, r.idx, r.phone,
-              x.status, x.error_code, x.error_message, x.carrier, x.sent_at, x.delivered_at, x.failed_at, x.updated_at
-       FROM dispatches d
-       JOIN recipients r ON r.send_id = d.send_id
-       LEFT JOIN deliveries x ON x.send_id = d.send_id AND x.dispatch_seq = d.seq AND x.recipient_idx = r.idx
-       WHERE d.send_id = ?1 AND (d.seq, r.idx) > (?2, ?3)
-       ORDER BY d.seq, r.idx
-       LIMIT ?4`,
-    )
-    .bind(send.id, afterSeq, afterIdx, limit + 1)
-    .all<Row>();
+): RecipientsQuery {
+  const after = decodeCursor(sendId, query.cursor);
+  return { after, limit: parseLimit(query.limit) };
+}
+
+/**
+ * One page of recipient × dispatch detail, ordered by dispatch then recipient, from up to `limit + 1`
+ * rows after the cursor (the extra one only says that another page follows), wherever they were read
+ * from. Dispatches not yet released have no delivery rows; their recipients show as `pending` (or
+ * `cancelled` when the dispatch was cancelled or skipped), so every page covers the whole send.
+ */
+export function recipientsPageView(send: SendRow, results: readonly RecipientRow[], limit: number) {
   const rows = results.slice(0, limit);
   const last = rows[rows.length - 1];
   return {

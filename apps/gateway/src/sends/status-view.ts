@@ -1,16 +1,16 @@
 import { aggregateStatus, countForStatus, type DeliveryCounts } from "@lisoloo/protocol";
-import { readSendProgress, type SendRow } from "../db/queries/sends";
+import { readSendProgress, type SendProgress, type SendRow } from "../db/queries/sends";
 import { isoSeconds } from "../iso-seconds";
 
 /**
  * `data` of `GET /status/{message_id}` (CONTRACT §7): the protocol's aggregate rule and counters fed
- * from two grouped reads. Dispatches cancelled or skipped before release have no delivery rows, so
- * their recipients are counted as cancelled; dispatches still to come count as pending. `updated_at`
- * is the latest of: acceptance, a dispatch release, a delivery's change, the merchant's pause, resume
- * or cancel. Every timestamp of the item is UTC, like the documented `created_at`.
+ * from the send's progress, whether it was read from D1 or from the archive. Dispatches cancelled or
+ * skipped before release have no delivery rows, so their recipients are counted as cancelled;
+ * dispatches still to come count as pending. `updated_at` is the latest of: acceptance, a dispatch
+ * release, a delivery's change, the merchant's pause, resume or cancel. Every timestamp of the item
+ * is UTC, like the documented `created_at`.
  */
-export async function sendStatusView(db: D1Database, send: SendRow) {
-  const progress = await readSendProgress(db, send.id);
+export function statusView(send: SendRow, progress: SendProgress) {
   const { scheduled, cancelled, skipped } = progress.dispatches;
   const deliveries: DeliveryCounts = {
     ...(progress.deliveries as DeliveryCounts),
@@ -33,4 +33,9 @@ export async function sendStatusView(db: D1Database, send: SendRow) {
     created_at: isoSeconds(send.createdAt),
     updated_at: isoSeconds(Math.max(send.createdAt, send.stateChangedAt ?? 0, progress.lastChangeAt ?? 0)),
   };
+}
+
+/** {@link statusView} of a send in D1, read now (after a cancel or resume wrote to it). */
+export async function sendStatusView(db: D1Database, send: SendRow) {
+  return statusView(send, await readSendProgress(db, send.id));
 }

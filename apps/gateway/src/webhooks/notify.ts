@@ -21,47 +21,41 @@ export function shardOfDispatcher(name: string | undefined): string {
 type Routed = { id: string; destination: string; attempts: number };
 
 /**
- * Settles where each pending event goes, in one D1 batch: the send's `callback_url`, else the key's
- * `webhook_url`, fixed on the event the first time it is handed over. An event with neither becomes
- * `no_destination`; one bound for a key webhook disabled by a 410 becomes `dead`. Returns the events
- * still owed a delivery.
+ * Settles where each pending event goes, in ONE statement however many events: the send's
+ * `callback_url`, else the key's `webhook_url`, fixed on the event the first time it is handed over.
+ * An event with neither becomes `no_destination`; one bound for a key webhook disabled by a 410
+ * becomes `dead`. Returns the events still owed a delivery.
  */
 async function routeEvents(db: D1Database, eventIds: readonly string[]): Promise<Routed[]> {
-  const ids = JSON.stringify(eventIds);
-  // `+status`: without it SQLite prefers the status index and walks every pending event of every
-  // merchant to find these few; the primary key finds them directly.
-  const mine = "id IN (SELECT value FROM json_each(?1)) AND +status = 'pending'";
-  const results = await db.batch([
-    db
-      .prepare(
-        `UPDATE webhook_events SET destination = COALESCE(
-           (SELECT callback_url FROM sends WHERE sends.id = webhook_events.send_id),
-           (SELECT webhook_url FROM api_keys WHERE api_keys.id = webhook_events.key_id))
-         WHERE ${mine} AND destination IS NULL`,
-      )
-      .bind(ids),
-    db
-      .prepare(
-        `UPDATE webhook_events SET status = 'no_destination',
-           reason = 'Neither the send''s callback_url nor the key''s webhook_url is set'
-         WHERE ${mine} AND destination IS NULL`,
-      )
-      .bind(ids),
-    db
-      .prepare(
-        `UPDATE webhook_events SET status = 'dead', next_attempt_at = NULL,
-           reason = 'The key''s webhook was disabled after a 410 Gone'
-         WHERE ${mine} AND EXISTS (SELECT 1 FROM api_keys k WHERE k.id = webhook_events.key_id
-           AND k.webhook_disabled_at IS NOT NULL AND k.webhook_url = webhook_events.destination)`,
-      )
-      .bind(ids),
-    db.prepare(`SELECT id, destination, attempts FROM webhook_events WHERE ${mine}`).bind(ids),
-  ]);
-  return (results[3]?.results ?? []) as Routed[];
+  // Every SET expression sees the row as it was, so each one works from the destination the event
+  // ends up with (`chosen`), whether it had one already or gets one now. `+status`: without it
+  // SQLite prefers the status index and walks every pending event of every merchant to find these
+  // few; the primary key finds them directly.
+  const chosen = `COALESCE(destination,
+    (SELECT callback_url FROM sends WHERE sends.id = webhook_events.send_id),
+    (SELECT webhook_url FROM api_keys WHERE api_keys.id = webhook_events.key_id))`;
+  const disabled = `EXISTS (SELECT 1 FROM api_keys k WHERE k.id = webhook_events.key_id
+    AND k.webhook_disabled_at IS NOT NULL AND k.webhook_url = ${chosen})`;
+  const { results } = await db
+    .prepare(
+      `UPDATE webhook_events SET
+         destination = ${chosen},
+         status = CASE WHEN ${chosen} IS NULL THEN 'no_destination' WHEN ${disabled} THEN 'dead' ELSE status END,
+         reason = CASE
+           WHEN ${chosen} IS NULL THEN 'Neither the send''s callback_url nor the key''s webhook_url is set'
+           WHEN ${disabled} THEN 'The key''s webhook was disabled after a 410 Gone'
+           ELSE reason END,
+         next_attempt_at = CASE WHEN ${chosen} IS NOT NULL AND ${disabled} THEN NULL ELSE next_attempt_at END
+       WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'pending'
+       RETURNING id, destination, attempts, status`,
+    )
+    .bind(JSON.stringify(eventIds))
+    .all<Routed & { status: string }>();
+  return results.filter((r) => r.status === "pending");
 }
 
 /**
- * Hands freshly committed outbox events to their dispatchers: one D1 batch, then one RPC per
+ * Hands freshly committed outbox events to their dispatchers: one D1 statement, then one RPC per
  * destination (usually one). Call it after the batch that wrote the events, under `waitUntil`.
  * It never throws: whatever it could not hand over stays `pending` and the sweep hands it later.
  *

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -33,6 +34,16 @@ export const webhookEvents = sqliteTable(
   (t) => [
     index("webhook_events_send_idx").on(t.sendId),
     index("webhook_events_status_idx").on(t.status, t.createdAt),
+    // The outbox sweep's two ways in, each holding only what it looks for: pending events no
+    // dispatcher took yet (a few seconds' worth), and those a dispatcher holds, by when it is due
+    // to try next (a stall is the oldest of these). Through the status index it would walk every
+    // pending event, most of them waiting out a retry back-off on a merchant's failing endpoint.
+    index("webhook_events_untaken_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'pending' AND ${t.takenAt} IS NULL`),
+    index("webhook_events_taken_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending' AND ${t.takenAt} IS NOT NULL`),
   ],
 );
 
@@ -57,7 +68,11 @@ export const webhookAttempts = sqliteTable(
     /** What the attempt meant: `delivered`, `retry`, `dead` or `disabled` (410 Gone). */
     verdict: text("verdict", { enum: ["delivered", "retry", "dead", "disabled"] }).notNull(),
   },
-  (t) => [index("webhook_attempts_event_idx").on(t.eventId, t.startedAt)],
+  (t) => [
+    index("webhook_attempts_event_idx").on(t.eventId, t.startedAt),
+    // The retention purge deletes the oldest attempts first without walking the table.
+    index("webhook_attempts_started_idx").on(t.startedAt),
+  ],
 );
 
 /** Every carrier receipt as it arrived, applied or not (late, duplicate and post-terminal ones too). */

@@ -11,7 +11,15 @@ export { deadLetterKinds, deadLetters } from "./dead-letters";
 export { directoryKeys, directoryMerchants } from "./directory";
 export { receipts, webhookAttempts, webhookEvents } from "./events";
 export { merchants } from "./merchants";
-export { type DispatchStatus, deliveries, dispatches, dispatchStatuses, recipients, sends } from "./sends";
+export {
+  ARCHIVABLE_MAX_DELIVERIES,
+  type DispatchStatus,
+  deliveries,
+  dispatches,
+  dispatchStatuses,
+  recipients,
+  sends,
+} from "./sends";
 export {
   type LedgerReason,
   ledgerReasons,

@@ -2,6 +2,14 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
+ * The largest send (recipients × dispatches) the archive takes: its rows fit one archive object and
+ * one D1 batch of bounded statements, and reading it back stays cheap for `GET /status`. Larger sends
+ * stay in D1; they are not in the archive's index at all, so its every-minute scan never meets them.
+ * Changing it takes a migration of `sends_archive_idx`.
+ */
+export const ARCHIVABLE_MAX_DELIVERIES = 5000;
+
+/**
  * One accepted `POST /send`. Totals are frozen at acceptance (they were debited); the live status is
  * derived from deliveries, except the merchant's own decisions (`paused`, `cancelled`) kept in `state`.
  */
@@ -32,14 +40,28 @@ export const sends = sqliteTable(
     transliterated: text("transliterated", { mode: "json" }),
     idempotencyKey: text("idempotency_key"),
     firstDispatchAt: integer("first_dispatch_at").notNull(),
+    /** When the last dispatch is due: no state change of the send is expected long after it (archive). */
+    lastDispatchAt: integer("last_dispatch_at"),
     scheduledAtLocal: text("scheduled_at_local"),
     createdAt: integer("created_at").notNull(),
     /** When the merchant last paused, resumed or cancelled it: part of `updated_at` in `GET /status`. */
     stateChangedAt: integer("state_changed_at"),
+    /**
+     * While an archive run is moving the send to R2: no other run touches it until then (a run that
+     * died leaves it to the next one after this instant).
+     */
+    archiveLeaseUntil: integer("archive_lease_until"),
   },
   (t) => [
     index("sends_merchant_idx").on(t.merchantId, t.createdAt),
     uniqueIndex("sends_idempotency_uq").on(t.keyId, t.idempotencyKey),
+    // Only sends whose Idempotency-Key is still held: the purge pages through it by age instead of
+    // scanning every send ever accepted; a freed key leaves it.
+    index("sends_idempotency_created_idx").on(t.createdAt).where(sql`${t.idempotencyKey} IS NOT NULL`),
+    // The archive's candidates, oldest last dispatch first; sends too large to archive are left out.
+    index("sends_archive_idx")
+      .on(t.lastDispatchAt)
+      .where(sql`${t.totalRecipients} * ${t.dispatchCount} <= ${sql.raw(String(ARCHIVABLE_MAX_DELIVERIES))}`),
     check(
       "sends_totals_positive",
       sql`${t.totalRecipients} BETWEEN 1 AND 1000 AND ${t.dispatchCount} BETWEEN 1 AND 1000 AND ${t.segments} >= 1`,

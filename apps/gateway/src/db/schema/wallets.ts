@@ -45,6 +45,9 @@ export const walletLedger = sqliteTable(
   },
   (t) => [
     index("wallet_ledger_wallet_idx").on(t.merchantId, t.walletType),
+    // A merchant's latest movements, newest first, read as a page: without it the operator view
+    // sorts the merchant's whole ledger (a refund per failed delivery) to show a hundred rows.
+    index("wallet_ledger_merchant_idx").on(t.merchantId, t.id),
     index("wallet_ledger_send_idx").on(t.sendId),
     check("wallet_ledger_amount_non_zero", sql`${t.amountMicros} <> 0`),
   ],

@@ -1,0 +1,560 @@
+import { env } from "cloudflare:workers";
+import { statusResponseSchema } from "@lisoloo/protocol";
+import { describe, expect, it } from "vitest";
+import { ARCHIVE_BATCH, archiveSends } from "../src/archive/archive-sends";
+import { archiveKey } from "../src/archive/format";
+import { purgeWebhookAttempts } from "../src/cron/purge-webhook-attempts";
+import { releaseDueDispatches } from "../src/cron/release-dispatches";
+import { createDb } from "../src/db/client";
+import { findSend } from "../src/db/queries/sends";
+import type { ShardEnv } from "../src/env";
+import { recipientsPageView } from "../src/sends/recipients-page";
+import { liveSendRows } from "../src/sends/send-rows";
+import { statusView } from "../src/sends/status-view";
+import { shardEnv } from "../src/shards/shard-env";
+import { api, BASE, call, newMerchant, rows, rowsIn, SHARDS, shardDb, waitFor } from "./helpers";
+import { expectLedgerBalanced, onMerchantShard, runCron, wrapD1, wrapShards } from "./wrap-bindings";
+
+const DAY = 86_400_000;
+
+// Test files share the shards' D1 databases and run side by side, and their crons run up to a few
+// days ahead of now. So the sends here are aged instead: every timestamp of their rows moved AGE_DAYS
+// back, which no other file's cron can archive, and the archive job runs at ARCHIVE_RUN_DAYS ahead,
+// 91 days after the aged sends' activity. Running it at now + 91 days would archive every other
+// file's finished sends under their feet (and a whole cron that far ahead would release their
+// scheduled dispatches).
+const AGE_DAYS = 85;
+const ARCHIVE_RUN_DAYS = 91 - AGE_DAYS;
+const archiveRunAt = () => Date.now() + ARCHIVE_RUN_DAYS * DAY;
+
+/** Every table a send's rows live in, besides the ledger, and how each finds the send's rows. */
+const SEND_TABLES: Record<string, string> = {
+  sends: "id = ?1",
+  recipients: "send_id = ?1",
+  dispatches: "send_id = ?1",
+  deliveries: "send_id = ?1",
+  receipts: "delivery_id IN (SELECT id FROM deliveries WHERE send_id = ?1)",
+  carrier_message_parts: "delivery_id IN (SELECT id FROM deliveries WHERE send_id = ?1)",
+  webhook_events: "send_id = ?1",
+  webhook_attempts: "event_id IN (SELECT id FROM webhook_events WHERE send_id = ?1)",
+};
+
+/** The send's rows per table, in `db`: its merchant's shard (where they are until archived). */
+async function rowCounts(db: D1Database, sendId: string): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const [table, where] of Object.entries(SEND_TABLES)) {
+    const [row] = await rowsIn<{ n: number }>(
+      db,
+      `SELECT count(*) AS n FROM ${table} WHERE ${where}`,
+      sendId,
+    );
+    counts[table] = row?.n ?? 0;
+  }
+  return counts;
+}
+
+/**
+ * Moves every timestamp of a send's rows back, as if it had all happened `days` ago: its last
+ * dispatch (which may still be ahead) included. With `keepExpiry`, deliveries keep their end of
+ * validity, so no expiry run closes one left open.
+ */
+async function age(db: D1Database, sendId: string, days: number, options: { keepExpiry?: boolean } = {}) {
+  const [send] = await rowsIn<{ last_dispatch_at: number }>(
+    db,
+    "SELECT last_dispatch_at FROM sends WHERE id = ?",
+    sendId,
+  );
+  const by = days * DAY + Math.max(0, (send?.last_dispatch_at ?? 0) - Date.now());
+  const deliveryIds = "(SELECT id FROM deliveries WHERE send_id = ?1)";
+  const statements = [
+    `UPDATE sends SET created_at = created_at - ?2, state_changed_at = state_changed_at - ?2,
+       first_dispatch_at = first_dispatch_at - ?2, last_dispatch_at = last_dispatch_at - ?2 WHERE id = ?1`,
+    "UPDATE dispatches SET due_at = due_at - ?2, released_at = released_at - ?2 WHERE send_id = ?1",
+    `UPDATE deliveries SET updated_at = updated_at - ?2, processing_at = processing_at - ?2,
+       sent_at = sent_at - ?2, delivered_at = delivered_at - ?2, failed_at = failed_at - ?2,
+       submitting_at = submitting_at - ?2, expires_at = expires_at - ?3 WHERE send_id = ?1`,
+    `UPDATE receipts SET received_at = received_at - ?2 WHERE delivery_id IN ${deliveryIds}`,
+    `UPDATE carrier_message_parts SET created_at = created_at - ?2 WHERE delivery_id IN ${deliveryIds}`,
+    `UPDATE webhook_events SET occurred_at = occurred_at - ?2, created_at = created_at - ?2,
+       taken_at = taken_at - ?2, next_attempt_at = next_attempt_at - ?2, delivered_at = delivered_at - ?2
+     WHERE send_id = ?1`,
+    `UPDATE webhook_attempts SET started_at = started_at - ?2
+     WHERE event_id IN (SELECT id FROM webhook_events WHERE send_id = ?1)`,
+  ];
+  await db.batch(
+    statements.map((sql) =>
+      sql.includes("?3")
+        ? db.prepare(sql).bind(sendId, by, options.keepExpiry ? 0 : by)
+        : db.prepare(sql).bind(sendId, by),
+    ),
+  );
+}
+
+/** A response as the client receives it: the status and the body's exact text. */
+async function raw(apiKey: string, method: string, path: string) {
+  const res = await call(`${BASE}${path}`, { method, headers: { "app-key": apiKey } });
+  return { status: res.status, text: await res.text() };
+}
+
+/**
+ * The answer with the fields that differ from one request to the next left out: an error
+ * envelope's `timestamp` and `request_id`. A success body has none, so it is kept byte for byte.
+ */
+function comparable(answer: { status: number; text: string }) {
+  if (answer.status < 400) return answer;
+  const { timestamp: _t, request_id: _r, ...rest } = JSON.parse(answer.text) as Record<string, unknown>;
+  return { status: answer.status, body: rest };
+}
+
+/** Every read and control request a merchant could make about a send, with its answer. */
+async function answers(apiKey: string, sendId: string, recipientQueries: string[]) {
+  const out: Record<string, unknown> = {};
+  const ask = async (method: string, path: string) => {
+    out[`${method} ${path}`] = comparable(await raw(apiKey, method, path));
+  };
+  await ask("GET", `/status/${sendId}`);
+  for (const query of recipientQueries) await ask("GET", `/status/${sendId}/recipients${query}`);
+  // Every page, through each page's own cursor, at a few page sizes.
+  for (const limit of [1, 2, 3, 1000]) {
+    let cursor: string | null = null;
+    do {
+      const path: string = `/status/${sendId}/recipients?limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`;
+      const answer = await raw(apiKey, "GET", path);
+      out[`GET ${path}`] = comparable(answer);
+      expect(answer.status).toBe(200);
+      cursor = (JSON.parse(answer.text) as { data: { next_cursor: string | null } }).data.next_cursor;
+    } while (cursor);
+  }
+  await ask("DELETE", `/cancel/${sendId}`);
+  await ask("POST", `/pause/${sendId}`);
+  await ask("POST", `/resume/${sendId}`);
+  return out;
+}
+
+async function settled(apiKey: string, sendId: string) {
+  await waitFor(
+    async () => statusResponseSchema.parse((await api(apiKey, "GET", `/status/${sendId}`)).body).data,
+    (d) => d.pending === 0,
+  );
+  // Events without a destination are settled by the hand-over after the commit that wrote them.
+  await waitFor(
+    () =>
+      rows<{ n: number }>(
+        "SELECT count(*) AS n FROM webhook_events WHERE send_id = ? AND status = 'pending'",
+        sendId,
+      ),
+    ([r]) => r?.n === 0,
+  );
+}
+
+async function readObject(merchantId: string, sendId: string) {
+  const object = await env.ARCHIVE.get(archiveKey(merchantId, sendId));
+  if (!object) return null;
+  const text = await new Response(object.body.pipeThrough(new DecompressionStream("gzip"))).text();
+  return JSON.parse(text) as Record<string, unknown> & { send: Record<string, unknown> };
+}
+
+/** Waits for every delivery of one released dispatch to be final (the send still has dispatches to come). */
+async function dispatchSettled(sendId: string, seq: number, recipients: number) {
+  await waitFor(
+    () =>
+      rows<{ n: number }>(
+        `SELECT count(*) AS n FROM deliveries WHERE send_id = ? AND dispatch_seq = ?
+           AND status IN ('delivered', 'undelivered', 'rejected', 'expired', 'failed')`,
+        sendId,
+        seq,
+      ),
+    ([r]) => r?.n === recipients,
+  );
+}
+
+/**
+ * Releases one dispatch of a send as the cron's release job would at its due time, on the send's
+ * shard, without running the whole cron (whose other jobs, that far ahead, would expire or re-queue
+ * other test files' deliveries). Dispatches due before it go first, a bounded number per run.
+ */
+async function release(onShard: ShardEnv, sendId: string, seq: number) {
+  const dispatch = () =>
+    rowsIn<{ status: string; due_at: number }>(
+      onShard.DB,
+      "SELECT status, due_at FROM dispatches WHERE send_id = ? AND seq = ?",
+      sendId,
+      seq,
+    ).then(([row]) => row);
+  const due = await dispatch();
+  expect(due?.status).toBe("scheduled");
+  for (let run = 0; run < 20 && (await dispatch())?.status === "scheduled"; run++) {
+    if ((await releaseDueDispatches(onShard, due?.due_at as number)) === 0) break;
+  }
+  expect((await dispatch())?.status).toBe("released");
+}
+
+const tomorrow = () => new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
+const limits = { rate_limits: { send: 1000, status: 5000 } };
+
+describe("archive of finished sends to R2", () => {
+  it("moves finished sends out of D1 and answers for them byte for byte as before", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const other = await newMerchant(limits);
+    const onShard = await onMerchantShard(merchantId);
+    const db = onShard.DB;
+    const send = async (body: Record<string, unknown>) => {
+      const res = await api(apiKey, "POST", "/send", body);
+      expect(res.status).toBe(201);
+      return res.body.data.message_id as string;
+    };
+    const delivered = await send({ to: ["+243998857000", "+243998857001"], message: "Delivered" });
+    const failed = await send({
+      to: ["+999000000001", "+999000000002", "+999000000005"],
+      message: "Undelivered, rejected and a connector failure (refunded)",
+    });
+    const many = Array.from({ length: 7 }, (_, i) => `+24381000000${i}`);
+    const paged = await send({
+      to: [...many, "+999000000003", "+999000000007", "+999000000008"],
+      message: "Ten recipients over several pages, with expired, doubled and early receipts",
+    });
+    const date = tomorrow();
+    const scheduled = await send({
+      to: ["+243998857010", "+243998857011", "+999000000001"],
+      message: "Three dispatches: two go out, the third is cancelled",
+      sending_type: "scheduled",
+      scheduled_dates: [
+        { date, time: "09:00" },
+        { date, time: "10:00" },
+        { date, time: "11:00" },
+      ],
+    });
+    await release(onShard, scheduled, 0);
+    await dispatchSettled(scheduled, 0, 3);
+    await release(onShard, scheduled, 1);
+    await dispatchSettled(scheduled, 1, 3);
+    expect((await api(apiKey, "DELETE", `/cancel/${scheduled}`)).status).toBe(200);
+    const ids = [delivered, failed, paged, scheduled];
+    for (const id of ids) await settled(apiKey, id);
+
+    // A carrier's part ids, and a webhook attempt, so every section of the object has rows.
+    const [firstDelivery] = await rows<{ id: number }>(
+      "SELECT id FROM deliveries WHERE send_id = ? ORDER BY id LIMIT 1",
+      delivered,
+    );
+    await db
+      .prepare(
+        `INSERT INTO carrier_message_parts (carrier, carrier_message_id, delivery_id, part_index, part_total, created_at)
+       VALUES ('sandbox', ?, ?, 1, 1, ?)`,
+      )
+      .bind(`archive-${crypto.randomUUID()}`, firstDelivery?.id, Date.now())
+      .run();
+    for (const id of ids) await age(db, id, AGE_DAYS);
+    // Added after the ageing: the attempts purge (30 days) must not take it before the archive does.
+    await db
+      .prepare(
+        `INSERT INTO webhook_attempts (event_id, attempt, destination, started_at, duration_ms, response_status, verdict)
+       SELECT id, 1, 'https://merchant.example/hooks', ?2, 42, 200, 'delivered' FROM webhook_events WHERE send_id = ?1 LIMIT 1`,
+      )
+      .bind(delivered, Date.now())
+      .run();
+
+    const queries = ["", "?limit=4", "?cursor=bogus", "?limit=0", "?limit=1001", "?limit=2&cursor=AAAA"];
+    const before: Record<string, unknown> = {};
+    const counts: Record<string, Record<string, number>> = {};
+    for (const id of ids) {
+      before[id] = await answers(apiKey, id, queries);
+      counts[id] = await rowCounts(db, id);
+    }
+    const foreignBefore = comparable(await raw(other.apiKey, "GET", `/status/${delivered}`));
+    const rowBefore = await findSend(createDb(db), merchantId, paged);
+    const ledger = await rowsIn<{ id: number; amount_micros: number }>(
+      db,
+      `SELECT id, amount_micros FROM wallet_ledger WHERE send_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+      JSON.stringify(ids),
+    );
+    expect(ledger.length).toBeGreaterThan(ids.length);
+    expect(counts[delivered]).toMatchObject({ carrier_message_parts: 1, webhook_attempts: 1 });
+    expect(counts[paged]?.receipts).toBeGreaterThan(10);
+    expect(counts[scheduled]).toMatchObject({ dispatches: 3, deliveries: 6 });
+
+    // What the archive run reads and deletes goes through indexes only: record it for the plans below.
+    const seen = new Map<string, unknown[]>();
+    const recording = await onMerchantShard(
+      merchantId,
+      wrapShards((shard) =>
+        wrapD1(shard, (sql, params) => {
+          if (!seen.has(sql)) seen.set(sql, params);
+        }),
+      ),
+    );
+    for (let run = 0; run < 5; run++) {
+      const archived = await archiveSends(recording, archiveRunAt());
+      expect(archived).toBeLessThanOrEqual(ARCHIVE_BATCH);
+      if (
+        (
+          await rowsIn(
+            db,
+            "SELECT id FROM sends WHERE id IN (SELECT value FROM json_each(?))",
+            JSON.stringify(ids),
+          )
+        ).length === 0
+      )
+        break;
+    }
+
+    for (const id of ids) {
+      // Gone from D1, every table of it…
+      expect(await rowCounts(db, id)).toEqual(
+        Object.fromEntries(Object.keys(SEND_TABLES).map((t) => [t, 0])),
+      );
+      // …into one object holding each of those rows.
+      const object = await readObject(merchantId, id);
+      expect(object).toMatchObject({ version: 1, send: { id, merchant_id: merchantId } });
+      for (const [table, n] of Object.entries(counts[id] ?? {})) {
+        if (table !== "sends") expect(object?.[table], `${table} of ${id}`).toHaveLength(n);
+      }
+      // And the same answers, byte for byte.
+      expect(await answers(apiKey, id, queries)).toEqual(before[id]);
+    }
+    // A request that found the send in D1 just before the archive took it reads the rest from the object.
+    const late = liveSendRows(onShard, rowBefore as NonNullable<typeof rowBefore>);
+    const answered = (path: string) =>
+      JSON.parse((before[paged] as Record<string, { text: string }>)[`GET ${path}`]?.text ?? "null").data;
+    expect(statusView(late.send, await late.progress())).toEqual(answered(`/status/${paged}`));
+    expect(recipientsPageView(late.send, await late.recipientRows([-1, -1], 5), 4)).toEqual(
+      answered(`/status/${paged}/recipients?limit=4`),
+    );
+
+    // The ledger stays whole, and still adds up to the balances.
+    expect(
+      await rowsIn(
+        db,
+        `SELECT id, amount_micros FROM wallet_ledger WHERE send_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+        JSON.stringify(ids),
+      ),
+    ).toEqual(ledger);
+    await expectLedgerBalanced(merchantId);
+
+    // Another merchant finds nothing, exactly as for an id that never existed.
+    const missing = comparable(await raw(other.apiKey, "GET", "/status/507f1f77bcf86cd799439011"));
+    expect(foreignBefore).toEqual(missing);
+    for (const path of [`/status/${delivered}`, `/status/${delivered}/recipients`]) {
+      expect(comparable(await raw(other.apiKey, "GET", path))).toEqual(missing);
+    }
+    for (const [method, path] of [
+      ["DELETE", `/cancel/${scheduled}`],
+      ["POST", `/pause/${scheduled}`],
+    ] as const) {
+      const answer = comparable(await raw(other.apiKey, method, path));
+      expect(answer).toMatchObject({ status: 404, body: { error_code: "1201" } });
+    }
+
+    const tables = Object.keys(SEND_TABLES).join("|");
+    expect([...seen.keys()].some((sql) => sql.startsWith("DELETE FROM sends"))).toBe(true);
+    for (const [sql, params] of seen) {
+      const { results } = await db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .bind(...params)
+        .all<{ detail: string }>();
+      const plan = results.map((r) => r.detail);
+      expect(
+        plan.filter((line) => new RegExp(`^SCAN (${tables})\\b`).test(line)),
+        `${sql}\n${plan.join("\n")}`,
+      ).toEqual([]);
+      expect(
+        plan.filter((line) =>
+          /deliveries_status_idx|webhook_events_status_idx|dispatches_due_idx/.test(line),
+        ),
+        `${sql}\n${plan.join("\n")}`,
+      ).toEqual([]);
+    }
+  });
+
+  it("leaves in D1 what is too recent, still open, or paused", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const onShard = await onMerchantShard(merchantId);
+    const recent = (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Recent" })).body
+      .data.message_id as string;
+    // No final receipt until the end of its validity: it stays `sent`.
+    const open = (await api(apiKey, "POST", "/send", { to: ["+999000000004"], message: "Open" })).body.data
+      .message_id as string;
+    const date = tomorrow();
+    const paused = (
+      await api(apiKey, "POST", "/send", {
+        to: ["+243998857000"],
+        message: "Paused",
+        sending_type: "scheduled",
+        scheduled_dates: [{ date, time: "09:00" }],
+      })
+    ).body.data.message_id as string;
+    expect((await api(apiKey, "POST", `/pause/${paused}`)).status).toBe(200);
+    await settled(apiKey, recent);
+    await waitFor(
+      () => rows<{ status: string }>("SELECT status FROM deliveries WHERE send_id = ?", open),
+      (r) => r[0]?.status === "sent",
+    );
+    await age(onShard.DB, recent, AGE_DAYS - 5);
+    // Its end of validity stays ahead, so no expiry run closes it meanwhile.
+    await age(onShard.DB, open, AGE_DAYS, { keepExpiry: true });
+    await age(onShard.DB, paused, AGE_DAYS);
+
+    await archiveSends(onShard, archiveRunAt());
+    for (const id of [recent, open, paused]) {
+      expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", id), id).toHaveLength(1);
+    }
+    // The recent one goes once it is old enough.
+    await archiveSends(onShard, archiveRunAt() + 6 * DAY);
+    expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", recent)).toHaveLength(0);
+    expect((await api(apiKey, "GET", `/status/${recent}`)).status).toBe(200);
+  });
+
+  it("takes a bounded number of sends per run: more than that take several runs", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const onShard = await onMerchantShard(merchantId);
+    const date = tomorrow();
+    const ids: string[] = [];
+    for (let i = 0; i < ARCHIVE_BATCH + 5; i++) {
+      const sent = await api(apiKey, "POST", "/send", {
+        to: ["+243998857000"],
+        message: `Cancelled ${i}`,
+        sending_type: "scheduled",
+        scheduled_dates: [{ date, time: "09:00" }],
+      });
+      const id = sent.body.data.message_id as string;
+      expect((await api(apiKey, "DELETE", `/cancel/${id}`)).status).toBe(200);
+      await settled(apiKey, id);
+      await age(onShard.DB, id, AGE_DAYS);
+      ids.push(id);
+    }
+    const left = async () =>
+      (
+        await rowsIn(
+          onShard.DB,
+          "SELECT id FROM sends WHERE id IN (SELECT value FROM json_each(?))",
+          JSON.stringify(ids),
+        )
+      ).length;
+    expect(await left()).toBe(ARCHIVE_BATCH + 5);
+    expect(await archiveSends(onShard, archiveRunAt())).toBe(ARCHIVE_BATCH);
+    expect(await left()).toBeGreaterThanOrEqual(5);
+    let runs = 1;
+    while ((await left()) > 0 && runs < 5) {
+      await archiveSends(onShard, archiveRunAt());
+      runs++;
+    }
+    expect(await left()).toBe(0);
+    expect(runs).toBeGreaterThan(1);
+    for (const id of ids) expect(await env.ARCHIVE.head(archiveKey(merchantId, id))).not.toBeNull();
+    await expectLedgerBalanced(merchantId);
+  });
+
+  it("runs as a job of the every-minute cron", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const id = (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Old" })).body.data
+      .message_id as string;
+    await settled(apiKey, id);
+    const db = await shardDb(merchantId);
+    await age(db, id, 91);
+    const before = await raw(apiKey, "GET", `/status/${id}`);
+    // Any cron of now may take it, this one or another test file's: either way it leaves D1.
+    await runCron(Date.now());
+    expect(await rowsIn(db, "SELECT id FROM sends WHERE id = ?", id)).toHaveLength(0);
+    expect(await readObject(merchantId, id)).toMatchObject({ send: { id } });
+    expect(await raw(apiKey, "GET", `/status/${id}`)).toEqual(before);
+  });
+
+  it("leaves alone a send another run is archiving, until that run's lease ends", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const id = (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Leased" })).body.data
+      .message_id as string;
+    await settled(apiKey, id);
+    const onShard = await onMerchantShard(merchantId);
+    await age(onShard.DB, id, AGE_DAYS);
+    const lease = (until: number) =>
+      onShard.DB.prepare("UPDATE sends SET archive_lease_until = ? WHERE id = ?").bind(until, id).run();
+    await lease(Date.now() + 10 * 60_000);
+    await archiveSends(onShard, archiveRunAt());
+    expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", id)).toHaveLength(1);
+    expect(await env.ARCHIVE.head(archiveKey(merchantId, id))).toBeNull();
+    // That run died: once its lease is over, the next run takes the send.
+    await lease(Date.now() - 1);
+    await archiveSends(onShard, archiveRunAt());
+    expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", id)).toHaveLength(0);
+  });
+
+  it("keeps a send that changed while it was being archived", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const id = (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Late receipt" })).body
+      .data.message_id as string;
+    await settled(apiKey, id);
+    const onShard = await onMerchantShard(merchantId);
+    await age(onShard.DB, id, AGE_DAYS);
+    const [delivery] = await rowsIn<{ id: number }>(
+      onShard.DB,
+      "SELECT id FROM deliveries WHERE send_id = ?",
+      id,
+    );
+    // A late receipt lands after the archive read the send, before it deletes.
+    let injected = false;
+    const interposing = wrapShards((shard) =>
+      wrapD1(shard, async (sql, params) => {
+        if (!injected && sql.startsWith("DELETE FROM sends") && params[0] === id) {
+          injected = true;
+          await onShard.DB.prepare(
+            "INSERT INTO receipts (delivery_id, status, outcome, raw, received_at) VALUES (?, 'delivered', 'ignored', 'late', ?)",
+          )
+            .bind(delivery?.id, Date.now())
+            .run();
+        }
+      }),
+    );
+    await archiveSends(await onMerchantShard(merchantId, interposing), archiveRunAt());
+    expect(injected).toBe(true);
+    expect((await rowCounts(onShard.DB, id)).receipts).toBeGreaterThan(0);
+    expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", id)).toHaveLength(1);
+    // The next run archives it with the receipt.
+    await archiveSends(onShard, archiveRunAt());
+    expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", id)).toHaveLength(0);
+  });
+});
+
+describe("webhook attempts retention", () => {
+  it("purges attempts older than WEBHOOK_ATTEMPT_RETENTION_DAYS, in bounded statements, and keeps the rest", async () => {
+    // Attempts are purged shard by shard: these go to one, where that shard's purge must find them.
+    const shard = "DB_1";
+    const db = SHARDS[shard];
+    const eventId = `purge-${crypto.randomUUID()}`;
+    const insert = (count: number, startedAt: number) =>
+      db
+        .prepare(
+          `INSERT INTO webhook_attempts (event_id, attempt, destination, started_at, duration_ms, verdict)
+         SELECT ?1, key + 1, 'https://merchant.example/hooks', ?2, 10, 'retry' FROM json_each(?3)`,
+        )
+        .bind(eventId, startedAt, JSON.stringify(Array.from({ length: count }, () => 0)))
+        .run();
+    // The purge runs 10 days ahead with its 30 days, so no other test file's cron (a few days ahead at
+    // most) reaches the rows it must delete, nor those it must keep.
+    const at = Date.now() + 10 * DAY;
+    await insert(1200, at - 31 * DAY);
+    await insert(3, at - 29 * DAY);
+    const seen: string[] = [];
+    const recording = wrapShards((d1) =>
+      wrapD1(d1, (sql) => {
+        seen.push(sql);
+      }),
+    );
+    expect(await purgeWebhookAttempts(shardEnv(recording, shard), at)).toBeGreaterThanOrEqual(1200);
+    const left = await rowsIn<{ started_at: number }>(
+      db,
+      "SELECT started_at FROM webhook_attempts WHERE event_id = ?",
+      eventId,
+    );
+    expect(left.map((r) => r.started_at)).toEqual([at - 29 * DAY, at - 29 * DAY, at - 29 * DAY]);
+    // 500 rows a statement: the 1200 took several.
+    expect(seen.filter((sql) => sql.includes("DELETE FROM webhook_attempts")).length).toBeGreaterThanOrEqual(
+      3,
+    );
+    const { results } = await db
+      .prepare(`EXPLAIN QUERY PLAN ${seen[0]}`)
+      .bind(at - 30 * DAY, 500)
+      .all<{ detail: string }>();
+    expect(results.map((r) => r.detail).join("\n")).toContain("webhook_attempts_started_idx");
+    expect(results.filter((r) => /^SCAN webhook_attempts\b/.test(r.detail))).toEqual([]);
+  });
+});
