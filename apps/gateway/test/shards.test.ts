@@ -3,7 +3,7 @@ import { statusResponseSchema } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import { admin, api, newMerchant, rows, rowsIn, SHARDS, shardDb, waitFor } from "./helpers";
 import { receivedAt, receiverEndpoint } from "./webhooks/receiver";
-import { acceptWhileQueueDown, expectLedgerBalanced, runCron } from "./wrap-bindings";
+import { acceptWhileQueueDown, expectLedgerBalanced, recordingQueue, runCron } from "./wrap-bindings";
 
 type Merchant = Awaited<ReturnType<typeof newMerchant>> & { shard: string; hooks: string };
 
@@ -176,6 +176,48 @@ describe("merchants sharded over two D1 databases", () => {
       );
       expect(refund?.n).toBe(1);
       await expectLedgerBalanced(m.merchantId);
+    }
+  });
+
+  it("with more shards than one cron invocation runs, each shard's jobs go through the queue", async () => {
+    const [a, b] = await merchantsOnTwoShards();
+    const ids = new Map<Merchant, string>();
+    for (const m of [a, b]) {
+      const res = await api(m.apiKey, "POST", "/send", {
+        to: ["+243998857005"],
+        message: "Fanned out",
+        sending_type: "scheduled",
+        scheduled_dates: [{ date: inDays(4), time: "07:00" }],
+      });
+      expect(res.status).toBe(201);
+      ids.set(m, res.body.data.message_id);
+    }
+    const [due] = await rows<{ due_at: number }>(
+      "SELECT due_at FROM dispatches WHERE send_id = ?",
+      ids.get(a),
+    );
+    // One shard per invocation: the cron itself releases nothing and hands both shards to the queue,
+    // whose consumer runs each shard's jobs at the run's own time.
+    const held = recordingQueue({ hold: true });
+    const onePerInvocation = { ...env, CRON_SHARDS_PER_INVOCATION: "1", SEND_QUEUE: held.queue };
+    await runCron((due?.due_at as number) + 1000, onePerInvocation as Cloudflare.Env);
+    const crons = held.sent.filter((m) => m.type === "cron");
+    expect(crons.map((m) => m.type === "cron" && m.shard).sort()).toEqual(["DB_0", "DB_1"]);
+    for (const m of [a, b]) {
+      const [dispatch] = await rows<{ status: string }>(
+        "SELECT status FROM dispatches WHERE send_id = ?",
+        ids.get(m),
+      );
+      expect(dispatch?.status).toBe("scheduled");
+    }
+    // Handed on to the real queue: both shards' dispatches are released and delivered.
+    await env.SEND_QUEUE.sendBatch(crons.map((body) => ({ body, contentType: "json" as const })));
+    for (const m of [a, b]) {
+      const id = ids.get(m) as string;
+      await waitFor(
+        () => statusOf(m, id),
+        (s) => s.status === "delivered",
+      );
     }
   });
 

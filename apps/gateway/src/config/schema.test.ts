@@ -74,6 +74,12 @@ describe("the environment schema accepts", () => {
       { ...base, ARCHIVE_AFTER_DAYS: 7, WEBHOOK_ATTEMPT_RETENTION_DAYS: 1 },
       { archiveAfterDays: 7, webhookAttemptRetentionDays: 1 },
     ],
+    ["four shards' cron jobs per invocation unless told", base, { cronShardsPerInvocation: 4 }],
+    [
+      "fewer shards' cron jobs per invocation",
+      { ...base, CRON_SHARDS_PER_INVOCATION: "1" },
+      { cronShardsPerInvocation: 1 },
+    ],
   ])("%s", (_name, env, expected) => {
     const result = parseConfig(env);
     expect(result).toMatchObject({ ok: true, config: expected });
@@ -168,6 +174,12 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
       ["WEBHOOK_ATTEMPT_RETENTION_DAYS", "0", "At least 1 day"],
       ["WEBHOOK_ATTEMPT_RETENTION_DAYS", "", "Must be a whole number of days"],
       ["WEBHOOK_ATTEMPT_RETENTION_DAYS", true, "Must be a whole number of days, got true"],
+      ["CRON_SHARDS_PER_INVOCATION", "0", "Must be a whole number of shards, at least 1"],
+      [
+        "CRON_SHARDS_PER_INVOCATION",
+        "5",
+        "At most 4: a shard's jobs may cost about 200 D1 queries of the 1000 allowed",
+      ],
     ] as const
   ).map(([variable, value, problem]): [string, Record<string, unknown>, ConfigFinding[]] => [
     `${variable} = ${JSON.stringify(value)}`,

@@ -27,6 +27,8 @@ export type Config = {
    * and its last change is this many days old.
    */
   archiveAfterDays: number;
+  /** Shards whose cron jobs one cron invocation runs itself; past that, one queue message per shard. */
+  cronShardsPerInvocation: number;
   /** Webhook attempts (the operator's delivery log) are deleted after this many days. */
   webhookAttemptRetentionDays: number;
 };
@@ -101,6 +103,21 @@ const secondsSchema = z.preprocess(
     ),
 );
 
+/**
+ * Shards whose cron jobs one invocation runs itself; with more, each shard's jobs go to the queue as
+ * a message of their own (cron/scheduled.ts). A shard's full run is bounded at about 200 D1 queries.
+ */
+export const DEFAULT_CRON_SHARDS_PER_INVOCATION = 4;
+
+const shardCountSchema = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  z
+    .string({ error: (issue) => `Must be a whole number of shards, got ${quoted(issue.input)}` })
+    .regex(/^[1-9]\d{0,2}$/, "Must be a whole number of shards, at least 1")
+    .transform(Number)
+    .pipe(z.number().max(4, "At most 4: a shard's jobs may cost about 200 D1 queries of the 1000 allowed")),
+);
+
 function daysSchema(min: number) {
   return z.preprocess(
     (value) => (typeof value === "number" ? String(value) : value),
@@ -144,6 +161,7 @@ export const envSchema = z
     DB_0: binding("D1"),
     ARCHIVE_AFTER_DAYS: daysSchema(MIN_ARCHIVE_AFTER_DAYS).optional(),
     WEBHOOK_ATTEMPT_RETENTION_DAYS: daysSchema(1).optional(),
+    CRON_SHARDS_PER_INVOCATION: shardCountSchema.optional(),
     ARCHIVE: binding("R2 bucket"),
     SEND_QUEUE: binding("queue producer"),
     KEY_GUARD: binding("Durable Object"),
@@ -169,6 +187,7 @@ export const envSchema = z
       publicBaseUrl: env.PUBLIC_BASE_URL ?? null,
       logD1Queries: env.LOG_D1_QUERIES === "true",
       archiveAfterDays: env.ARCHIVE_AFTER_DAYS ?? DEFAULT_ARCHIVE_AFTER_DAYS,
+      cronShardsPerInvocation: env.CRON_SHARDS_PER_INVOCATION ?? DEFAULT_CRON_SHARDS_PER_INVOCATION,
       webhookAttemptRetentionDays:
         env.WEBHOOK_ATTEMPT_RETENTION_DAYS ?? DEFAULT_WEBHOOK_ATTEMPT_RETENTION_DAYS,
     }),

@@ -1,7 +1,9 @@
 import { archiveSends } from "../archive/archive-sends";
-import type { WorkerEnv } from "../env";
+import { configOf } from "../config/config";
+import type { ShardEnv, WorkerEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
+import { enqueue } from "../pipeline/enqueue";
 import { everyShard } from "../shards/shard-env";
 import { sweepWebhookOutbox } from "../webhooks/sweep";
 import { expireValidity } from "./expire-validity";
@@ -20,8 +22,9 @@ import { closeUnknownSubmits, requeueStuckDispatches, requeueUnsubmitted } from 
  * about 70 queries (test/query-budget.test.ts measures it): release up to 23, requeue 2 and 3,
  * unknown submits 7, expiry 35, the Idempotency-Key purge up to 4, the outbox sweep 2, PRAGMA
  * optimize 1. Should every receipt-path write lose a race and be re-read four more times (about 5
- * queries each), a shard still stays near 200: up to four shards keep even that worst case under the
- * limit, and a full page on every job at once is far from the usual run.
+ * queries each), a shard still stays near 200: so one invocation runs the jobs of at most
+ * `CRON_SHARDS_PER_INVOCATION` shards (default and most 4), and a deployment with more hands each
+ * shard's jobs to the queue, one message and one consumer invocation per shard.
  */
 export async function runScheduledJobs(
   controller: ScheduledController,
@@ -29,8 +32,23 @@ export async function runScheduledJobs(
   ctx: ExecutionContext,
 ): Promise<void> {
   const now = controller.scheduledTime;
-  // Every job runs on every shard at once; a shard's jobs are independent of the others'.
-  const jobs: [string, () => Promise<number>][] = everyShard(env).flatMap((shard) => {
+  const shards = everyShard(env);
+  if (shards.length <= configOf(env).cronShardsPerInvocation) return runShardJobs(shards, ctx, now);
+  // Too many shards for one invocation's D1 queries: each shard's jobs become a queue message, run
+  // by a consumer invocation of its own (`cron` messages, pipeline/consumer.ts), judged by this run's clock.
+  await enqueue(
+    env,
+    shards.map((shard) => ({ type: "cron" as const, shard: shard.SHARD, scheduledTime: now })),
+  );
+  log.info("cron", { scheduled_time: isoSeconds(now), handed_to_queue: shards.length });
+}
+
+/**
+ * Runs every job on each of these shards at once (a shard's jobs are independent of the others'),
+ * then `PRAGMA optimize` on each; logs what each job did and throws the first failure once all ran.
+ */
+export async function runShardJobs(shards: ShardEnv[], ctx: ExecutionContext, now: number): Promise<void> {
+  const jobs: [string, () => Promise<number>][] = shards.flatMap((shard) => {
     const on = (name: string, job: () => Promise<number>): [string, () => Promise<number>] => [
       `${name}@${shard.SHARD}`,
       job,
@@ -56,7 +74,7 @@ export async function runScheduledJobs(
   // Keeps the planner's statistics current as the tables grow, once a run and after its writes: a
   // no-op unless a table changed enough since the last analysis, and then bounded by SQLite's
   // analysis limit. Its failure costs nothing but stale statistics.
-  for (const shard of everyShard(env))
+  for (const shard of shards)
     summary[`optimize@${shard.SHARD}`] = await shard.DB.prepare("PRAGMA optimize")
       .run()
       .then(

@@ -9,7 +9,7 @@ const BODY_LIMIT = 4096;
 type Row = {
   shard: string | null;
   id: string;
-  kind: "dispatch" | "receipts" | "unreadable";
+  kind: "dispatch" | "receipts" | "cron" | "unreadable";
   sendId: string | null;
   seq: number | null;
   from: number | null;

@@ -1,5 +1,6 @@
 import { keepOrphans } from "../carriers/orphans";
 import type { CarrierReceipt } from "../carriers/types";
+import { runShardJobs } from "../cron/scheduled";
 import type { WorkerEnv } from "../env";
 import { log } from "../observability/logger";
 import { everyShard, shardEnv } from "../shards/shard-env";
@@ -49,6 +50,9 @@ async function handle(
     case "dispatch":
       await processDispatchChunk(shardEnv(env, body.shard), ctx, body, body.claim ?? message.id);
       return;
+    case "cron":
+      await runShardJobs([shardEnv(env, body.shard)], ctx, body.scheduledTime);
+      return;
     case "receipts": {
       const unmatched = await applyInShards(env, ctx, body);
       if (unmatched.length === 0) return;
@@ -95,6 +99,7 @@ export async function consumeSendQueue(
 ): Promise<void> {
   const dispatches: [Message<unknown>, QueueMessage][] = [];
   const receipts: [Message<unknown>, QueueMessage][] = [];
+  const crons: [Message<unknown>, QueueMessage][] = [];
   for (const message of batch.messages) {
     const parsed = queueMessageSchema.safeParse(message.body);
     if (!parsed.success) {
@@ -103,7 +108,14 @@ export async function consumeSendQueue(
       message.ack();
       continue;
     }
-    (parsed.data.type === "dispatch" ? dispatches : receipts).push([message, parsed.data]);
+    const lane = { dispatch: dispatches, receipts, cron: crons }[parsed.data.type];
+    lane.push([message, parsed.data]);
+  }
+  // One shard's cron jobs per batch: each may cost about 200 D1 queries, so a second one goes back
+  // to the queue (as a new message, not a retry, which would count against its attempts).
+  for (const [message, body] of crons.splice(1)) {
+    await enqueue(env, [body]);
+    message.ack();
   }
   const run = async ([message, body]: [Message<unknown>, QueueMessage]) => {
     try {
@@ -114,5 +126,9 @@ export async function consumeSendQueue(
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   };
-  await Promise.all([inLanes(dispatches, DISPATCH_LANES, run), inLanes(receipts, 1, run)]);
+  await Promise.all([
+    inLanes(dispatches, DISPATCH_LANES, run),
+    inLanes(receipts, 1, run),
+    inLanes(crons, 1, run),
+  ]);
 }

@@ -45,12 +45,26 @@ export const receiptsMessageSchema = z.object({
   source: z.string().max(80).optional(),
 });
 
+/**
+ * One shard's jobs of one cron run, when the deployment has more shards than one cron invocation
+ * runs itself (`CRON_SHARDS_PER_INVOCATION`): each then runs in a consumer invocation of its own, so
+ * the D1 queries of a run never add up past one invocation's limit however many shards there are.
+ */
+export const cronMessageSchema = z.object({
+  type: z.literal("cron"),
+  shard: shardSchema,
+  /** The run's scheduled time (Unix ms): every shard's jobs of one run judge "due" by the same clock. */
+  scheduledTime: z.int().min(0),
+});
+
 /** Everything the send queue carries. Parsed on arrival: a malformed body is dropped loudly, not retried. */
 export const queueMessageSchema = z.discriminatedUnion("type", [
   dispatchMessageSchema,
   receiptsMessageSchema,
+  cronMessageSchema,
 ]);
 
 export type DispatchMessage = z.infer<typeof dispatchMessageSchema>;
 export type ReceiptsMessage = z.infer<typeof receiptsMessageSchema>;
+export type CronMessage = z.infer<typeof cronMessageSchema>;
 export type QueueMessage = z.infer<typeof queueMessageSchema>;

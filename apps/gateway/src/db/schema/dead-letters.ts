@@ -1,6 +1,6 @@
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-export const deadLetterKinds = ["dispatch", "receipts", "unreadable"] as const;
+export const deadLetterKinds = ["dispatch", "receipts", "cron", "unreadable"] as const;
 
 /**
  * Every message that reached the dead-letter queue, as it arrived: the deliveries of a dispatch chunk
