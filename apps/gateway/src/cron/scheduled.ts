@@ -1,4 +1,5 @@
 import { archiveSends } from "../archive/archive-sends";
+import { archiveShareOf } from "../archive/share";
 import type { WorkerEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
@@ -20,8 +21,22 @@ import { closeUnknownSubmits, requeueStuckDispatches, requeueUnsubmitted } from 
  * about 70 queries (test/query-budget.test.ts measures it): release up to 23, requeue 2 and 3,
  * unknown submits 7, expiry 35, the Idempotency-Key purge up to 4, the outbox sweep 2, PRAGMA
  * optimize 1. Should every receipt-path write lose a race and be re-read four more times (about 5
- * queries each), a shard still stays near 200: up to four shards keep even that worst case under the
- * limit, and a full page on every job at once is far from the usual run.
+ * queries each), a shard still stays near 200; a full page on every job at once is far from the
+ * usual run.
+ *
+ * The archive is the exception: its budget is the invocation's, not a shard's. At most
+ * ARCHIVE_SHARDS_PER_INVOCATION (2) shards archive per invocation, in turn when there are more, and
+ * share ARCHIVE_PER_INVOCATION between them (archive/share.ts):
+ * - 400 sends, so at most 400 R2 puts: the invocation's only R2 calls, well under its 1000
+ *   subrequests whatever the number of shards;
+ * - 10,000 deliveries, so at most about 470 D1 queries (both shards moving 5,000 deliveries of rows
+ *   each, in the smallest groups), 19 per shard for 200 one-recipient sends (archive/archive-sends.ts
+ *   has the arithmetic, test/archive.test.ts measures it).
+ * One shard alone archives up to 400 sends a minute, two up to 200 each; n shards get 400 × 1440 ÷ n
+ * sends a day each. With the archive's worst case on top, full pages on every job of four shards
+ * come to about 4 × 70 + 470 = 750 queries, and the races' worst case of two shards to
+ * 2 × 200 + 470 = 870: beyond that, the cron needs one invocation per shard (docs/CAPACITY.md,
+ * section 2).
  */
 export async function runScheduledJobs(
   controller: ScheduledController,
@@ -30,11 +45,13 @@ export async function runScheduledJobs(
 ): Promise<void> {
   const now = controller.scheduledTime;
   // Every job runs on every shard at once; a shard's jobs are independent of the others'.
-  const jobs: [string, () => Promise<number>][] = everyShard(env).flatMap((shard) => {
+  const shards = everyShard(env);
+  const jobs: [string, () => Promise<number>][] = shards.flatMap((shard, index) => {
     const on = (name: string, job: () => Promise<number>): [string, () => Promise<number>] => [
       `${name}@${shard.SHARD}`,
       job,
     ];
+    const archiveShare = archiveShareOf(index, shards.length, now);
     return [
       on("release_dispatches", () => releaseDueDispatches(shard, now)),
       on("requeue_stuck", () => requeueStuckDispatches(shard, now)),
@@ -43,8 +60,8 @@ export async function runScheduledJobs(
       on("expire_validity", () => expireValidity(shard, ctx, now)),
       on("purge_idempotency", () => purgeIdempotencyKeys(shard, now)),
       on("sweep_webhooks", () => sweepWebhookOutbox(shard, now)),
-      on("archive_sends", () => archiveSends(shard, now)),
       on("purge_webhook_attempts", () => purgeWebhookAttempts(shard, now)),
+      ...(archiveShare ? [on("archive_sends", () => archiveSends(shard, now, archiveShare))] : []),
     ];
   });
   const outcomes = await Promise.allSettled(jobs.map(([, job]) => job()));
@@ -56,7 +73,7 @@ export async function runScheduledJobs(
   // Keeps the planner's statistics current as the tables grow, once a run and after its writes: a
   // no-op unless a table changed enough since the last analysis, and then bounded by SQLite's
   // analysis limit. Its failure costs nothing but stale statistics.
-  for (const shard of everyShard(env))
+  for (const shard of shards)
     summary[`optimize@${shard.SHARD}`] = await shard.DB.prepare("PRAGMA optimize")
       .run()
       .then(
