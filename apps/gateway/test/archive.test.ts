@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
 import { statusResponseSchema } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
-import { ARCHIVE_BATCH, archiveSends } from "../src/archive/archive-sends";
+import { ARCHIVE_GROUP_SENDS, ARCHIVE_PUT_CONCURRENCY, archiveSends } from "../src/archive/archive-sends";
 import { archiveKey } from "../src/archive/format";
+import { ARCHIVE_PER_INVOCATION } from "../src/archive/share";
 import { purgeWebhookAttempts } from "../src/cron/purge-webhook-attempts";
 import { releaseDueDispatches } from "../src/cron/release-dispatches";
 import { createDb } from "../src/db/client";
@@ -189,6 +190,198 @@ async function release(onShard: ShardEnv, sendId: string, seq: number) {
   expect((await dispatch())?.status).toBe("released");
 }
 
+/** A fresh send id, as the gateway makes them (24 hex digits). */
+const newSendId = () => crypto.randomUUID().replaceAll("-", "").slice(0, 24);
+
+/**
+ * `copies` copies of a send and every row of it, under fresh ids, in a few statements: hundreds of
+ * finished sends without as many trips through the pipeline. Keys that must stay unique get the
+ * copy's id appended; the rows hanging off a delivery or an event follow their copy.
+ */
+async function cloneSend(db: D1Database, template: string, copies: number): Promise<string[]> {
+  const ids = Array.from({ length: copies }, newSendId);
+  const columns = async (table: string) =>
+    (await rowsIn<{ name: string }>(db, "SELECT name FROM pragma_table_info(?)", table)).map((c) => c.name);
+  const copy = async (table: string, alias: string, from: string, replace: Record<string, string>) => {
+    const names = (await columns(table)).filter((c) => replace[c] !== "");
+    const values = names.map((c) => replace[c] ?? `${alias}.${c}`);
+    return db
+      .prepare(`INSERT INTO ${table} (${names.join(", ")}) SELECT ${values.join(", ")} FROM ${from}`)
+      .bind(template, JSON.stringify(ids));
+  };
+  // The copy's delivery of the template's delivery `o`.
+  const delivery = `(SELECT n.id FROM deliveries n WHERE n.send_id = j.value
+    AND n.dispatch_seq = o.dispatch_seq AND n.recipient_idx = o.recipient_idx)`;
+  await db.batch([
+    await copy("sends", "s", "sends s, json_each(?2) j WHERE s.id = ?1", {
+      id: "j.value",
+      idempotency_key: "NULL",
+    }),
+    await copy("recipients", "r", "recipients r, json_each(?2) j WHERE r.send_id = ?1", {
+      send_id: "j.value",
+    }),
+    await copy("dispatches", "p", "dispatches p, json_each(?2) j WHERE p.send_id = ?1", {
+      send_id: "j.value",
+    }),
+    await copy("deliveries", "d", "deliveries d, json_each(?2) j WHERE d.send_id = ?1", {
+      id: "",
+      send_id: "j.value",
+    }),
+    await copy(
+      "receipts",
+      "r",
+      "receipts r JOIN deliveries o ON o.id = r.delivery_id, json_each(?2) j WHERE o.send_id = ?1",
+      {
+        id: "",
+        delivery_id: delivery,
+      },
+    ),
+    await copy(
+      "carrier_message_parts",
+      "p",
+      "carrier_message_parts p JOIN deliveries o ON o.id = p.delivery_id, json_each(?2) j WHERE o.send_id = ?1",
+      { carrier_message_id: "p.carrier_message_id || '-' || j.value", delivery_id: delivery },
+    ),
+    await copy(
+      "webhook_events",
+      "e",
+      "webhook_events e LEFT JOIN deliveries o ON o.id = e.delivery_id, json_each(?2) j WHERE e.send_id = ?1",
+      {
+        id: "e.id || '-' || j.value",
+        send_id: "j.value",
+        delivery_id: `CASE WHEN o.id IS NULL THEN NULL ELSE ${delivery} END`,
+      },
+    ),
+    await copy(
+      "webhook_attempts",
+      "a",
+      "webhook_attempts a JOIN webhook_events o ON o.id = a.event_id, json_each(?2) j WHERE o.send_id = ?1",
+      { id: "", event_id: "a.event_id || '-' || j.value" },
+    ),
+  ]);
+  return ids;
+}
+
+/** A carrier's part id and a webhook attempt for a send that has none, so every section has rows. */
+async function addPartAndAttempt(db: D1Database, sendId: string) {
+  await db
+    .prepare(
+      `INSERT INTO carrier_message_parts (carrier, carrier_message_id, delivery_id, part_index, part_total, created_at)
+       SELECT 'sandbox', ?2, id, 1, 1, ?3 FROM deliveries WHERE send_id = ?1 ORDER BY id LIMIT 1`,
+    )
+    .bind(sendId, `archive-${crypto.randomUUID()}`, Date.now())
+    .run();
+  // Started now, whatever the send's age: the attempts purge (30 days) must not take it before the archive does.
+  await db
+    .prepare(
+      `INSERT INTO webhook_attempts (event_id, attempt, destination, started_at, duration_ms, response_status, verdict)
+       SELECT id, 1, 'https://merchant.example/hooks', ?2, 42, 200, 'delivered' FROM webhook_events WHERE send_id = ?1 LIMIT 1`,
+    )
+    .bind(sendId, Date.now())
+    .run();
+}
+
+/** How many of `ids` are still sends in `db`. */
+async function stillIn(db: D1Database, ids: readonly string[]) {
+  const [row] = await rowsIn<{ n: number }>(
+    db,
+    "SELECT count(*) AS n FROM sends WHERE id IN (SELECT value FROM json_each(?))",
+    JSON.stringify(ids),
+  );
+  return row?.n ?? 0;
+}
+
+/**
+ * The merchant's shard as an archive run sees it, measured: every D1 statement it runs (alone or in
+ * a batch; each distinct one kept with its parameters, for its plan) with D1's per-statement sizes,
+ * and every R2 call with how many puts were in flight at once.
+ */
+async function measuredShard(merchantId: string) {
+  const d1 = { queries: 0, maxParams: 0, maxSql: 0, maxValue: 0, seen: new Map<string, unknown[]>() };
+  const encoder = new TextEncoder();
+  const onShard = await onMerchantShard(
+    merchantId,
+    wrapShards((shard) =>
+      wrapD1(shard, (sql, params) => {
+        d1.queries++;
+        d1.maxParams = Math.max(d1.maxParams, params.length);
+        d1.maxSql = Math.max(d1.maxSql, encoder.encode(sql).length);
+        for (const p of params)
+          if (typeof p === "string") d1.maxValue = Math.max(d1.maxValue, encoder.encode(p).length);
+        if (!d1.seen.has(sql)) d1.seen.set(sql, params);
+      }),
+    ),
+  );
+  const r2 = { calls: 0, puts: 0, inFlight: 0, maxInFlight: 0 };
+  const bucket = new Proxy(env.ARCHIVE, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        r2.calls++;
+        if (prop === "put") r2.puts++;
+        r2.maxInFlight = Math.max(r2.maxInFlight, ++r2.inFlight);
+        try {
+          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+        } finally {
+          r2.inFlight--;
+        }
+      };
+    },
+  });
+  return { env: { ...onShard, ARCHIVE: bucket } as ShardEnv, d1, r2 };
+}
+
+/** D1's per-statement limits (https://developers.cloudflare.com/d1/platform/limits/). */
+function expectWithinD1Limits(d1: { maxParams: number; maxSql: number; maxValue: number }) {
+  expect(d1.maxParams).toBeLessThanOrEqual(100);
+  expect(d1.maxSql).toBeLessThan(100_000);
+  expect(d1.maxValue).toBeLessThan(1_000_000);
+}
+
+/** `FROM t a` / `JOIN t AS a` of a statement: alias → table. */
+function aliasesOf(sql: string): Map<string, string> {
+  const aliases = new Map<string, string>();
+  for (const m of sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)(?:\s+(?:AS\s+)?(\w+))?/gi)) {
+    const table = (m[1] as string).toLowerCase();
+    aliases.set(table, table);
+    if (m[2] && !/^(where|on|join|cross|left|inner|indexed|order|group|limit|as)$/i.test(m[2]))
+      aliases.set(m[2].toLowerCase(), table);
+  }
+  return aliases;
+}
+
+/**
+ * What the archive runs goes through indexes only (test/query-plans.test.ts's rules): no scan of a
+ * table a send's rows live in, under its name or an alias; no walk of a status index; and no page
+ * (LIMIT) sorted after its read, which would read every matching row first.
+ */
+async function expectIndexedPlans(db: D1Database, seen: Map<string, unknown[]>) {
+  for (const [sql, params] of seen) {
+    const { results } = await db
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .bind(...params)
+      .all<{ detail: string }>();
+    const plan = results.map((r) => r.detail);
+    const aliases = aliasesOf(sql);
+    const why = `${sql}\n${plan.join("\n")}`;
+    const scans = plan.filter((line) => {
+      const scanned = /^SCAN (\w+)/.exec(line)?.[1]?.toLowerCase();
+      return scanned !== undefined && (aliases.get(scanned) ?? scanned) in SEND_TABLES;
+    });
+    expect(scans, why).toEqual([]);
+    expect(
+      plan.filter((line) => /deliveries_status_idx|webhook_events_status_idx|dispatches_due_idx/.test(line)),
+      why,
+    ).toEqual([]);
+    if (/\bLIMIT\b/i.test(sql))
+      expect(
+        plan.filter((line) => /^USE TEMP B-TREE FOR .*ORDER BY/.test(line)),
+        why,
+      ).toEqual([]);
+  }
+}
+
 const tomorrow = () => new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
 const limits = { rate_limits: { send: 1000, status: 5000 } };
 
@@ -285,7 +478,7 @@ describe("archive of finished sends to R2", () => {
     );
     for (let run = 0; run < 5; run++) {
       const archived = await archiveSends(recording, archiveRunAt());
-      expect(archived).toBeLessThanOrEqual(ARCHIVE_BATCH);
+      expect(archived).toBeLessThanOrEqual(ARCHIVE_PER_INVOCATION.sends);
       if (
         (
           await rowsIn(
@@ -345,25 +538,8 @@ describe("archive of finished sends to R2", () => {
       expect(answer).toMatchObject({ status: 404, body: { error_code: "1201" } });
     }
 
-    const tables = Object.keys(SEND_TABLES).join("|");
     expect([...seen.keys()].some((sql) => sql.startsWith("DELETE FROM sends"))).toBe(true);
-    for (const [sql, params] of seen) {
-      const { results } = await db
-        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
-        .bind(...params)
-        .all<{ detail: string }>();
-      const plan = results.map((r) => r.detail);
-      expect(
-        plan.filter((line) => new RegExp(`^SCAN (${tables})\\b`).test(line)),
-        `${sql}\n${plan.join("\n")}`,
-      ).toEqual([]);
-      expect(
-        plan.filter((line) =>
-          /deliveries_status_idx|webhook_events_status_idx|dispatches_due_idx/.test(line),
-        ),
-        `${sql}\n${plan.join("\n")}`,
-      ).toEqual([]);
-    }
+    await expectIndexedPlans(db, seen);
   });
 
   it("leaves in D1 what is too recent, still open, or paused", async () => {
@@ -404,12 +580,12 @@ describe("archive of finished sends to R2", () => {
     expect((await api(apiKey, "GET", `/status/${recent}`)).status).toBe(200);
   });
 
-  it("takes a bounded number of sends per run: more than that take several runs", async () => {
+  it("takes a bounded number of sends and deliveries per run: more than that take several runs", async () => {
     const { apiKey, merchantId } = await newMerchant(limits);
     const onShard = await onMerchantShard(merchantId);
     const date = tomorrow();
     const ids: string[] = [];
-    for (let i = 0; i < ARCHIVE_BATCH + 5; i++) {
+    for (let i = 0; i < 15; i++) {
       const sent = await api(apiKey, "POST", "/send", {
         to: ["+243998857000"],
         message: `Cancelled ${i}`,
@@ -422,26 +598,205 @@ describe("archive of finished sends to R2", () => {
       await age(onShard.DB, id, AGE_DAYS);
       ids.push(id);
     }
-    const left = async () =>
-      (
-        await rowsIn(
-          onShard.DB,
-          "SELECT id FROM sends WHERE id IN (SELECT value FROM json_each(?))",
-          JSON.stringify(ids),
-        )
-      ).length;
-    expect(await left()).toBe(ARCHIVE_BATCH + 5);
-    expect(await archiveSends(onShard, archiveRunAt())).toBe(ARCHIVE_BATCH);
-    expect(await left()).toBeGreaterThanOrEqual(5);
-    let runs = 1;
-    while ((await left()) > 0 && runs < 5) {
-      await archiveSends(onShard, archiveRunAt());
-      runs++;
-    }
+    const left = () => stillIn(onShard.DB, ids);
+    expect(await left()).toBe(15);
+    // At most the share's sends…
+    expect(await archiveSends(onShard, archiveRunAt(), { sends: 10, deliveries: 10_000 })).toBe(10);
+    expect(await left()).toBe(5);
+    // …and at most its deliveries (one each here).
+    expect(await archiveSends(onShard, archiveRunAt(), { sends: 400, deliveries: 3 })).toBe(3);
+    expect(await left()).toBe(2);
+    // A share too small for even one send still takes the oldest one: no send is too large to go.
+    expect(await archiveSends(onShard, archiveRunAt(), { sends: 1, deliveries: 0 })).toBe(1);
+    expect(await left()).toBe(1);
+    await archiveSends(onShard, archiveRunAt());
     expect(await left()).toBe(0);
-    expect(runs).toBeGreaterThan(1);
     for (const id of ids) expect(await env.ARCHIVE.head(archiveKey(merchantId, id))).not.toBeNull();
     await expectLedgerBalanced(merchantId);
+  });
+
+  it("archives several hundred one-recipient sends in one run: a few D1 queries, one R2 put each", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const onShard = await onMerchantShard(merchantId);
+    const db = onShard.DB;
+    const template = (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Code 123456" }))
+      .body.data.message_id as string;
+    await settled(apiKey, template);
+    await age(db, template, AGE_DAYS);
+    await addPartAndAttempt(db, template);
+    const copies = await cloneSend(db, template, 299);
+    const ids = [template, ...copies];
+    const counts = await rowCounts(db, template);
+    expect(counts).toMatchObject({
+      sends: 1,
+      recipients: 1,
+      deliveries: 1,
+      carrier_message_parts: 1,
+      webhook_attempts: 1,
+    });
+    expect(await rowCounts(db, copies[298] as string)).toEqual(counts);
+    const sample = [template, copies[0] as string, copies[298] as string];
+    const before: Record<string, unknown> = {};
+    for (const id of sample) before[id] = await answers(apiKey, id, [""]);
+
+    const run = await measuredShard(merchantId);
+    const archived = await archiveSends(run.env, archiveRunAt(), ARCHIVE_PER_INVOCATION);
+    // Every one of them, in one run (others' sends of this shard may go along).
+    expect(await stillIn(db, ids)).toBe(0);
+    expect(archived).toBeGreaterThanOrEqual(ids.length);
+    expect(archived).toBeLessThanOrEqual(ARCHIVE_PER_INVOCATION.sends);
+    // One R2 call per send, its put, a few at a time.
+    expect(run.r2).toMatchObject({ calls: archived, puts: archived });
+    expect(run.r2.maxInFlight).toBeGreaterThan(1);
+    expect(run.r2.maxInFlight).toBeLessThanOrEqual(ARCHIVE_PUT_CONCURRENCY);
+    // The candidates, then per group of up to ARCHIVE_GROUP_SENDS: a batch of 9 to claim and read,
+    // a batch of 9 to delete (the sends, the 7 tables, the release).
+    const groups = Math.ceil(archived / ARCHIVE_GROUP_SENDS);
+    console.log(
+      `archive run: ${archived} one-recipient sends, ${run.d1.queries} D1 queries, ${run.r2.puts} R2 puts (≤ ${run.r2.maxInFlight} at once)`,
+    );
+    expect(run.d1.queries).toBeLessThanOrEqual(1 + groups * 18);
+    expectWithinD1Limits(run.d1);
+
+    for (const id of ids) {
+      const object = await env.ARCHIVE.head(archiveKey(merchantId, id));
+      expect(object?.customMetadata, id).toMatchObject({ format_version: "1" });
+    }
+    for (const id of sample) {
+      expect(await rowCounts(db, id)).toEqual(
+        Object.fromEntries(Object.keys(SEND_TABLES).map((t) => [t, 0])),
+      );
+      const object = await readObject(merchantId, id);
+      expect(object).toMatchObject({ version: 1, send: { id, merchant_id: merchantId } });
+      for (const [table, n] of Object.entries(counts)) {
+        if (table !== "sends") expect(object?.[table], `${table} of ${id}`).toHaveLength(n);
+      }
+      expect(await answers(apiKey, id, [""])).toEqual(before[id]);
+    }
+    await expectIndexedPlans(db, run.d1.seen);
+    await expectLedgerBalanced(merchantId);
+  });
+
+  it("reads sends whose rows fill several pages: a large one alone, compressed as read, and many together", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const onShard = await onMerchantShard(merchantId);
+    const db = onShard.DB;
+    const to = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, "0")}`);
+    const send = async (body: Record<string, unknown>) => {
+      const res = await api(apiKey, "POST", "/send", body);
+      expect(res.status).toBe(201);
+      return res.body.data.message_id as string;
+    };
+    // 400 recipients: more than a page of webhook events (three a delivery).
+    const large = await send({ to: to("+24381000", 400), message: "Large" });
+    // Ten recipients, some failing: copied 149 times, its events, receipts and deliveries fill pages.
+    const template = await send({
+      to: [...to("+24382000", 7), "+999000000001", "+999000000002", "+999000000003"],
+      message: "Ten",
+    });
+    await settled(apiKey, large);
+    await settled(apiKey, template);
+    await age(db, large, AGE_DAYS);
+    // A day younger: the large send is the oldest candidate, and alone in the first run.
+    await age(db, template, AGE_DAYS - 1);
+    await addPartAndAttempt(db, template);
+    const largeCounts = await rowCounts(db, large);
+    expect(largeCounts.webhook_events).toBeGreaterThan(1000);
+    // Its status and its recipients in one page (every page size is the first test's business).
+    const largeAnswers = async () => [
+      comparable(await raw(apiKey, "GET", `/status/${large}`)),
+      comparable(await raw(apiKey, "GET", `/status/${large}/recipients?limit=1000`)),
+    ];
+    const largeBefore = await largeAnswers();
+
+    const alone = await measuredShard(merchantId);
+    expect(await archiveSends(alone.env, archiveRunAt(), { sends: 1, deliveries: 10_000 })).toBe(1);
+    expect(await stillIn(db, [large])).toBe(0);
+    const largeObject = await readObject(merchantId, large);
+    for (const [table, n] of Object.entries(largeCounts))
+      if (table !== "sends") expect(largeObject?.[table], table).toHaveLength(n);
+    expect(await largeAnswers()).toEqual(largeBefore);
+    // The large send's events took more than a page, continued within the send.
+    expect(
+      [...alone.d1.seen.keys()].some((sql) => /FROM webhook_events WHERE[\s\S]*rowid > \?3/.test(sql)),
+    ).toBe(true);
+
+    const copies = await cloneSend(db, template, 149);
+    const ids = [template, ...copies];
+    const counts = await rowCounts(db, template);
+    expect((counts.webhook_events ?? 0) * ids.length).toBeGreaterThan(3000);
+    const sample = [template, copies[74] as string, copies[148] as string];
+    const before: Record<string, unknown> = {};
+    for (const id of sample) before[id] = await answers(apiKey, id, ["?limit=4"]);
+    const together = await measuredShard(merchantId);
+    expect(
+      await archiveSends(together.env, archiveRunAt() + DAY, ARCHIVE_PER_INVOCATION),
+    ).toBeGreaterThanOrEqual(ids.length);
+    expect(await stillIn(db, ids)).toBe(0);
+    console.log(
+      `archive run: ${ids.length} ten-recipient sends (${counts.webhook_events} events each), ${together.d1.queries} D1 queries, ${together.r2.puts} R2 puts`,
+    );
+    expectWithinD1Limits(together.d1);
+    // Every object holds exactly its send's rows, whatever page they came in.
+    const strip = (rows: unknown) =>
+      (rows as Record<string, unknown>[]).map(
+        ({ id: _id, send_id: _s, delivery_id: _d, event_id: _e, carrier_message_id: _c, ...row }) => row,
+      );
+    const expected = await readObject(merchantId, template);
+    for (const id of ids) {
+      const object = await readObject(merchantId, id);
+      expect(object?.send.id).toBe(id);
+      for (const [table, n] of Object.entries(counts)) {
+        if (table === "sends") continue;
+        expect(object?.[table], `${table} of ${id}`).toHaveLength(n);
+        expect(strip(object?.[table]), `${table} of ${id}`).toEqual(strip(expected?.[table]));
+      }
+    }
+    for (const id of sample) expect(await answers(apiKey, id, ["?limit=4"])).toEqual(before[id]);
+    await expectIndexedPlans(db, new Map([...alone.d1.seen, ...together.d1.seen]));
+    // Pages past the first were read, alone and together.
+    const continued = [...together.d1.seen.keys()].filter(
+      (sql) => sql.includes("LIMIT ?2") && sql.includes("?3"),
+    );
+    expect(continued.length).toBeGreaterThanOrEqual(3);
+    await expectLedgerBalanced(merchantId);
+  });
+
+  it("keeps in D1, free for the next run, a send whose object could not be written; its group goes on", async () => {
+    const { apiKey, merchantId } = await newMerchant(limits);
+    const onShard = await onMerchantShard(merchantId);
+    const template = (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Outage" })).body
+      .data.message_id as string;
+    await settled(apiKey, template);
+    await age(onShard.DB, template, AGE_DAYS);
+    const ids = [template, ...(await cloneSend(onShard.DB, template, 4))];
+    const failing = ids[2] as string;
+    const counts = await rowCounts(onShard.DB, failing);
+    const outage = {
+      ...onShard,
+      ARCHIVE: new Proxy(env.ARCHIVE, {
+        get(target, prop) {
+          if (prop === "put")
+            return (key: string, ...rest: unknown[]) => {
+              if (key === archiveKey(merchantId, failing)) return Promise.reject(new Error("R2 unavailable"));
+              return (target.put as (...a: unknown[]) => Promise<unknown>)(key, ...rest);
+            };
+          const value = Reflect.get(target, prop, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      }),
+    } as ShardEnv;
+    await expect(archiveSends(outage, archiveRunAt())).rejects.toThrow(/1 send\(s\) could not be archived/);
+    expect(await stillIn(onShard.DB, ids)).toBe(1);
+    expect(await rowCounts(onShard.DB, failing)).toEqual(counts);
+    expect(await env.ARCHIVE.head(archiveKey(merchantId, failing))).toBeNull();
+    expect(await rowsIn(onShard.DB, "SELECT archive_lease_until FROM sends WHERE id = ?", failing)).toEqual([
+      { archive_lease_until: null },
+    ]);
+    await archiveSends(onShard, archiveRunAt());
+    expect(await stillIn(onShard.DB, ids)).toBe(0);
+    expect(await readObject(merchantId, failing)).toMatchObject({ send: { id: failing } });
   });
 
   it("runs as a job of the every-minute cron", async () => {
@@ -478,23 +833,30 @@ describe("archive of finished sends to R2", () => {
     expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", id)).toHaveLength(0);
   });
 
-  it("keeps a send that changed while it was being archived", async () => {
+  it("keeps a send that changed while it was being archived, and archives the rest of its group", async () => {
     const { apiKey, merchantId } = await newMerchant(limits);
-    const id = (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Late receipt" })).body
-      .data.message_id as string;
-    await settled(apiKey, id);
     const onShard = await onMerchantShard(merchantId);
-    await age(onShard.DB, id, AGE_DAYS);
+    const send = async (message: string) =>
+      (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message })).body.data.message_id as string;
+    const id = await send("Late receipt");
+    const others = [await send("Unchanged 1"), await send("Unchanged 2")];
+    for (const sent of [id, ...others]) {
+      await settled(apiKey, sent);
+      await age(onShard.DB, sent, AGE_DAYS);
+    }
     const [delivery] = await rowsIn<{ id: number }>(
       onShard.DB,
       "SELECT id FROM deliveries WHERE send_id = ?",
       id,
     );
-    // A late receipt lands after the archive read the send, before it deletes.
+    const counts = await rowCounts(onShard.DB, id);
+    // A late receipt lands after the archive read the group, before it deletes.
     let injected = false;
     const interposing = wrapShards((shard) =>
       wrapD1(shard, async (sql, params) => {
-        if (!injected && sql.startsWith("DELETE FROM sends") && params[0] === id) {
+        if (!injected && sql.startsWith("DELETE FROM sends") && String(params[0]).includes(id)) {
+          // The three went in one group: one delete for all of them.
+          for (const other of others) expect(String(params[0])).toContain(other);
           injected = true;
           await onShard.DB.prepare(
             "INSERT INTO receipts (delivery_id, status, outcome, raw, received_at) VALUES (?, 'delivered', 'ignored', 'late', ?)",
@@ -504,13 +866,18 @@ describe("archive of finished sends to R2", () => {
         }
       }),
     );
-    await archiveSends(await onMerchantShard(merchantId, interposing), archiveRunAt());
+    expect(
+      await archiveSends(await onMerchantShard(merchantId, interposing), archiveRunAt()),
+    ).toBeGreaterThanOrEqual(2);
     expect(injected).toBe(true);
-    expect((await rowCounts(onShard.DB, id)).receipts).toBeGreaterThan(0);
-    expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", id)).toHaveLength(1);
-    // The next run archives it with the receipt.
+    // Every row of it stays, the late receipt besides; the others of its group are gone.
+    expect(await rowCounts(onShard.DB, id)).toEqual({ ...counts, receipts: (counts.receipts ?? 0) + 1 });
+    expect(await stillIn(onShard.DB, others)).toBe(0);
+    // Its lease is released: the next run archives it with the receipt, over the object written meanwhile.
     await archiveSends(onShard, archiveRunAt());
-    expect(await rowsIn(onShard.DB, "SELECT id FROM sends WHERE id = ?", id)).toHaveLength(0);
+    expect(await stillIn(onShard.DB, [id])).toBe(0);
+    const object = await readObject(merchantId, id);
+    expect(((object?.receipts ?? []) as { raw: string }[]).map((r) => r.raw)).toContain("late");
   });
 });
 

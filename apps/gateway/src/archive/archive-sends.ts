@@ -1,25 +1,52 @@
-import { terminalDeliveryStatuses } from "@lisoloo/protocol";
 import { configOf } from "../config/config";
 import { ARCHIVABLE_MAX_DELIVERIES } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
-import { ARCHIVE_FORMAT_VERSION, type ArchivedRow, type ArchiveSection, archiveKey } from "./format";
-import { GzipJson } from "./gzip-json";
+import { ARCHIVE_FORMAT_VERSION, type ArchiveSection, archiveKey } from "./format";
+import { claimAndRead, FINAL_STATUSES, fingerprintOf, type HeldSend } from "./group-rows";
+import { ARCHIVE_PER_INVOCATION, type ArchiveShare } from "./share";
 
 const DAY_MS = 86_400_000;
 
-/** Sends archived per run at most: about 36,000 a day at one run a minute. */
-export const ARCHIVE_BATCH = 25;
+/**
+ * Sends read, written and deleted together: their rows come from a few statements per table for the
+ * whole group (the send ids bound as one JSON array, never one parameter each: D1 allows 100), and
+ * leave D1 in one batch. Groups stop at ARCHIVE_GROUP_SENDS sends or ARCHIVE_GROUP_DELIVERIES
+ * deliveries, whichever comes first, which bounds the text a group holds before it is compressed
+ * (a few MB) and the JSON arrays bound to a statement (tens of KB, D1 allows 2 MB). A send larger
+ * than a group on its own is a group of one, compressed as it is read.
+ *
+ * What a run costs, with R2 puts at most its share's sends (archive/share.ts):
+ * - D1: 1 statement for the candidates, then per group one batch of 9 to claim and read (the claim,
+ *   the sends with their fingerprints, the first page of each of the 7 tables) and one batch of at
+ *   most 9 to delete (the sends, each table that has rows, the release of the leases): 18. Past
+ *   that, one statement per further READ_PAGE rows of a table (two where a page ends inside a send)
+ *   and one per further DELETE_CHUNK keys.
+ * - 1-recipient sends (about 12 rows each: the send, its recipient, dispatch and delivery, 2
+ *   receipts, a carrier part, 4 webhook events, an attempt if any is left) fill a group by its 200
+ *   sends with 800 events: no further page, no further chunk. So 200 sends cost 1 + 18 = 19
+ *   statements and 200 puts, one shard's 400 cost 37 and 400 (test/archive.test.ts measures 300:
+ *   37 statements, 300 puts).
+ * - At most, a run with share (s sends, d deliveries) forms ⌈s ÷ 200⌉ + 2d ÷ 2,500 + 1 groups (a
+ *   group closed for its deliveries and the next one hold more than 2,500 between them), and at about
+ *   10 rows a delivery takes up to 2 × 10d ÷ 1,000 further pages and 10d ÷ 2,000 further chunks.
+ *   A run moves at most one send past d, of at most ARCHIVABLE_MAX_DELIVERIES (5,000). With a share
+ *   of (200, 5,000): 6 groups (108) + 100 + 25 + 1 = 234 statements; 468 for the invocation's two
+ *   shards, however many there are.
+ */
+export const ARCHIVE_GROUP_SENDS = 200;
+export const ARCHIVE_GROUP_DELIVERIES = 2_500;
+
+/** R2 puts in flight at once per run (a Worker invocation opens at most 6 connections at a time). */
+export const ARCHIVE_PUT_CONCURRENCY = 6;
 
 /**
- * The oldest candidates looked at per run. The few that cannot go yet (a delivery some fault left
- * open, a webhook still being delivered) are looked at again every run, but never more than this.
+ * Candidates looked at per run past the share's sends. The few that cannot go yet (a delivery some
+ * fault left open, a webhook still being delivered) are looked at again every run, but never more
+ * than this many beyond what the run may take.
  */
-const CANDIDATE_WINDOW = 200;
-
-/** Deliveries (recipients × dispatches) archived per run, past the first send: a run's rows stay bounded. */
-const RUN_DELIVERY_BUDGET = 10_000;
+const CANDIDATE_SLACK = 200;
 
 /**
  * How long a run holds a send it is archiving (`sends.archive_lease_until`): longer than a cron
@@ -27,27 +54,18 @@ const RUN_DELIVERY_BUDGET = 10_000;
  */
 const ARCHIVE_LEASE_MS = 20 * 60_000;
 
-/** A run starts no new send after this long; the next minute's run goes on. */
+/** A run starts no new group after this long; the next minute's run goes on. */
 const RUN_TIME_BUDGET_MS = 30_000;
 
-/** Rows per read statement. */
-const READ_PAGE = 500;
-
-/** Keys per delete statement (bound as one JSON array: D1 allows 100 parameters, not 250). */
-const DELETE_CHUNK = 250;
-
-/** Delivery or event ids per read of the rows hanging off them (a few each). */
-const CHILD_CHUNK = 100;
-const CHILD_STATEMENTS_PER_BATCH = 10;
-
-const FINAL_STATUSES = terminalDeliveryStatuses.map((s) => `'${s}'`).join(", ");
+/** Keys per delete statement, over the group's sends. */
+const DELETE_CHUNK = 2_000;
 
 /**
- * The sends that may leave D1 (`?1` = the cutoff, `?2` = how many, `?3` = the time now): every
- * delivery final, no dispatch still to come, not paused, no webhook event still being delivered, the
- * Idempotency-Key window over, no other run archiving it, and no change since the cutoff — the latest
- * of acceptance, the merchant's pause/resume/cancel, a dispatch release and a delivery's change, what
- * `GET /status` reports as `updated_at`.
+ * The sends that may leave D1 (`?1` = the cutoff, `?2` = how many, `?3` = the time now, `?4` = how
+ * many to look at): every delivery final, no dispatch still to come, not paused, no webhook event
+ * still being delivered, the Idempotency-Key window over, no other run archiving it, and no change
+ * since the cutoff — the latest of acceptance, the merchant's pause/resume/cancel, a dispatch release
+ * and a delivery's change, what `GET /status` reports as `updated_at`.
  *
  * Candidates come from `sends_archive_idx` (oldest last dispatch first; its condition is repeated
  * word for word, which SQLite needs to use a partial index, and INDEXED BY fails loudly rather than
@@ -61,7 +79,7 @@ FROM (SELECT id, merchant_id, total_recipients, dispatch_count, state, state_cha
              archive_lease_until
       FROM sends INDEXED BY sends_archive_idx
       WHERE last_dispatch_at < ?1 AND total_recipients * dispatch_count <= ${ARCHIVABLE_MAX_DELIVERIES}
-      ORDER BY last_dispatch_at LIMIT ${CANDIDATE_WINDOW}) s
+      ORDER BY last_dispatch_at LIMIT ?4) s
 WHERE s.state <> 'paused' AND s.idempotency_key IS NULL AND COALESCE(s.archive_lease_until, 0) <= ?3
   AND s.created_at < ?1 AND COALESCE(s.state_changed_at, 0) < ?1
   AND NOT EXISTS (SELECT 1 FROM dispatches WHERE send_id = s.id AND (+status = 'scheduled' OR released_at >= ?1))
@@ -69,316 +87,230 @@ WHERE s.state <> 'paused' AND s.idempotency_key IS NULL AND COALESCE(s.archive_l
   AND NOT EXISTS (SELECT 1 FROM webhook_events WHERE send_id = s.id AND +status = 'pending')
 LIMIT ?2`;
 
-/**
- * What any write to a send's rows changes (`?1` = the send): its own state, counts and high-water
- * marks of every table archived with it. Read before the rows are, and required unchanged by the
- * delete: a late receipt, a replayed webhook or anything else that touched the send meanwhile keeps
- * it in D1 (the next run archives it again, overwriting the object).
- */
-const FINGERPRINT_SQL = `json_array(
-  (SELECT json_array(state, state_changed_at, idempotency_key) FROM sends WHERE id = ?1),
-  (SELECT json_array(count(*), total(status = 'scheduled'), max(released_at)) FROM dispatches WHERE send_id = ?1),
-  (SELECT json_array(count(*), total(status IN (${FINAL_STATUSES})), max(updated_at), total(event_seq), total(refunded_micros))
-     FROM deliveries WHERE send_id = ?1),
-  (SELECT json_array(count(*), max(id)) FROM receipts
-     WHERE delivery_id IN (SELECT id FROM deliveries WHERE send_id = ?1)),
-  (SELECT json_array(count(*), max(created_at)) FROM carrier_message_parts
-     WHERE delivery_id IN (SELECT id FROM deliveries WHERE send_id = ?1)),
-  (SELECT json_array(count(*), total(attempts), total(status = 'pending'), max(delivered_at), max(taken_at), max(next_attempt_at))
-     FROM webhook_events WHERE send_id = ?1),
-  (SELECT json_array(count(*), max(id)) FROM webhook_attempts
-     WHERE event_id IN (SELECT id FROM webhook_events WHERE send_id = ?1)))`;
-
 type Candidate = { id: string; merchant_id: string; deliveries: number };
 
-/** The keys of every row written to the object: exactly these are deleted, nothing else. */
-type Written = {
-  recipients: number[];
-  dispatches: number[];
-  deliveries: number[];
-  receipts: number[];
-  carrier_message_parts: [string, string][];
-  webhook_events: string[];
-  webhook_attempts: number[];
+/**
+ * The candidates a run takes, oldest first, in groups: up to the share's deliveries (the first send
+ * always, so that a send larger than a share still goes), each group within ARCHIVE_GROUP_SENDS and
+ * ARCHIVE_GROUP_DELIVERIES.
+ */
+export function groupsOf(candidates: readonly Candidate[], share: ArchiveShare): Candidate[][] {
+  const groups: Candidate[][] = [];
+  let group: Candidate[] = [];
+  let inGroup = 0;
+  let budget = share.deliveries;
+  for (const [i, candidate] of candidates.slice(0, share.sends).entries()) {
+    if (i > 0 && candidate.deliveries > budget) break;
+    budget -= candidate.deliveries;
+    if (
+      group.length >= ARCHIVE_GROUP_SENDS ||
+      (group.length > 0 && inGroup + candidate.deliveries > ARCHIVE_GROUP_DELIVERIES)
+    ) {
+      groups.push(group);
+      group = [];
+      inGroup = 0;
+    }
+    group.push(candidate);
+    inGroup += candidate.deliveries;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
+/** How each table's rows are named by the keys written to the objects (`g` a send, `k` one key). */
+const KEY_MATCH: Record<ArchiveSection, string> = {
+  recipients: "t.send_id = g.value ->> 0 AND t.idx = k.value",
+  dispatches: "t.send_id = g.value ->> 0 AND t.seq = k.value",
+  // `+send_id` only double-checks: it must not steer the planner to the per-send index.
+  deliveries: "t.id = k.value AND +t.send_id = g.value ->> 0",
+  receipts: "t.id = k.value",
+  carrier_message_parts: "t.carrier = k.value ->> 0 AND t.carrier_message_id = k.value ->> 1",
+  webhook_events: "t.id = k.value AND +t.send_id = g.value ->> 0",
+  webhook_attempts: "t.id = k.value",
 };
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+/** The order rows leave in: the send first, then what hangs off others before those. */
+const DELETE_ORDER: ArchiveSection[] = [
+  "webhook_attempts",
+  "webhook_events",
+  "carrier_message_parts",
+  "receipts",
+  "deliveries",
+  "dispatches",
+  "recipients",
+];
 
-/** Every row of a keyset-paged read: `page(after)` returns up to READ_PAGE rows after the last one. */
-async function* paged<T extends ArchivedRow>(page: (last: T | undefined) => Promise<T[]>) {
-  let last: T | undefined;
-  for (;;) {
-    const rows = await page(last);
-    if (rows.length > 0) yield rows;
-    if (rows.length < READ_PAGE) return;
-    last = rows[rows.length - 1];
-  }
-}
-
-/**
- * The rows hanging off `keys` (receipts of deliveries, attempts of events), CHILD_CHUNK keys a
- * statement and a few statements a round trip.
- */
-async function* childrenOf(db: D1Database, sql: string, keys: readonly (string | number)[]) {
-  for (const group of chunks(chunks(keys, CHILD_CHUNK), CHILD_STATEMENTS_PER_BATCH)) {
-    const results = await db.batch<ArchivedRow>(
-      group.map((chunk) => db.prepare(sql).bind(JSON.stringify(chunk))),
-    );
-    for (const result of results) if (result.results.length > 0) yield result.results;
-  }
-}
-
-/**
- * Writes one send's rows to its archive object, section by section, and returns the object's bytes,
- * the keys of what it holds and the fingerprint it was read under.
- */
-async function writeObject(db: D1Database, candidate: Candidate, now: number) {
-  const id = candidate.id;
-  const [fingerprint, sendRow] = await db.batch<ArchivedRow>([
-    db.prepare(`SELECT ${FINGERPRINT_SQL} AS fingerprint`).bind(id),
-    db.prepare("SELECT * FROM sends WHERE id = ?1 AND merchant_id = ?2").bind(id, candidate.merchant_id),
-  ]);
-  const row = sendRow?.results[0];
-  if (!row) return null;
-  // The lease is this run's own bookkeeping, not part of the send.
-  const { archive_lease_until: _lease, ...send } = row;
-  const written: Written = {
-    recipients: [],
-    dispatches: [],
-    deliveries: [],
-    receipts: [],
-    carrier_message_parts: [],
-    webhook_events: [],
-    webhook_attempts: [],
-  };
-  const out = new GzipJson();
-  try {
-    await out.write(
-      `{"version":${ARCHIVE_FORMAT_VERSION},"archived_at":${JSON.stringify(isoSeconds(now))},"send":${JSON.stringify(send)}`,
-    );
-    const section = async (
-      name: ArchiveSection,
-      rows: AsyncIterable<ArchivedRow[]>,
-      keep: (row: ArchivedRow) => void,
-    ) => {
-      await out.openSection(name);
-      for await (const page of rows) {
-        for (const row of page) keep(row);
-        await out.rows(page);
+/** `[[send id, [key, …]], …]` of every send's keys of `table`, DELETE_CHUNK keys a statement at most. */
+function keyChunks(sends: readonly HeldSend[], table: ArchiveSection): [string, unknown[]][][] {
+  const chunks: [string, unknown[]][][] = [];
+  let chunk: [string, unknown[]][] = [];
+  let size = 0;
+  for (const send of sends) {
+    const keys = send.keys[table];
+    for (let i = 0; i < keys.length; ) {
+      const take = Math.min(DELETE_CHUNK - size, keys.length - i);
+      chunk.push([send.id, keys.slice(i, i + take)]);
+      size += take;
+      i += take;
+      if (size === DELETE_CHUNK) {
+        chunks.push(chunk);
+        chunk = [];
+        size = 0;
       }
-      await out.closeSection();
-    };
-    const all = async (statement: D1PreparedStatement) => (await statement.all<ArchivedRow>()).results;
-
-    await section(
-      "recipients",
-      paged((last) =>
-        all(
-          db
-            .prepare("SELECT * FROM recipients WHERE send_id = ?1 AND idx > ?2 ORDER BY idx LIMIT ?3")
-            .bind(id, last?.idx ?? -1, READ_PAGE),
-        ),
-      ),
-      (r) => written.recipients.push(r.idx as number),
-    );
-    await section(
-      "dispatches",
-      paged((last) =>
-        all(
-          db
-            .prepare("SELECT * FROM dispatches WHERE send_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3")
-            .bind(id, last?.seq ?? -1, READ_PAGE),
-        ),
-      ),
-      (r) => written.dispatches.push(r.seq as number),
-    );
-    await section(
-      "deliveries",
-      paged((last) =>
-        all(
-          db
-            .prepare(
-              `SELECT * FROM deliveries WHERE send_id = ?1 AND (dispatch_seq, recipient_idx) > (?2, ?3)
-               ORDER BY dispatch_seq, recipient_idx LIMIT ?4`,
-            )
-            .bind(id, last?.dispatch_seq ?? -1, last?.recipient_idx ?? -1, READ_PAGE),
-        ),
-      ),
-      (r) => written.deliveries.push(r.id as number),
-    );
-    await section(
-      "receipts",
-      childrenOf(
-        db,
-        "SELECT * FROM receipts WHERE delivery_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
-        written.deliveries,
-      ),
-      (r) => written.receipts.push(r.id as number),
-    );
-    await section(
-      "carrier_message_parts",
-      childrenOf(
-        db,
-        `SELECT * FROM carrier_message_parts WHERE delivery_id IN (SELECT value FROM json_each(?1))
-         ORDER BY delivery_id, part_index`,
-        written.deliveries,
-      ),
-      (r) => written.carrier_message_parts.push([r.carrier as string, r.carrier_message_id as string]),
-    );
-    // Events have a text key; their rowid (which the per-send index carries) pages them in order.
-    let lastEvent = 0;
-    await section(
-      "webhook_events",
-      paged(async () => {
-        const rows = await all(
-          db
-            .prepare(
-              "SELECT rowid AS _rowid, * FROM webhook_events WHERE send_id = ?1 AND rowid > ?2 ORDER BY rowid LIMIT ?3",
-            )
-            .bind(id, lastEvent, READ_PAGE),
-        );
-        lastEvent = (rows[rows.length - 1]?._rowid as number | undefined) ?? lastEvent;
-        return rows.map(({ _rowid, ...row }) => row);
-      }),
-      (r) => written.webhook_events.push(r.id as string),
-    );
-    await section(
-      "webhook_attempts",
-      childrenOf(
-        db,
-        "SELECT * FROM webhook_attempts WHERE event_id IN (SELECT value FROM json_each(?1)) ORDER BY id",
-        written.webhook_events,
-      ),
-      (r) => written.webhook_attempts.push(r.id as number),
-    );
-    const bytes = await out.finish();
-    return { bytes, written, fingerprint: fingerprint?.results[0]?.fingerprint as string };
-  } catch (error) {
-    out.abort(error);
-    throw error;
+    }
   }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /**
- * Deletes what the object holds, in ONE batch. The send's own row goes first, and only while its
- * fingerprint is the one the object was read under; every other statement deletes only once that
- * row is gone. So either the whole send leaves D1, or (it changed meanwhile) nothing does. Each
- * statement deletes at most DELETE_CHUNK rows, named by key.
+ * Deletes what the objects hold, for the whole group, in ONE batch. Each send's own row goes first,
+ * and only while this run's lease and the fingerprint its object was read under are both still
+ * there (`RETURNING` says which went); every other row goes only once its send's row is gone. So
+ * for each send either all of it leaves D1, or (it changed meanwhile) none of it does. Every row is
+ * named by its key: exactly the rows written to an object are deleted, nothing else. The batch ends
+ * by freeing the sends still there (changed, or their object not written) for the next run.
  */
 function deleteStatements(
   db: D1Database,
-  candidate: Candidate,
+  written: readonly HeldSend[],
+  groupIds: readonly string[],
   lease: number,
-  fingerprint: string,
-  written: Written,
 ): D1PreparedStatement[] {
-  const gone = "NOT EXISTS (SELECT 1 FROM sends WHERE id = ?1)";
-  const each = (sql: string, keys: readonly unknown[]) =>
-    chunks(keys, DELETE_CHUNK).map((chunk) => db.prepare(sql).bind(candidate.id, JSON.stringify(chunk)));
-  const inChunk = "IN (SELECT value FROM json_each(?2))";
-  // Rows go by primary key; `+send_id` only double-checks, it must not steer the planner to the
-  // per-send index (which would walk every event or delivery of the send for each chunk).
-  return [
-    db
-      .prepare(
-        `DELETE FROM sends WHERE id = ?1 AND merchant_id = ?2 AND archive_lease_until = ?3 AND ${FINGERPRINT_SQL} = ?4`,
-      )
-      .bind(candidate.id, candidate.merchant_id, lease, fingerprint),
-    ...each(`DELETE FROM webhook_attempts WHERE id ${inChunk} AND ${gone}`, written.webhook_attempts),
-    ...each(
-      `DELETE FROM webhook_events WHERE id ${inChunk} AND +send_id = ?1 AND ${gone}`,
-      written.webhook_events,
+  const release = db
+    .prepare(
+      `UPDATE sends SET archive_lease_until = NULL
+       WHERE id IN (SELECT value FROM json_each(?1)) AND archive_lease_until = ?2`,
+    )
+    .bind(JSON.stringify(groupIds), lease);
+  if (written.length === 0) return [release];
+  const sends = db
+    .prepare(
+      `DELETE FROM sends WHERE rowid IN (
+         SELECT s.rowid FROM json_each(?1) g CROSS JOIN sends s
+         WHERE s.id = g.value ->> 0 AND s.merchant_id = g.value ->> 1 AND s.archive_lease_until = ?2
+           AND ${fingerprintOf("s.id")} = g.value ->> 2)
+       RETURNING id`,
+    )
+    .bind(JSON.stringify(written.map((s) => [s.id, s.merchantId, s.fingerprint])), lease);
+  // The join runs in the order written (CROSS JOIN): each key looks its row up by its own index.
+  const rows = DELETE_ORDER.flatMap((table) =>
+    keyChunks(written, table).map((chunk) =>
+      db
+        .prepare(
+          `DELETE FROM ${table} WHERE rowid IN (
+             SELECT t.rowid FROM json_each(?1) g CROSS JOIN json_each(g.value, '$[1]') k CROSS JOIN ${table} t
+             WHERE ${KEY_MATCH[table]} AND NOT EXISTS (SELECT 1 FROM sends WHERE id = g.value ->> 0))`,
+        )
+        .bind(JSON.stringify(chunk)),
     ),
-    ...each(
-      `DELETE FROM carrier_message_parts WHERE (carrier, carrier_message_id) IN
-         (SELECT value ->> 0, value ->> 1 FROM json_each(?2)) AND ${gone}`,
-      written.carrier_message_parts,
-    ),
-    ...each(`DELETE FROM receipts WHERE id ${inChunk} AND ${gone}`, written.receipts),
-    ...each(`DELETE FROM deliveries WHERE id ${inChunk} AND +send_id = ?1 AND ${gone}`, written.deliveries),
-    ...each(`DELETE FROM dispatches WHERE send_id = ?1 AND seq ${inChunk} AND ${gone}`, written.dispatches),
-    ...each(`DELETE FROM recipients WHERE send_id = ?1 AND idx ${inChunk} AND ${gone}`, written.recipients),
-  ];
+  );
+  return [sends, ...rows, release];
 }
 
+/** Runs `work` on every item, at most `limit` at a time. */
+async function eachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+type GroupOutcome = { archived: number; failed: number; error?: unknown };
+
 /**
- * Archives one send: takes its lease, writes its object, then moves its rows out of D1 in one batch.
- * A crash in between leaves the send in D1 and an object the next run writes again: a duplicate,
- * never a loss. Returns whether the send left D1.
+ * Archives one group: takes its lease and reads it, writes one object per send (the key and JSON a
+ * send archived alone gets), then moves the rows of those written out of D1 in one batch. A crash
+ * in between leaves the sends in D1 and objects the next run writes again: a duplicate, never a
+ * loss.
  */
-async function archiveSend(env: ShardEnv, candidate: Candidate, now: number): Promise<boolean> {
+async function archiveGroup(env: ShardEnv, group: readonly Candidate[], now: number): Promise<GroupOutcome> {
   const db = env.DB;
   const lease = Date.now() + ARCHIVE_LEASE_MS;
-  const claimed = await db
-    .prepare(
-      "UPDATE sends SET archive_lease_until = ?2 WHERE id = ?1 AND COALESCE(archive_lease_until, 0) <= ?3",
-    )
-    .bind(candidate.id, lease, Date.now())
-    .run();
-  if ((claimed.meta.changes ?? 0) === 0) return false;
-  const release = () =>
-    db
-      .prepare("UPDATE sends SET archive_lease_until = NULL WHERE id = ?1 AND archive_lease_until = ?2")
-      .bind(candidate.id, lease)
-      .run();
-  let archived = false;
+  const ids = group.map((c) => c.id);
+  const release = () => db.batch(deleteStatements(db, [], ids, lease)).catch(() => {});
+  let held: HeldSend[];
   try {
-    const object = await writeObject(db, candidate, now);
-    if (!object) return false;
-    const { bytes, written, fingerprint } = object;
-    await env.ARCHIVE.put(archiveKey(candidate.merchant_id, candidate.id), bytes, {
-      httpMetadata: { contentType: "application/gzip" },
-      customMetadata: { format_version: String(ARCHIVE_FORMAT_VERSION), archived_at: isoSeconds(now) },
-    });
-    const [sendDeleted] = await db.batch(deleteStatements(db, candidate, lease, fingerprint, written));
-    archived = (sendDeleted?.meta.changes ?? 0) === 1;
-    const fields = { message_id: candidate.id, merchant_id: candidate.merchant_id };
-    if (!archived) log.warn("archive.send_changed", fields);
-    else {
-      const rows = Object.values(written).reduce((sum, keys) => sum + keys.length, 1);
-      log.info("archive.send", { ...fields, rows, bytes: bytes.byteLength });
-    }
-    return archived;
-  } finally {
-    // A send that stays (it changed, or something failed) is free for the next run at once.
-    if (!archived) await release().catch(() => {});
+    held = await claimAndRead(db, group, lease, now);
+  } catch (error) {
+    log.error("archive.group_failed", { shard: env.SHARD, sends: group.length, error });
+    await release();
+    return { archived: 0, failed: group.length, error };
   }
-}
-
-/**
- * The cron's archive job: moves up to ARCHIVE_BATCH finished sends whose last change is older than
- * `ARCHIVE_AFTER_DAYS` from D1 to R2, oldest first, one object each. The wallet ledger is never
- * touched: its rows keep the send's id and still add up to the balance. Returns how many left D1.
- */
-export async function archiveSends(env: ShardEnv, now: number): Promise<number> {
-  const cutoff = now - configOf(env).archiveAfterDays * DAY_MS;
-  const started = Date.now();
-  const { results } = await env.DB.prepare(ARCHIVE_CANDIDATES_SQL)
-    .bind(cutoff, ARCHIVE_BATCH, started)
-    .all<Candidate>();
-  let budget = RUN_DELIVERY_BUDGET;
-  let archived = 0;
+  const written: HeldSend[] = [];
+  let bytes = 0;
   let failed = 0;
   let firstError: unknown;
-  for (const [i, candidate] of results.entries()) {
-    if (i > 0 && (candidate.deliveries > budget || Date.now() - started > RUN_TIME_BUDGET_MS)) break;
-    budget -= candidate.deliveries;
+  await eachBounded(held, ARCHIVE_PUT_CONCURRENCY, async (send) => {
     try {
-      if (await archiveSend(env, candidate, now)) archived++;
-    } catch (error) {
-      // One send that cannot be archived (an R2 outage, a D1 error) does not hold the others back.
-      log.error("archive.send_failed", {
-        message_id: candidate.id,
-        merchant_id: candidate.merchant_id,
-        error,
+      const object = await send.out.finish();
+      await env.ARCHIVE.put(archiveKey(send.merchantId, send.id), object, {
+        httpMetadata: { contentType: "application/gzip" },
+        customMetadata: { format_version: String(ARCHIVE_FORMAT_VERSION), archived_at: isoSeconds(now) },
       });
+      written.push(send);
+      bytes += object.byteLength;
+    } catch (error) {
+      // One object that cannot be written (an R2 outage) does not hold the others back: its send stays.
+      log.error("archive.send_failed", { message_id: send.id, merchant_id: send.merchantId, error });
       failed++;
       firstError ??= error;
     }
+  });
+  let gone: Set<string>;
+  try {
+    const [deleted] = await db.batch<{ id: string }>(deleteStatements(db, written, ids, lease));
+    gone = new Set(written.length > 0 ? (deleted?.results ?? []).map((r) => r.id) : []);
+  } catch (error) {
+    // The objects stay in R2 and are written again by the run that archives their sends.
+    log.error("archive.group_failed", { shard: env.SHARD, sends: group.length, error });
+    await release();
+    return { archived: 0, failed: failed + written.length, error };
+  }
+  for (const send of written)
+    if (!gone.has(send.id))
+      log.warn("archive.send_changed", { message_id: send.id, merchant_id: send.merchantId });
+  const rows = written
+    .filter((send) => gone.has(send.id))
+    .reduce((sum, send) => sum + Object.values(send.keys).reduce((n, keys) => n + keys.length, 1), 0);
+  log.info("archive.group", {
+    shard: env.SHARD,
+    sends: group.length,
+    held: held.length,
+    archived: gone.size,
+    rows,
+    bytes,
+  });
+  return { archived: gone.size, failed, error: firstError };
+}
+
+/**
+ * The cron's archive job on one shard: moves finished sends whose last change is older than
+ * `ARCHIVE_AFTER_DAYS` from D1 to R2, oldest first, one object each, up to `share` (the shard's part
+ * of the invocation's budget, archive/share.ts). The wallet ledger is never touched: its rows keep
+ * the send's id and still add up to the balance. Returns how many left D1.
+ */
+export async function archiveSends(
+  env: ShardEnv,
+  now: number,
+  share: ArchiveShare = ARCHIVE_PER_INVOCATION,
+): Promise<number> {
+  if (share.sends <= 0) return 0;
+  const cutoff = now - configOf(env).archiveAfterDays * DAY_MS;
+  const started = Date.now();
+  const { results } = await env.DB.prepare(ARCHIVE_CANDIDATES_SQL)
+    .bind(cutoff, share.sends, started, share.sends + CANDIDATE_SLACK)
+    .all<Candidate>();
+  let archived = 0;
+  let failed = 0;
+  let firstError: unknown;
+  for (const group of groupsOf(results, share)) {
+    if (Date.now() - started > RUN_TIME_BUDGET_MS) break;
+    const outcome = await archiveGroup(env, group, now);
+    archived += outcome.archived;
+    failed += outcome.failed;
+    if (outcome.failed > 0) firstError ??= outcome.error;
   }
   if (failed > 0)
     throw new Error(`${failed} send(s) could not be archived, ${archived} were`, { cause: firstError });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GzipJson } from "./gzip-json";
+import { type ArchiveObjectWriter, BufferedJson, GzipJson } from "./gzip-json";
 
 async function gunzip(bytes: ArrayBuffer): Promise<string> {
   return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
@@ -37,5 +37,21 @@ describe("GzipJson", () => {
     const text = await gunzip(bytes);
     expect((JSON.parse(text) as { deliveries: unknown[] }).deliveries).toHaveLength(5000);
     expect(bytes.byteLength).toBeLessThan(text.length / 10);
+  });
+
+  it("writes the same object held as text as compressed on the fly", async () => {
+    const write = async (out: ArchiveObjectWriter) => {
+      await out.write('{"version":1,"send":{"id":"s"}');
+      await out.openSection("recipients");
+      await out.rows([{ idx: 0, phone: "+243998857000" }]);
+      await out.rows([{ idx: 1, phone: "\u00e9\u2028" }]);
+      await out.closeSection();
+      await out.openSection("deliveries");
+      await out.closeSection();
+      return gunzip(await out.finish());
+    };
+    const text = await write(new GzipJson());
+    expect(await write(new BufferedJson())).toBe(text);
+    expect(JSON.parse(text)).toMatchObject({ recipients: [{ idx: 0 }, { idx: 1 }], deliveries: [] });
   });
 });

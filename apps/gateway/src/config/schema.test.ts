@@ -74,7 +74,7 @@ describe("the environment schema accepts", () => {
       { ...base, ARCHIVE_AFTER_DAYS: 7, WEBHOOK_ATTEMPT_RETENTION_DAYS: 1 },
       { archiveAfterDays: 7, webhookAttemptRetentionDays: 1 },
     ],
-    ["four shards' cron jobs per invocation unless told", base, { cronShardsPerInvocation: 4 }],
+    ["two shards' cron jobs per invocation unless told", base, { cronShardsPerInvocation: 2 }],
     [
       "fewer shards' cron jobs per invocation",
       { ...base, CRON_SHARDS_PER_INVOCATION: "1" },
@@ -177,8 +177,8 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
       ["CRON_SHARDS_PER_INVOCATION", "0", "Must be a whole number of shards, at least 1"],
       [
         "CRON_SHARDS_PER_INVOCATION",
-        "5",
-        "At most 4: a shard's jobs may cost about 200 D1 queries of the 1000 allowed",
+        "3",
+        "At most 2: a shard's jobs may cost about 200 D1 queries and the archive 470, of the 1000 allowed",
       ],
     ] as const
   ).map(([variable, value, problem]): [string, Record<string, unknown>, ConfigFinding[]] => [

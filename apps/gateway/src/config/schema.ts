@@ -105,9 +105,10 @@ const secondsSchema = z.preprocess(
 
 /**
  * Shards whose cron jobs one invocation runs itself; with more, each shard's jobs go to the queue as
- * a message of their own (cron/scheduled.ts). A shard's full run is bounded at about 200 D1 queries.
+ * a message of their own (cron/scheduled.ts). A shard's jobs are bounded at about 200 D1 queries and
+ * the archive's at about 470 per invocation, so two shards keep a run under D1's 1000.
  */
-export const DEFAULT_CRON_SHARDS_PER_INVOCATION = 4;
+export const DEFAULT_CRON_SHARDS_PER_INVOCATION = 2;
 
 const shardCountSchema = z.preprocess(
   (value) => (typeof value === "number" ? String(value) : value),
@@ -115,7 +116,14 @@ const shardCountSchema = z.preprocess(
     .string({ error: (issue) => `Must be a whole number of shards, got ${quoted(issue.input)}` })
     .regex(/^[1-9]\d{0,2}$/, "Must be a whole number of shards, at least 1")
     .transform(Number)
-    .pipe(z.number().max(4, "At most 4: a shard's jobs may cost about 200 D1 queries of the 1000 allowed")),
+    .pipe(
+      z
+        .number()
+        .max(
+          DEFAULT_CRON_SHARDS_PER_INVOCATION,
+          "At most 2: a shard's jobs may cost about 200 D1 queries and the archive 470, of the 1000 allowed",
+        ),
+    ),
 );
 
 function daysSchema(min: number) {

@@ -1,4 +1,5 @@
 import { archiveSends } from "../archive/archive-sends";
+import { archiveShareOf } from "../archive/share";
 import { configOf } from "../config/config";
 import type { ShardEnv, WorkerEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
@@ -22,9 +23,22 @@ import { closeUnknownSubmits, requeueStuckDispatches, requeueUnsubmitted } from 
  * about 70 queries (test/query-budget.test.ts measures it): release up to 23, requeue 2 and 3,
  * unknown submits 7, expiry 35, the Idempotency-Key purge up to 4, the outbox sweep 2, PRAGMA
  * optimize 1. Should every receipt-path write lose a race and be re-read four more times (about 5
- * queries each), a shard still stays near 200: so one invocation runs the jobs of at most
- * `CRON_SHARDS_PER_INVOCATION` shards (default and most 4), and a deployment with more hands each
- * shard's jobs to the queue, one message and one consumer invocation per shard.
+ * queries each), a shard still stays near 200; a full page on every job at once is far from the
+ * usual run.
+ *
+ * The archive is the exception: its budget is the invocation's, not a shard's. At most
+ * ARCHIVE_SHARDS_PER_INVOCATION (2) of the invocation's shards archive, in turn when there are more,
+ * and share ARCHIVE_PER_INVOCATION between them (archive/share.ts):
+ * - 400 sends, so at most 400 R2 puts: the invocation's only R2 calls, well under its 1000
+ *   subrequests;
+ * - 10,000 deliveries, so at most about 470 D1 queries (both shards moving 5,000 deliveries of rows
+ *   each, in the smallest groups), 19 per shard for 200 one-recipient sends (archive/archive-sends.ts
+ *   has the arithmetic, test/archive.test.ts measures it).
+ * With the archive's worst case on top, the races' worst case of two shards comes to
+ * 2 × 200 + 470 = 870 queries: so one invocation runs the jobs of at most `CRON_SHARDS_PER_INVOCATION`
+ * shards (default and most 2), and a deployment with more hands each shard's jobs to the queue, one
+ * message and one consumer invocation per shard, where a shard archives alone (up to 400 sends a
+ * minute, 576,000 a day, whatever the number of shards).
  */
 export async function runScheduledJobs(
   controller: ScheduledController,
@@ -48,11 +62,12 @@ export async function runScheduledJobs(
  * then `PRAGMA optimize` on each; logs what each job did and throws the first failure once all ran.
  */
 export async function runShardJobs(shards: ShardEnv[], ctx: ExecutionContext, now: number): Promise<void> {
-  const jobs: [string, () => Promise<number>][] = shards.flatMap((shard) => {
+  const jobs: [string, () => Promise<number>][] = shards.flatMap((shard, index) => {
     const on = (name: string, job: () => Promise<number>): [string, () => Promise<number>] => [
       `${name}@${shard.SHARD}`,
       job,
     ];
+    const archiveShare = archiveShareOf(index, shards.length, now);
     return [
       on("release_dispatches", () => releaseDueDispatches(shard, now)),
       on("requeue_stuck", () => requeueStuckDispatches(shard, now)),
@@ -61,8 +76,8 @@ export async function runShardJobs(shards: ShardEnv[], ctx: ExecutionContext, no
       on("expire_validity", () => expireValidity(shard, ctx, now)),
       on("purge_idempotency", () => purgeIdempotencyKeys(shard, now)),
       on("sweep_webhooks", () => sweepWebhookOutbox(shard, now)),
-      on("archive_sends", () => archiveSends(shard, now)),
       on("purge_webhook_attempts", () => purgeWebhookAttempts(shard, now)),
+      ...(archiveShare ? [on("archive_sends", () => archiveSends(shard, now, archiveShare))] : []),
     ];
   });
   const outcomes = await Promise.allSettled(jobs.map(([, job]) => job()));
