@@ -7,6 +7,8 @@ export function renderMerchant(m) {
   const limits = m.rate_limits && Object.keys(m.rate_limits).length > 0 ? m.rate_limits : "contract defaults";
   return fields(`Merchant ${m.merchant_id}`, [
     ["name", m.name],
+    // The D1 database holding the merchant's data (`DB_0`, …): where an operator looks for its rows.
+    ...(m.shard === undefined ? [] : [["shard", m.shard]]),
     ["time zone", m.time_zone],
     ["currency", m.currency],
     ["unit price", m.unit_price ?? "0.01 (default)"],
@@ -156,9 +158,10 @@ export function renderHealth(h) {
     "",
     `Webhooks: ${count(w.pending.count)} pending (oldest ${cell(age(w.pending.oldest_age_seconds))}), ${count(w.pending.stalled)} stalled`,
     table(
-      ["destination", "pending", "oldest", "queued", "in flight", "due", "next attempt"],
+      ["destination", "shard", "pending", "oldest", "queued", "in flight", "due", "next attempt"],
       w.top_destinations.map((/** @type {any} */ t) => [
         t.destination ?? "(not routed yet)",
+        t.shard,
         count(t.pending),
         age(t.oldest_pending_age_seconds),
         t.dispatcher?.queued,

@@ -39,6 +39,7 @@ async function lisoloo(
 
 const merchant = {
   merchant_id: "mch_cli_1",
+  shard: "DB_1",
   name: "Acme Kinshasa",
   time_zone: "Africa/Kinshasa",
   currency: "USD",
@@ -148,6 +149,7 @@ const troubledHealth = {
     top_destinations: [
       {
         destination: "https://hooks.example.com/slow",
+        shard: "DB_0",
         pending: 38,
         oldest_pending_age_seconds: 90,
         dispatcher: { queued: 38, in_flight: 1, due: 2, next_attempt_at: "2026-05-27T03:00:30Z" },
@@ -290,7 +292,7 @@ const cases: [string, Case][] = [
       argv: ["merchants", "show", "mch_cli_1"],
       route: "GET /admin/v1/merchants/mch_cli_1",
       answer: ok({ ...merchant, unit_price: null, rate_limits: {} }),
-      printed: ["0.01 (default)", "LISOLOO (default)", "contract defaults", "CD"],
+      printed: ["0.01 (default)", "LISOLOO (default)", "contract defaults", "CD", "shard", "DB_1"],
     },
   ],
   [
@@ -651,7 +653,7 @@ describe("lisoloo health", () => {
     expect(out).toContain("msg-dead-1     dispatch  507f1f77bcf86cd799439011  0         0–100       10 min");
     expect(out).toContain("Webhooks: 40 pending (oldest 90 s), 0 stalled");
     expect(out).toContain(
-      "https://hooks.example.com/slow  38       90 s    38      1          2    2026-05-27T03:00:30Z",
+      "https://hooks.example.com/slow  DB_0   38       90 s    38      1          2    2026-05-27T03:00:30Z",
     );
     expect(out).toContain("Dead webhook events, last 24 h: 5");
     expect(out).toContain("key_cli_2  mch_cli_2  https://hooks.example.com/gone  2026-05-27T02:00:00Z");
