@@ -1,6 +1,9 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { statusResponseSchema } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
+import worker from "../src/index";
+import type { QueueMessage } from "../src/pipeline/messages";
 import { admin, api, newMerchant, rows, rowsIn, SHARDS, shardDb, waitFor } from "./helpers";
 import { receivedAt, receiverEndpoint } from "./webhooks/receiver";
 import { acceptWhileQueueDown, expectLedgerBalanced, recordingQueue, runCron } from "./wrap-bindings";
@@ -219,6 +222,39 @@ describe("merchants sharded over two D1 databases", () => {
         (s) => s.status === "delivered",
       );
     }
+  });
+
+  it("a shard's cron jobs run in a batch of their own: the other messages go back with their claims", async () => {
+    const [a] = await merchantsOnTwoShards();
+    const id = await acceptWhileQueueDown(a.apiKey, ["+243998857006"]);
+    const held = recordingQueue({ hold: true });
+    const dispatch: QueueMessage = { type: "dispatch", shard: a.shard, sendId: id, seq: 0, from: 0, to: 1 };
+    const batch = createMessageBatch<QueueMessage>("lisoloo-send-sandbox", [
+      {
+        id: `cron-${id}`,
+        timestamp: new Date(),
+        attempts: 1,
+        body: { type: "cron", shard: a.shard, scheduledTime: Date.now() },
+      },
+      {
+        id: `other-cron-${id}`,
+        timestamp: new Date(),
+        attempts: 1,
+        body: { type: "cron", shard: "DB_1", scheduledTime: Date.now() },
+      },
+      { id: `chunk-${id}`, timestamp: new Date(), attempts: 1, body: dispatch },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, SEND_QUEUE: held.queue }, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual([`chunk-${id}`, `cron-${id}`, `other-cron-${id}`].sort());
+    // Handed back untouched: the second shard's cron, and the chunk under its own message's claim.
+    expect(held.sent).toEqual([
+      { type: "cron", shard: "DB_1", scheduledTime: expect.any(Number) },
+      { ...dispatch, claim: `chunk-${id}` },
+    ]);
+    const [delivery] = await rows<{ status: string }>("SELECT status FROM deliveries WHERE send_id = ?", id);
+    expect(delivery?.status).toBe("pending");
   });
 
   it("the operator health view adds the shards up and shows each one's pipeline", async () => {

@@ -21,8 +21,7 @@ import { closeUnknownSubmits, requeueStuckDispatches, requeueUnsubmitted } from 
  * The jobs of every shard share one invocation, so their D1 queries add up against its limit (1000): each takes a
  * bounded page per run and leaves the rest to the next. A run where every job has a full page costs
  * about 70 queries (test/query-budget.test.ts measures it): release up to 23, requeue 2 and 3,
- * unknown submits 7, expiry 35, the Idempotency-Key purge up to 4, the outbox sweep 2, PRAGMA
- * optimize 1. Should every receipt-path write lose a race and be re-read four more times (about 5
+ * unknown submits 7, expiry 35, the Idempotency-Key purge up to 4, the outbox sweep 2. Should every receipt-path write lose a race and be re-read four more times (about 5
  * queries each), a shard still stays near 200; a full page on every job at once is far from the
  * usual run.
  *
@@ -59,7 +58,11 @@ export async function runScheduledJobs(
 
 /**
  * Runs every job on each of these shards at once (a shard's jobs are independent of the others'),
- * then `PRAGMA optimize` on each; logs what each job did and throws the first failure once all ran.
+ * logs what each job did and throws the first failure once all ran.
+ *
+ * No `PRAGMA optimize` or `ANALYZE`: statistics taken while a shard is small (or at an odd moment,
+ * such as a release of a thousand deliveries not yet handed over) steer SQLite to scans that grow with
+ * the shard. Without statistics the planner picks the index plans test/query-plans.test.ts checks.
  */
 export async function runShardJobs(shards: ShardEnv[], ctx: ExecutionContext, now: number): Promise<void> {
   const jobs: [string, () => Promise<number>][] = shards.flatMap((shard, index) => {
@@ -86,16 +89,6 @@ export async function runShardJobs(shards: ShardEnv[], ctx: ExecutionContext, no
     const name = (jobs[i] as [string, unknown])[0];
     summary[name] = outcome.status === "fulfilled" ? outcome.value : `error: ${String(outcome.reason)}`;
   });
-  // Keeps the planner's statistics current as the tables grow, once a run and after its writes: a
-  // no-op unless a table changed enough since the last analysis, and then bounded by SQLite's
-  // analysis limit. Its failure costs nothing but stale statistics.
-  for (const shard of shards)
-    summary[`optimize@${shard.SHARD}`] = await shard.DB.prepare("PRAGMA optimize")
-      .run()
-      .then(
-        () => "ok",
-        (error: unknown) => `error: ${String(error)}`,
-      );
   log.info("cron", { scheduled_time: isoSeconds(now), ...summary });
   const failed = outcomes.find((o) => o.status === "rejected");
   if (failed) throw (failed as PromiseRejectedResult).reason;
