@@ -33,6 +33,7 @@
 // each with a webhook, from accept to the last webhook event received.
 //
 // The whole run stops after 15 minutes whatever happens.
+import { readFileSync } from "node:fs";
 import { codeVersion, startGateway, wranglerVersion, writeShardConfig } from "../lib/gateway.mjs";
 import { startReceiver } from "../lib/receiver.mjs";
 import { loggedErrorsLine, machineFacts, writeResults } from "../lib/report.mjs";
@@ -51,6 +52,28 @@ const MERCHANTS = intEnv("CAPACITY_MERCHANTS", 4);
 const CLIENTS = 64;
 const BURST = 10;
 const PER_SEND = 1000;
+
+const gatewaySource = (file) => readFileSync(new URL(`../../apps/gateway/${file}`, import.meta.url), "utf8");
+/** The send queue consumer's `max_batch_size` in the sandbox deployment (wrangler.jsonc, comments are whole lines). */
+const MAX_BATCH = (() => {
+  const config = JSON.parse(
+    gatewaySource("wrangler.jsonc")
+      .split("\n")
+      .filter((line) => !line.trim().startsWith("//"))
+      .join("\n"),
+  );
+  const sandbox = config.env.sandbox;
+  const queue = sandbox.queues.producers.find((p) => p.binding === "SEND_QUEUE")?.queue;
+  const size = sandbox.queues.consumers.find((c) => c.queue === queue)?.max_batch_size;
+  if (typeof size !== "number") throw new Error("wrangler.jsonc: no max_batch_size for the send queue");
+  return size;
+})();
+/** Dispatches one cron run releases per shard (apps/gateway/src/cron/release-dispatches.ts). */
+const RELEASE_LIMIT = Number(
+  /export const RELEASE_LIMIT = ([\d_]+);/
+    .exec(gatewaySource("src/cron/release-dispatches.ts"))?.[1]
+    ?.replaceAll("_", "") ?? Number.NaN,
+);
 
 const run = guardRun(15 * 60);
 const started = Date.now();
@@ -211,7 +234,7 @@ const invocationRows = (label, stats) =>
         int(st.max),
         st.maxBatch === null ? "" : int(st.maxBatch),
         st.perMessage === null ? "" : fixed(st.perMessage, 2),
-        st.perMessage === null ? "" : int(st.perMessage * 100),
+        st.perMessage === null ? "" : int(st.perMessage * MAX_BATCH),
       ];
     });
 const invocationTable = table(
@@ -222,7 +245,7 @@ const invocationTable = table(
     "max queries",
     "largest batch",
     "queries per message",
-    "× 100 messages",
+    `× ${MAX_BATCH} messages`,
   ],
   [
     ...invocationRows(
@@ -349,9 +372,9 @@ ${invocationTable}
 Each Worker invocation's own queries on the shard databases, its \`waitUntil\` work included (the
 directory's few lookups, mostly cached, are not in it). Requests that ran no shard query (\`/health\`)
 are left out. The last rows are ${int(BURST_SENDS)} scheduled 1-recipient sends due at the same moment and
-released by ${burst.cronRuns} cron run${burst.cronRuns === 1 ? "" : "s"} (at most 200 dispatches each), the largest queue batches this setup
-produces; "× 100 messages" scales the measured queries per message to a full batch
-(\`max_batch_size: 100\`), an extrapolation, not a measurement.
+released by ${burst.cronRuns} cron run${burst.cronRuns === 1 ? "" : "s"} (at most ${int(RELEASE_LIMIT)} dispatches a shard each), the largest queue batches this setup
+produces; "× ${MAX_BATCH} messages" scales the measured queries per message to a full batch
+(\`max_batch_size: ${MAX_BATCH}\` in apps/gateway/wrangler.jsonc), an extrapolation, not a measurement.
 
 ### Fixed cost: one cron run with nothing due
 

@@ -277,7 +277,7 @@ export async function measureSendingType(gateway, receiver, type, count, idleCro
 
 /**
  * The largest queue batches this setup makes: `count` scheduled 1-recipient sends due at the same
- * moment, released by cron runs at that moment (each run releases at most 200 dispatches), so their
+ * moment, released by cron runs at that moment (each run releases at most 100 dispatches a shard), so their
  * dispatch messages, and then their receipts, reach the consumer together. Returns the Worker
  * invocations of that stretch (each with its own shard queries) for `invocationStats`.
  */
