@@ -40,4 +40,4 @@ export default withD1QueryLog({
 
 export { SmppBind } from "./carriers/smpp/bind";
 export { KeyGuard } from "./key-guard/key-guard";
-export { WebhookDispatcher } from "./webhooks/dispatcher";
+export { WebhookDispatcher } from "./webhooks/dispatcher/dispatcher";

@@ -15,7 +15,7 @@ import type { HealthView } from "../src/admin/health/route";
 import { webhookHealth } from "../src/admin/health/webhooks";
 import worker from "../src/index";
 import { everyShard } from "../src/shards/shard-env";
-import { notifyWebhooks } from "../src/webhooks/notify";
+import { notifyWebhooks } from "../src/webhooks/outbox/notify";
 import { ADMIN, ADMIN_TOKEN, admin, api, newMerchant, rows, SHARDS, shardDb } from "./helpers";
 import {
   drivenDispatcher,

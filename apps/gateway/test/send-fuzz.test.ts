@@ -12,7 +12,7 @@ import {
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeUtf8 } from "../src/http/utf8";
-import { checkWebhookUrl } from "../src/webhooks/ssrf-guard";
+import { checkWebhookUrl } from "../src/network/ssrf-guard";
 import { type FuzzBody, sendBody } from "./fuzz/send-bodies";
 import { BASE, call, newMerchant, rows } from "./helpers";
 

@@ -6,7 +6,7 @@ import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
 import { enqueue } from "../pipeline/enqueue";
 import { everyShard } from "../shards/shard-env";
-import { sweepWebhookOutbox } from "../webhooks/sweep";
+import { sweepWebhookOutbox } from "../webhooks/outbox/sweep";
 import { expireValidity } from "./expire-validity";
 import { purgeIdempotencyKeys } from "./purge-idempotency";
 import { purgeWebhookAttempts } from "./purge-webhook-attempts";

@@ -1,6 +1,6 @@
 import type { CarrierReceipt } from "../carriers/types";
 import type { ShardEnv } from "../env";
-import { notifyWebhooks } from "../webhooks/notify";
+import { notifyWebhooks } from "../webhooks/outbox/notify";
 import type { CloseRule } from "./closings";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { type CarrierPart, planReceipts } from "./receipt-plan";

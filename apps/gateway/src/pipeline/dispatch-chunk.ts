@@ -6,7 +6,7 @@ import type { CarrierReceipt } from "../carriers/types";
 import type { ShardEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
-import { notifyWebhooks } from "../webhooks/notify";
+import { notifyWebhooks } from "../webhooks/outbox/notify";
 import { applyReceiptsAndNotify } from "./apply-receipts";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { enqueue } from "./enqueue";

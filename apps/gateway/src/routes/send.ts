@@ -11,11 +11,11 @@ import { newMessageId } from "../ids";
 import { appKeyAuth } from "../middleware/auth";
 import { bodyLimit } from "../middleware/body-limit";
 import { rateLimit } from "../middleware/rate-limit";
+import { checkWebhookUrl } from "../network/ssrf-guard";
 import { type AcceptedSend, acceptSend, IdempotentDuplicate } from "../sends/accept";
 import { handOff } from "../sends/hand-off";
 import { quoteSend } from "../sends/quote";
 import { quoteView, sendAcceptedView, sendRowView } from "../sends/views";
-import { checkWebhookUrl } from "../webhooks/ssrf-guard";
 
 /** Validates and prices a `/send`-shaped body for the calling merchant; shared by `/send` and `/preview`. */
 async function quoteRequest(c: Context<AppEnv>, now: Date) {

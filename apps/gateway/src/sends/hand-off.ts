@@ -1,7 +1,7 @@
 import type { ShardEnv } from "../env";
 import { log } from "../observability/logger";
 import { dispatchMessages, enqueue } from "../pipeline/enqueue";
-import { notifyWebhooks } from "../webhooks/notify";
+import { notifyWebhooks } from "../webhooks/outbox/notify";
 import type { AcceptedSend } from "./accept";
 
 /**

@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { notifyWebhooks } from "../../src/webhooks/notify";
+import { notifyWebhooks } from "../../src/webhooks/outbox/notify";
 import { ADMIN, admin, call, rows } from "../helpers";
 import {
   drivenDispatcher,

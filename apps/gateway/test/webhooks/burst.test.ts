@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ShardEnv } from "../../src/env";
-import { dispatcherFor, notifyWebhooks } from "../../src/webhooks/notify";
+import { dispatcherFor } from "../../src/webhooks/dispatcher/address";
+import { notifyWebhooks } from "../../src/webhooks/outbox/notify";
 import { merchantWithWebhook } from "./fixtures";
 import { receiverEndpoint, waitForDistinct } from "./receiver";
 

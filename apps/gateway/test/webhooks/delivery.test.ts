@@ -1,7 +1,7 @@
 import { webhookEventSchema } from "@lisoloo/protocol";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { notifyWebhooks } from "../../src/webhooks/notify";
+import { notifyWebhooks } from "../../src/webhooks/outbox/notify";
 import { admin, api, rows } from "../helpers";
 import {
   attemptRows,

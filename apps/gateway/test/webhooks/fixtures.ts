@@ -2,8 +2,8 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { ShardEnv } from "../../src/env";
 import { shardEnv } from "../../src/shards/shard-env";
-import type { WebhookDispatcher } from "../../src/webhooks/dispatcher";
-import { dispatcherFor } from "../../src/webhooks/notify";
+import { dispatcherFor } from "../../src/webhooks/dispatcher/address";
+import type { WebhookDispatcher } from "../../src/webhooks/dispatcher/dispatcher";
 import { admin, newMerchant, rows, shardDb } from "../helpers";
 import { onMerchantShard } from "../wrap-bindings";
 

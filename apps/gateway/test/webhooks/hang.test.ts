@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { maxInFlight, type WebhookDispatcher } from "../../src/webhooks/dispatcher";
-import { notifyWebhooks } from "../../src/webhooks/notify";
+import { maxInFlight, type WebhookDispatcher } from "../../src/webhooks/dispatcher/dispatcher";
+import { notifyWebhooks } from "../../src/webhooks/outbox/notify";
 import { waitFor } from "../helpers";
 import {
   attemptRows,

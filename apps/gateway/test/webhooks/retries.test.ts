@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { maxInFlight } from "../../src/webhooks/dispatcher";
-import { notifyWebhooks } from "../../src/webhooks/notify";
+import { maxInFlight } from "../../src/webhooks/dispatcher/dispatcher";
+import { notifyWebhooks } from "../../src/webhooks/outbox/notify";
 import { admin } from "../helpers";
 import {
   attemptRows,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { notifyWebhooks } from "../../src/webhooks/notify";
-import { sweepWebhookOutbox } from "../../src/webhooks/sweep";
+import { notifyWebhooks } from "../../src/webhooks/outbox/notify";
+import { sweepWebhookOutbox } from "../../src/webhooks/outbox/sweep";
 import {
   attemptRows,
   drivenDispatcher,

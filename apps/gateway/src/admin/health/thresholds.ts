@@ -1,4 +1,4 @@
-import { stalledAfterMs, sweepGraceMs } from "../../webhooks/sweep";
+import { stalledAfterMs, sweepGraceMs } from "../../webhooks/outbox/sweep";
 
 /**
  * Every count of the health view stops at this many rows, so each query reads a bounded slice of an

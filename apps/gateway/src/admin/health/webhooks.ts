@@ -1,7 +1,7 @@
 import type { WorkerEnv } from "../../env";
 import { isoSeconds } from "../../iso-seconds";
 import { shardEnv } from "../../shards/shard-env";
-import { dispatcherFor } from "../../webhooks/notify";
+import { dispatcherFor } from "../../webhooks/dispatcher/address";
 import { ageSeconds, type QueryBatch } from "./query-batch";
 import { COUNT_CAP, THRESHOLDS } from "./thresholds";
 

@@ -1,5 +1,5 @@
 import { commandStatus, describeStatus, normalizeSubmitId, type Pdu, statusClass } from "@lisoloo/smpp";
-import { Wakeup } from "../../webhooks/wakeup";
+import { Wakeup } from "../../webhooks/dispatcher/wakeup";
 import type { ReceiptIdFormat } from "../settings";
 import type { Link } from "./link";
 import type { PartOutcome, PartRequest } from "./types";

@@ -1,8 +1,8 @@
-import { classifyResponse } from "./classify-response";
+import type { KeyWebhookSettings } from "../outbox/outbox-store";
+import { classifyResponse } from "../policy/classify-response";
+import { buildEnvelope } from "../policy/envelope";
 import { deliverWebhook } from "./deliver";
-import { buildEnvelope } from "./envelope";
 import { activeSecrets, basicAuthOf, deliveryRefusal } from "./key-settings";
-import type { KeyWebhookSettings } from "./outbox-store";
 
 /**
  * The event type of an operator's test request. Deliberately outside the contract's five `sms.*`

@@ -1,10 +1,10 @@
-import type { AttemptRecord } from "./attempt-log";
-import { classifyResponse } from "./classify-response";
+import type { AttemptRecord } from "../outbox/attempt-log";
+import type { KeyWebhookSettings, OutboxEvent } from "../outbox/outbox-store";
+import { classifyResponse } from "../policy/classify-response";
+import { buildEnvelope } from "../policy/envelope";
+import { settleAttempt } from "../policy/settle-attempt";
 import { type DeliveryResult, deliverWebhook } from "./deliver";
-import { buildEnvelope } from "./envelope";
 import { activeSecrets, type basicAuthOf } from "./key-settings";
-import type { KeyWebhookSettings, OutboxEvent } from "./outbox-store";
-import { settleAttempt } from "./settle-attempt";
 
 /** An event that may be sent: routed, with its key's settings. */
 export type SendableEvent = OutboxEvent & { destination: string; key: KeyWebhookSettings };

@@ -1,4 +1,4 @@
-import { isoSeconds } from "../iso-seconds";
+import { isoSeconds } from "../../iso-seconds";
 
 /** The JSON body of a webhook request (CONTRACT §8). */
 

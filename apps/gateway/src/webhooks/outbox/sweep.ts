@@ -1,4 +1,4 @@
-import type { ShardEnv } from "../env";
+import type { ShardEnv } from "../../env";
 import { notifyWebhooks } from "./notify";
 
 /** A fresh event is left alone this long: its writer's own hand-over is probably still on its way. */

@@ -1,6 +1,6 @@
-import { openSecret } from "../crypto/secret-box";
-import type { KeyWebhookSettings } from "./outbox-store";
-import { checkWebhookUrl } from "./ssrf-guard";
+import { openSecret } from "../../crypto/secret-box";
+import { checkWebhookUrl } from "../../network/ssrf-guard";
+import type { KeyWebhookSettings } from "../outbox/outbox-store";
 
 /** How long a rotated-out secret keeps signing alongside the new one. */
 export const secretOverlapMs = 24 * 3600 * 1000;

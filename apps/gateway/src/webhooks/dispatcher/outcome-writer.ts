@@ -1,5 +1,5 @@
-import { log } from "../observability/logger";
-import { type AttemptRecord, type ClosedEvent, recordOutcomes } from "./attempt-log";
+import { log } from "../../observability/logger";
+import { type AttemptRecord, type ClosedEvent, recordOutcomes } from "../outbox/attempt-log";
 import { removeFromQueue, reschedule } from "./queue-store";
 
 /** What one attempt slot ends with: an HTTP attempt to record, or an event closed without one. */

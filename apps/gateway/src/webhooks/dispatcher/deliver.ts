@@ -1,5 +1,5 @@
-import { type AttemptOutcome, attemptOutcome, webhookTimeoutMs } from "./classify-response";
-import { webhookHeaders } from "./sign";
+import { type AttemptOutcome, attemptOutcome, webhookTimeoutMs } from "../policy/classify-response";
+import { webhookHeaders } from "../policy/sign";
 
 /** How much of a receiver's answer is kept for the operator. */
 export const responseBodyLimitBytes = 1024;

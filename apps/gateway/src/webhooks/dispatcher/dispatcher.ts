@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import { configOf } from "../config/config";
-import type { WorkerEnv } from "../env";
-import { countD1Queries } from "../observability/d1-queries";
-import { log } from "../observability/logger";
-import { shardEnv } from "../shards/shard-env";
+import { configOf } from "../../config/config";
+import type { WorkerEnv } from "../../env";
+import { countD1Queries } from "../../observability/d1-queries";
+import { log } from "../../observability/logger";
+import { shardEnv } from "../../shards/shard-env";
+import { loadOutboxEvents, markTaken, type OutboxEvent } from "../outbox/outbox-store";
+import { webhookTimeoutMs } from "../policy/classify-response";
+import { shardOfDispatcher } from "./address";
 import { type AttemptContext, attemptDelivery } from "./attempt";
-import { webhookTimeoutMs } from "./classify-response";
 import { basicAuthMemo, deliveryRefusal } from "./key-settings";
-import { shardOfDispatcher } from "./notify";
-import { loadOutboxEvents, markTaken, type OutboxEvent } from "./outbox-store";
 import { type Outcome, OutcomeWriter } from "./outcome-writer";
 import {
   addToQueue,
