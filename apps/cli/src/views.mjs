@@ -5,10 +5,12 @@ import { cell, fields, table } from "./format.mjs";
 /** @param {any} m */
 export function renderMerchant(m) {
   const limits = m.rate_limits && Object.keys(m.rate_limits).length > 0 ? m.rate_limits : "contract defaults";
+  // The D1 database holding the merchant's data (`DB_0`, …): where an operator looks for its rows.
+  /** @type {[string, unknown][]} */
+  const shard = m.shard === undefined ? [] : [["shard", m.shard]];
   return fields(`Merchant ${m.merchant_id}`, [
     ["name", m.name],
-    // The D1 database holding the merchant's data (`DB_0`, …): where an operator looks for its rows.
-    ...(m.shard === undefined ? [] : [["shard", m.shard]]),
+    ...shard,
     ["time zone", m.time_zone],
     ["currency", m.currency],
     ["unit price", m.unit_price ?? "0.01 (default)"],
