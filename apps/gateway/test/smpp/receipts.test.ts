@@ -2,15 +2,19 @@ import {
   createExecutionContext,
   createMessageBatch,
   getQueueResult,
+  runInDurableObject,
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { ReceiptStat } from "@lisoloo/smsc-simulator";
 import { describe, expect, it, vi } from "vitest";
+import type { SmppBind } from "../../src/carriers/smpp/bind";
+import type { IdShards } from "../../src/carriers/smpp/id-shards";
+import { bindOf } from "../../src/carriers/smpp/stub";
 import worker from "../../src/index";
 import type { QueueMessage } from "../../src/pipeline/messages";
 import { rows, waitFor } from "../helpers";
-import { recordingQueue } from "../wrap-bindings";
+import { onMerchantShard, recordingQueue } from "../wrap-bindings";
 import {
   bindView,
   deliveriesOf,
@@ -30,8 +34,9 @@ const unique = (name: string) => `${name}-${crypto.randomUUID().slice(0, 6)}`;
 
 describe("SMPP delivery receipts", () => {
   it("maps every receipt stat as CONTRACT §12 says", async () => {
-    await smppCarrier(unique("stats"));
-    const { liveKey } = await liveMerchant();
+    const slug = unique("stats");
+    await smppCarrier(slug);
+    const { liveKey, merchantId } = await liveMerchant();
     const gateway = productionGateway(liveKey);
     const expected: [ReceiptStat | ReceiptStat[], string, string | null][] = [
       ["DELIVRD", "delivered", null],
@@ -62,6 +67,14 @@ describe("SMPP delivery receipts", () => {
       (list) => list.length === 11 && list.every((r) => r.acknowledged),
     );
     expect(receipts.every((r) => r.attempts.length === 1)).toBe(true);
+    // The bind remembers which shard each id it submitted belongs to, so these receipts were queued
+    // for the merchant's shard rather than looked up in every shard.
+    const shard = (await onMerchantShard(merchantId)).SHARD;
+    const ids = final.map((d) => d.carrier_message_id as string);
+    const remembered = await runInDurableObject(bindOf(env, slug, 0), (bind: SmppBind) =>
+      ids.map((cid) => (bind as unknown as { idShards: IdShards }).idShards.of(cid)),
+    );
+    expect(remembered).toEqual(ids.map(() => shard));
   });
 
   it("applies receipts that overtake the submit_sm_resp, come twice, or carry only TLVs", async () => {

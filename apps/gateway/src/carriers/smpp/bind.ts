@@ -9,6 +9,7 @@ import { shardEnv } from "../../shards/shard-env";
 import { configuredCarrier } from "../registry";
 import type { CarrierConfig } from "../settings";
 import type { CarrierReceipt } from "../types";
+import { IdShards, receiptGroups } from "./id-shards";
 import { IdWriter } from "./id-writer";
 import { answerRequest } from "./inbound";
 import { Link, type LinkHandlers } from "./link";
@@ -76,6 +77,8 @@ export class SmppBind extends DurableObject<WorkerEnv> {
   /** One writer per shard: each part's id goes to the shard that holds its delivery. */
   private readonly ids = new Map<string, IdWriter>();
   private forwarder: ReceiptForwarder | null = null;
+  /** The shard of each part id this bind submitted, so its receipts go straight to that shard. */
+  private readonly idShards = new IdShards();
   private readonly window = new SubmitWindow({
     resubmitting: (part, why) => this.resubmitting(part, why),
     store: (part, id) => {
@@ -84,6 +87,7 @@ export class SmppBind extends DurableObject<WorkerEnv> {
         writer = new IdWriter(shardEnv(this.env, part.shard).DB, this.who()?.carrier ?? "");
         this.ids.set(part.shard, writer);
       }
+      this.idShards.remember(id, part.shard);
       return writer.add({ deliveryId: part.deliveryId, index: part.index, total: part.total, id });
     },
     format: () => this.boundWith?.settings.receipt_id_format ?? "same",
@@ -302,9 +306,12 @@ export class SmppBind extends DurableObject<WorkerEnv> {
   private forwarderFor(carrier: string): ReceiptForwarder {
     const source = this.who()?.name;
     return new ReceiptForwarder(async (receipts: CarrierReceipt[]) => {
-      await this.env.SEND_QUEUE.send(
-        { type: "receipts", carrier, receipts, source },
-        { contentType: "json" },
+      // One message per shard the ids name; the ids this bind does not know go without one.
+      await this.env.SEND_QUEUE.sendBatch(
+        receiptGroups(receipts, this.idShards).map((group) => ({
+          body: { type: "receipts", carrier, ...group, source },
+          contentType: "json" as const,
+        })),
       );
     });
   }
