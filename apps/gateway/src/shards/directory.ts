@@ -67,11 +67,18 @@ export async function placeNewMerchant(env: WorkerEnv): Promise<ShardEnv> {
   const { results } = await env.DIRECTORY.prepare(
     "SELECT shard, count(*) AS merchants FROM directory_merchants GROUP BY shard",
   ).all<{ shard: string; merchants: number }>();
-  const load = new Map(results.map((r) => [r.shard, r.merchants]));
-  const names = shardNames(env);
+  return shardEnv(env, leastLoaded(shardNames(env), new Map(results.map((r) => [r.shard, r.merchants]))));
+}
+
+/**
+ * The shard with the fewest merchants (none counted: zero), the first of `names` on a tie.
+ *
+ * @example leastLoaded(["DB_0", "DB_1", "DB_2"], new Map([["DB_0", 4], ["DB_1", 3]])) // "DB_2"
+ */
+export function leastLoaded(names: ShardName[], merchants: Map<string, number>): ShardName {
   let best = names[0] as ShardName;
-  for (const name of names) if ((load.get(name) ?? 0) < (load.get(best) ?? 0)) best = name;
-  return shardEnv(env, best);
+  for (const name of names) if ((merchants.get(name) ?? 0) < (merchants.get(best) ?? 0)) best = name;
+  return best;
 }
 
 /** Records where a merchant lives, once its rows are in that shard: from then on it can be found. */
