@@ -1,6 +1,5 @@
 import {
   createExecutionContext,
-  createMessageBatch,
   createScheduledController,
   getQueueResult,
   waitOnExecutionContext,
@@ -17,6 +16,7 @@ import { liveMerchant, numbersFor, productionBindings } from "./smpp/harness";
 import {
   expectBilledByTheRule,
   expectLedgerBalanced,
+  messageBatch,
   onMerchantShard,
   recordingQueue,
   wrapD1,
@@ -104,15 +104,7 @@ async function consume(
   bindings: (count: Counter) => Cloudflare.Env,
 ) {
   await invocation(name, async (count, ctx) => {
-    const batch = createMessageBatch(
-      queue,
-      bodies.map((body, i) => ({
-        id: `budget-${crypto.randomUUID()}-${i}`,
-        timestamp: new Date(),
-        attempts: 1,
-        body,
-      })),
-    );
+    const batch = messageBatch(queue, bodies, "budget");
     await worker.queue(batch, bindings(count), ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages, name).toEqual([]);

@@ -1,6 +1,5 @@
 import {
   createExecutionContext,
-  createMessageBatch,
   createScheduledController,
   getQueueResult,
   waitOnExecutionContext,
@@ -21,7 +20,7 @@ import { recordOutcomes } from "../src/webhooks/outbox/attempt-log";
 import { loadOutboxEvents, markTaken } from "../src/webhooks/outbox/outbox-store";
 import { ADMIN, ADMIN_TOKEN, BASE, newMerchant, rows } from "./helpers";
 import { liveMerchant, numbersFor, productionBindings, productionGateway, smppCarrier } from "./smpp/harness";
-import { onMerchantShard, recordingQueue, wrapD1, wrapShards } from "./wrap-bindings";
+import { messageBatch, onMerchantShard, recordingQueue, wrapD1, wrapShards } from "./wrap-bindings";
 
 /**
  * Tables that grow with traffic: a statement that scans one, or walks every row of a status through
@@ -189,15 +188,7 @@ async function fetchWith(
 }
 
 async function consume(bindings: Cloudflare.Env, queue: string, bodies: unknown[]) {
-  const batch = createMessageBatch(
-    queue,
-    bodies.map((body, i) => ({
-      id: `plan-${crypto.randomUUID()}-${i}`,
-      timestamp: new Date(),
-      attempts: 1,
-      body,
-    })),
-  );
+  const batch = messageBatch(queue, bodies, "plan");
   const ctx = createExecutionContext();
   await worker.queue(batch, bindings, ctx);
   await getQueueResult(batch, ctx);

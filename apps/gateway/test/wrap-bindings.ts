@@ -1,4 +1,9 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { billingOf, type DeliveryErrorCode, type DeliveryStatus, handedToCarrier } from "@lisoloo/protocol";
 import { expect } from "vitest";
@@ -105,6 +110,19 @@ export async function onMerchantShard(merchantId: string, base: Cloudflare.Env =
     .first<{ shard: string }>();
   if (!row) throw new Error(`no shard for merchant ${merchantId}`);
   return shardEnv(base, row.shard);
+}
+
+/** A batch of `queue` as the runtime hands it to the consumer: each body a fresh message, first attempt. */
+export function messageBatch(queue: string, bodies: unknown[], prefix = "batch") {
+  return createMessageBatch(
+    queue,
+    bodies.map((body, i) => ({
+      id: `${prefix}-${crypto.randomUUID()}-${i}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body,
+    })),
+  );
 }
 
 /** A send accepted while the queue is down: committed and debited, but nothing handed on. */
