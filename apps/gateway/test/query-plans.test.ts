@@ -17,7 +17,7 @@ import { applyReceipts } from "../src/pipeline/apply-receipts";
 import { claimChunk } from "../src/pipeline/dispatch-chunk";
 import { shardEnv } from "../src/shards/shard-env";
 import { recordOutcomes } from "../src/webhooks/outbox/attempt-log";
-import { loadOutboxEvents, markTaken } from "../src/webhooks/outbox/outbox-store";
+import { loadOutboxEvents, markTakenStatement } from "../src/webhooks/outbox/outbox-store";
 import { ADMIN, ADMIN_TOKEN, BASE, newMerchant, rows } from "./helpers";
 import { liveMerchant, numbersFor, productionBindings, productionGateway, smppCarrier } from "./smpp/harness";
 import { messageBatch, onMerchantShard, recordingQueue, wrapD1, wrapShards } from "./wrap-bindings";
@@ -387,8 +387,8 @@ describe("query plans of every statement the gateway runs", () => {
       immediateId,
     );
     const ids = events.map((e) => e.id);
-    await loadOutboxEvents(db, ids);
-    await markTaken(db, ids, Date.now());
+    await loadOutboxEvents(db, ids, Date.now());
+    await markTakenStatement(db, ids, Date.now()).run();
     const attempt = {
       eventId: ids[0] as string,
       keyId: events[0]?.key_id as string,

@@ -1,6 +1,7 @@
 import type { CarrierReceipt } from "../carriers/types";
 import type { ShardEnv } from "../env";
-import { notifyWebhooks } from "../webhooks/outbox/notify";
+import { handOverEvents } from "../webhooks/outbox/notify";
+import type { RoutedEvent } from "../webhooks/outbox/route";
 import type { CloseRule } from "./closings";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { type CarrierPart, planReceipts } from "./receipt-plan";
@@ -9,8 +10,10 @@ import { writeReceiptPlan } from "./receipt-writer";
 export type ApplyResult = {
   applied: number;
   ignored: number;
+  /** The receipts given that matched no delivery, the very objects passed in. */
   unmatched: CarrierReceipt[];
-  eventIds: string[];
+  /** The events written that are owed a delivery, with their destination. */
+  routed: RoutedEvent[];
 };
 
 /** A receipt as given, or a close decided from the delivery as read (see `CloseRule`). */
@@ -68,7 +71,7 @@ async function loadDeliveries(db: D1Database, carrier: string | null, inputs: In
  * decided on what the delivery has become.
  */
 async function settle(env: ShardEnv, carrier: string | null, inputs: Input[], now: number) {
-  const result: ApplyResult = { applied: 0, ignored: 0, unmatched: [], eventIds: [] };
+  const result: ApplyResult = { applied: 0, ignored: 0, unmatched: [], routed: [] };
   let pending = inputs;
   for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
     const { rows, parts } = await loadDeliveries(env.DB, carrier, pending);
@@ -83,12 +86,17 @@ async function settle(env: ShardEnv, carrier: string | null, inputs: Input[], no
       }
     }
     const plan = planReceipts({ rows, parts, carrier, receipts: [...origin.keys()], now, tokens });
-    if (attempt === 0) result.unmatched.push(...plan.unmatched);
+    if (attempt === 0)
+      for (const copy of plan.unmatched) {
+        const input = origin.get(copy);
+        result.unmatched.push(input !== undefined && !("close" in input) ? input.receipt : copy);
+      }
     if (plan.changes.length === 0 && plan.log.length === 0) break;
 
-    const landed = await writeReceiptPlan(env.DB, plan, now);
+    const { landed, routed } = await writeReceiptPlan(env.DB, plan, now);
     const changed = new Set(plan.changes.map((c) => c.id));
-    for (const e of plan.events) if (landed.has(e.deliveryId)) result.eventIds.push(e.id);
+    // Only events of changes that landed were inserted, so only those were routed.
+    result.routed.push(...routed);
     for (const l of plan.log) {
       if (!changed.has(l.deliveryId)) result.ignored++;
       else if (landed.has(l.deliveryId))
@@ -129,7 +137,7 @@ export async function applyReceiptsAndNotify(
   receipts: CarrierReceipt[],
 ): Promise<ApplyResult> {
   const result = await applyReceipts(env, carrier, receipts);
-  if (result.eventIds.length > 0) ctx.waitUntil(notifyWebhooks(env, result.eventIds));
+  if (result.routed.length > 0) ctx.waitUntil(handOverEvents(env, result.routed));
   return result;
 }
 
@@ -152,7 +160,7 @@ export async function closeDeliveries(
   close: CloseRule,
   now = Date.now(),
 ): Promise<ApplyResult> {
-  const result: ApplyResult = { applied: 0, ignored: 0, unmatched: [], eventIds: [] };
+  const result: ApplyResult = { applied: 0, ignored: 0, unmatched: [], routed: [] };
   for (let i = 0; i < ids.length; i += CLOSE_PAGE) {
     const page = await settle(
       env,
@@ -163,8 +171,8 @@ export async function closeDeliveries(
     result.applied += page.applied;
     result.ignored += page.ignored;
     result.unmatched.push(...page.unmatched);
-    result.eventIds.push(...page.eventIds);
-    if (page.eventIds.length > 0) ctx.waitUntil(notifyWebhooks(env, page.eventIds));
+    result.routed.push(...page.routed);
+    if (page.routed.length > 0) ctx.waitUntil(handOverEvents(env, page.routed));
   }
   return result;
 }

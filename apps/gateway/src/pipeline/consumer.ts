@@ -8,6 +8,7 @@ import { applyReceiptsAndNotify } from "./apply-receipts";
 import { processDispatchChunk } from "./dispatch-chunk";
 import { enqueue } from "./enqueue";
 import { type QueueMessage, queueMessageSchema, type ReceiptsMessage } from "./messages";
+import { receiptGroups } from "./receipt-groups";
 
 /** Back-off for a message that failed: 2, 4, 8, 16, 32 s … capped at 5 minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -22,22 +23,62 @@ const UNMATCHED_RECEIPT_DELAY_SECONDS = 5;
 const UNMATCHED_RECEIPT_ATTEMPTS = 12;
 
 /**
- * Applies receipts in the shard the message names, or, for receipts known by carrier id alone (an
- * SMPP bind's), in each shard in turn: a receipt matches a delivery in one shard at most, so each
- * shard is only asked about what the ones before it did not claim. Returns what none claimed.
+ * Applies receipts in the shard they name, or, for receipts known by carrier id alone (an SMPP
+ * bind's), in each shard in turn: a receipt matches a delivery in one shard at most, so each shard
+ * is only asked about what the ones before it did not claim. Returns what none claimed (the very
+ * objects given).
  */
 async function applyInShards(
   env: WorkerEnv,
   ctx: ExecutionContext,
-  body: ReceiptsMessage,
+  shard: string | undefined,
+  carrier: string,
+  receipts: CarrierReceipt[],
 ): Promise<CarrierReceipt[]> {
-  const shards = body.shard === undefined ? everyShard(env) : [shardEnv(env, body.shard)];
-  let unmatched = body.receipts;
-  for (const shard of shards) {
+  const shards = shard === undefined ? everyShard(env) : [shardEnv(env, shard)];
+  let unmatched = receipts;
+  for (const one of shards) {
     if (unmatched.length === 0) break;
-    unmatched = (await applyReceiptsAndNotify(shard, ctx, body.carrier, unmatched)).unmatched;
+    unmatched = (await applyReceiptsAndNotify(one, ctx, carrier, unmatched)).unmatched;
   }
   return unmatched;
+}
+
+/**
+ * Applies a group of receipt messages at once, then settles each message on its own: the receipts
+ * of it that matched nothing are looked up again later, or kept as orphans once out of attempts.
+ */
+async function handleReceipts(
+  env: WorkerEnv,
+  ctx: ExecutionContext,
+  group: { message: Message<unknown>; body: ReceiptsMessage }[],
+): Promise<void> {
+  const head = group[0]?.body;
+  if (head === undefined) return;
+  const unmatched = new Set(
+    await applyInShards(
+      env,
+      ctx,
+      head.shard,
+      head.carrier,
+      group.flatMap((g) => g.body.receipts),
+    ),
+  );
+  for (const { message, body } of group) {
+    const left = body.receipts.filter((r) => unmatched.has(r));
+    if (left.length === 0) continue;
+    // Counted in the message, since each look-up again is a new message (whose `attempts` restart).
+    const attempt = Math.max(body.attempt ?? 1, message.attempts);
+    if (attempt < UNMATCHED_RECEIPT_ATTEMPTS) {
+      await enqueue(
+        env,
+        [{ ...body, receipts: left, attempt: attempt + 1 }],
+        UNMATCHED_RECEIPT_DELAY_SECONDS,
+      );
+    } else {
+      await keepOrphans(env, body.carrier, body.source ?? null, left);
+    }
+  }
 }
 
 async function handle(
@@ -53,22 +94,9 @@ async function handle(
     case "cron":
       await runShardJobs([shardEnv(env, body.shard)], ctx, body.scheduledTime);
       return;
-    case "receipts": {
-      const unmatched = await applyInShards(env, ctx, body);
-      if (unmatched.length === 0) return;
-      // Counted in the message, since each look-up again is a new message (whose `attempts` restart).
-      const attempt = Math.max(body.attempt ?? 1, message.attempts);
-      if (attempt < UNMATCHED_RECEIPT_ATTEMPTS) {
-        await enqueue(
-          env,
-          [{ ...body, receipts: unmatched, attempt: attempt + 1 }],
-          UNMATCHED_RECEIPT_DELAY_SECONDS,
-        );
-      } else {
-        await keepOrphans(env, body.carrier, body.source ?? null, unmatched);
-      }
+    case "receipts":
+      await handleReceipts(env, ctx, [{ message, body }]);
       return;
-    }
   }
 }
 
@@ -133,9 +161,25 @@ export async function consumeSendQueue(
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   };
+  // A group fails or succeeds as one: applying receipts again is harmless (a receipt already applied
+  // is recorded, not applied twice), losing one is not.
+  const runReceipts = async (group: { message: Message<unknown>; body: ReceiptsMessage }[]) => {
+    try {
+      await handleReceipts(env, ctx, group);
+      for (const { message } of group) message.ack();
+    } catch (error) {
+      for (const { message } of group) {
+        log.error("queue.retry", { queue_message_id: message.id, attempts: message.attempts, error });
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      }
+    }
+  };
+  const receiptItems = receipts.flatMap(([message, body]) =>
+    body.type === "receipts" ? [{ message, body }] : [],
+  );
   await Promise.all([
     inLanes(dispatches, DISPATCH_LANES, run),
-    inLanes(receipts, 1, run),
+    inLanes(receiptGroups(receiptItems), 1, runReceipts),
     inLanes(crons, 1, run),
   ]);
 }

@@ -6,7 +6,8 @@ import type { CarrierReceipt } from "../carriers/types";
 import type { ShardEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
-import { notifyWebhooks } from "../webhooks/outbox/notify";
+import { handOverEvents } from "../webhooks/outbox/notify";
+import { type RoutedEvent, routedEvents, routeEventsStatement } from "../webhooks/outbox/route";
 import { applyReceiptsAndNotify } from "./apply-receipts";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { enqueue } from "./enqueue";
@@ -23,14 +24,16 @@ type SendFacts = {
 
 /**
  * Claims the still-pending deliveries of one chunk under `token` (`pending → processing`, each
- * delivery exactly once: the claim is a conditional update), writing their `sms.processing` events
- * in the same batch, and returns every delivery of the chunk the token holds and nobody has started
- * to submit: what it just claimed, and what a redelivery of the same message (same token) claimed
- * before a carrier refused the batch or answered `transient` for them (`resumed`: a carrier may hold
- * some of their parts already). `token` is the queue message's id, or the one a sweep or an earlier
- * hand-over claimed the deliveries under. Deliveries past their validity are left to the expiry.
- * Three queries: the read, and the claim with its events in one batch. What it returns is as read;
- * the mark before each submit re-checks every delivery, so one that changed meanwhile is skipped.
+ * delivery exactly once: the claim is a conditional update), writing and routing their
+ * `sms.processing` events in the same batch, and returns the send's facts and every delivery of the
+ * chunk the token holds and nobody has started to submit: what it just claimed, and what a
+ * redelivery of the same message (same token) claimed before a carrier refused the batch or answered
+ * `transient` for them (`resumed`: a carrier may hold some of their parts already). `token` is the
+ * queue message's id, or the one a sweep or an earlier hand-over claimed the deliveries under.
+ * Deliveries past their validity are left to the expiry. Two round trips: the read (the send and the
+ * chunk's deliveries in one batch), and the claim with its events. What it returns is as read; the
+ * mark before each submit re-checks every delivery, so one that changed meanwhile is skipped.
+ * `send` is null when the send no longer exists.
  */
 // `+status` in these statements keeps SQLite on the (send, dispatch, recipient) index: through the
 // status index it would walk every pending delivery in the database for each chunk, and the
@@ -40,17 +43,24 @@ export async function claimChunk(
   msg: DispatchMessage,
   token: string,
   now: number,
-): Promise<{ rows: DeliveryRow[]; eventIds: string[]; resumed: number[] }> {
+): Promise<{ send: SendFacts | null; rows: DeliveryRow[]; routed: RoutedEvent[]; resumed: number[] }> {
   const db = env.DB;
-  const { results: candidates } = await db
-    .prepare(
-      `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
-       WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4 AND d.expires_at > ?6
-         AND (+d.status = 'pending'
-           OR (+d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL AND d.submitting_at IS NULL))`,
-    )
-    .bind(msg.sendId, msg.seq, msg.from, msg.to, token, now)
-    .all<DeliveryRow>();
+  const [sendRead, candidateRead] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare("SELECT sender_id, message, encoding, validity_period, state FROM sends WHERE id = ?1")
+      .bind(msg.sendId),
+    db
+      .prepare(
+        `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
+         WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4 AND d.expires_at > ?6
+           AND (+d.status = 'pending'
+             OR (+d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL AND d.submitting_at IS NULL))`,
+      )
+      .bind(msg.sendId, msg.seq, msg.from, msg.to, token, now),
+  ]);
+  const send = ((sendRead?.results ?? []) as SendFacts[])[0] ?? null;
+  const candidates = (candidateRead?.results ?? []) as DeliveryRow[];
+  if (send === null) return { send, rows: [], routed: [], resumed: [] };
   const fresh = candidates.filter((r) => r.status === "pending");
   const table = await routingTable(env);
   const at = isoSeconds(now);
@@ -67,9 +77,10 @@ export async function claimChunk(
   // The claim returns what it changed, so what the token now holds is known without reading it
   // again: those claimed now, and those a redelivery of the same message claimed before.
   let landed = new Set<number>();
+  let routed: RoutedEvent[] = [];
   if (claims.length > 0) {
     const json = JSON.stringify(claims);
-    const [update] = await db.batch([
+    const [update, , route] = await db.batch([
       db
         .prepare(
           `UPDATE deliveries SET status = 'processing', claim = ?2, carrier = j.carrier, revision = j.rev,
@@ -89,8 +100,13 @@ export async function claimChunk(
            JOIN sends s ON s.id = d.send_id`,
         )
         .bind(json, now),
+      routeEventsStatement(
+        db,
+        claims.map((c) => c.event.id),
+      ),
     ]);
     landed = new Set(((update?.results ?? []) as { id: number }[]).map((r) => r.id));
+    routed = routedEvents(route);
   }
   const claimOf = new Map(claims.map((c) => [c.id, c]));
   const rows: DeliveryRow[] = [];
@@ -109,7 +125,7 @@ export async function claimChunk(
         event_seq: claim.event.seq,
       });
   }
-  return { rows, eventIds: claims.filter((c) => landed.has(c.id)).map((c) => c.event.id), resumed };
+  return { send, rows, routed, resumed };
 }
 
 /**
@@ -211,16 +227,9 @@ export async function processDispatchChunk(
   msg: DispatchMessage,
   token: string,
 ): Promise<void> {
-  const now = Date.now();
-  const send = await env.DB.prepare(
-    "SELECT sender_id, message, encoding, validity_period, state FROM sends WHERE id = ?",
-  )
-    .bind(msg.sendId)
-    .first<SendFacts>();
-  if (!send) return;
-  const { rows, eventIds, resumed } = await claimChunk(env, msg, token, now);
-  if (eventIds.length > 0) ctx.waitUntil(notifyWebhooks(env, eventIds));
-  if (rows.length === 0) return;
+  const { send, rows, routed, resumed } = await claimChunk(env, msg, token, Date.now());
+  if (routed.length > 0) ctx.waitUntil(handOverEvents(env, routed));
+  if (send === null || rows.length === 0) return;
   const taken = await acceptedPartsOf(env.DB, resumed);
 
   const segments = splitSegments(send.message);

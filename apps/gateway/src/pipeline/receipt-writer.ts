@@ -1,15 +1,21 @@
 import { refundStatement } from "../billing/refund";
+import { type RoutedEvent, routedEvents, routeEventsStatement } from "../webhooks/outbox/route";
 import type { ReceiptPlan } from "./receipt-plan";
 
 /**
- * Writes a receipt plan in ONE D1 batch of at most four statements, however many deliveries it
- * covers: each delivery's new state (with what it refunds), its events, every receipt as it arrived,
- * and the refunds, each set-based over the plan as JSON. Every write is conditional on the delivery
- * still having the revision the plan read, so a delivery someone changed meanwhile is left alone
- * (with its events, receipts and refund) and reported as not landed, for the caller to re-read and
- * plan again. Returns the ids of the deliveries whose change landed.
+ * Writes a receipt plan in ONE D1 batch of at most five statements, however many deliveries it
+ * covers: each delivery's new state (with what it refunds), its events and their routing, every
+ * receipt as it arrived, and the refunds, each set-based over the plan as JSON. Every write is
+ * conditional on the delivery still having the revision the plan read, so a delivery someone changed
+ * meanwhile is left alone (with its events, receipts and refund) and reported as not landed, for the
+ * caller to re-read and plan again. Returns the ids of the deliveries whose change landed, and the
+ * events written that are owed a delivery (`RoutedEvent`), for the dispatchers.
  */
-export async function writeReceiptPlan(db: D1Database, plan: ReceiptPlan, now: number): Promise<Set<number>> {
+export async function writeReceiptPlan(
+  db: D1Database,
+  plan: ReceiptPlan,
+  now: number,
+): Promise<{ landed: Set<number>; routed: RoutedEvent[] }> {
   const refundOf = new Map(plan.refunds.map((r) => [r.deliveryId, r.amountMicros]));
   const updates = JSON.stringify(plan.changes.map((c) => ({ ...c, refund: refundOf.get(c.id) ?? null })));
   const statements: D1PreparedStatement[] = [];
@@ -42,6 +48,10 @@ export async function writeReceiptPlan(db: D1Database, plan: ReceiptPlan, now: n
            JOIN sends s ON s.id = d.send_id`,
         )
         .bind(JSON.stringify(plan.events), now),
+      routeEventsStatement(
+        db,
+        plan.events.map((e) => e.id),
+      ),
     );
   if (plan.log.length > 0)
     statements.push(
@@ -73,10 +83,13 @@ export async function writeReceiptPlan(db: D1Database, plan: ReceiptPlan, now: n
         { now, note: "failed (1501) or never handed to a carrier" },
       ),
     );
-  if (statements.length === 0) return new Set();
+  if (statements.length === 0) return { landed: new Set(), routed: [] };
   const out = await db.batch(statements);
-  // The update returns the deliveries whose revision still matched: the changes that landed.
-  return new Set(
+  // The update returns the deliveries whose revision still matched: the changes that landed; the
+  // routing statement follows the events' insert.
+  const landed = new Set(
     plan.changes.length === 0 ? [] : ((out[0]?.results ?? []) as { id: number }[]).map((r) => r.id),
   );
+  const route = plan.events.length === 0 ? undefined : out[plan.changes.length > 0 ? 2 : 1];
+  return { landed, routed: routedEvents(route) };
 }

@@ -2,6 +2,7 @@ import { walletRefusal } from "../billing/shortfall";
 import { isUniqueViolationOf } from "../db/errors";
 import { isMissingWallet, isOverdraft } from "../db/queries/wallets";
 import type { AuthContext, MerchantContext } from "../env";
+import { type RoutedEvent, routedEvents, routeEventsStatement } from "../webhooks/outbox/route";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
 
@@ -20,6 +21,8 @@ export type AcceptedSend = {
   createdAt: number;
   quote: Quote;
   eventId: string;
+  /** The `sms.queued` event with its destination, when one is set: what to hand to the dispatcher. */
+  routed: RoutedEvent[];
 };
 
 type AcceptInput = {
@@ -36,7 +39,7 @@ type AcceptInput = {
  * the deliveries of an immediate dispatch, the `sms.queued` event, and the wallet debit. The debit is
  * split in SQL (prepaid first, the rest from postpaid) against the balances at commit time, and the
  * wallet's `balance >= 0` CHECK refuses an overdraft — so concurrent sends can never overspend, and a
- * refused send leaves nothing behind.
+ * refused send leaves nothing behind. The event is routed in the same batch (`routeEventsStatement`).
  */
 export async function acceptSend(db: D1Database, input: AcceptInput): Promise<AcceptedSend> {
   const { messageId, auth, merchant, quote, now } = input;
@@ -142,8 +145,11 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
     );
   }
 
+  statements.push(routeEventsStatement(db, [eventId]));
+
+  let written: D1Result[];
   try {
-    await db.batch(statements);
+    written = await db.batch(statements);
   } catch (error) {
     if (isOverdraft(error) || isMissingWallet(error)) throw await walletRefusal(db, merchant, cost);
     // The key guard already lets one request per Idempotency-Key through; this is the backstop for a
@@ -153,5 +159,5 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
       throw new IdempotentDuplicate(input.idempotencyKey);
     throw error;
   }
-  return { messageId, createdAt: now, quote, eventId };
+  return { messageId, createdAt: now, quote, eventId, routed: routedEvents(written.at(-1)) };
 }

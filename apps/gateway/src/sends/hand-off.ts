@@ -1,7 +1,7 @@
 import type { ShardEnv } from "../env";
 import { log } from "../observability/logger";
 import { dispatchMessages, enqueue } from "../pipeline/enqueue";
-import { notifyWebhooks } from "../webhooks/outbox/notify";
+import { handOverEvents } from "../webhooks/outbox/notify";
 import type { AcceptedSend } from "./accept";
 
 /**
@@ -10,7 +10,7 @@ import type { AcceptedSend } from "./accept";
  * (stuck dispatches are queued again, pending events handed again), never by the client retrying.
  */
 export async function handOff(env: ShardEnv, accepted: AcceptedSend): Promise<void> {
-  const tasks: Promise<void>[] = [notifyWebhooks(env, [accepted.eventId])];
+  const tasks: Promise<void>[] = [handOverEvents(env, accepted.routed)];
   if (accepted.quote.request.sending_type === "immediate") {
     tasks.push(
       enqueue(env, dispatchMessages(env.SHARD, accepted.messageId, 0, accepted.quote.request.to.length)),

@@ -4,7 +4,7 @@ import type { WorkerEnv } from "../../env";
 import { countD1Queries } from "../../observability/d1-queries";
 import { log } from "../../observability/logger";
 import { shardEnv } from "../../shards/shard-env";
-import { loadOutboxEvents, markTaken, type OutboxEvent } from "../outbox/outbox-store";
+import { loadOutboxEvents, markTakenStatement, type OutboxEvent } from "../outbox/outbox-store";
 import { webhookTimeoutMs } from "../policy/classify-response";
 import { shardOfDispatcher } from "./address";
 import { type AttemptContext, attemptDelivery } from "./attempt";
@@ -22,6 +22,7 @@ import {
   type QueueStats,
   queueStats,
   removeFromQueue,
+  waitingMoreThan,
 } from "./queue-store";
 import { Wakeup } from "./wakeup";
 
@@ -92,6 +93,10 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   /**
    * Takes events bound for this destination; each is attempted at once, then per the schedule.
    * Handing over an event that is already queued changes nothing. Returns how many were new.
+   *
+   * D1 learns that this dispatcher holds them (so the sweep leaves them alone) in the same batch that
+   * reads them for their first attempt; only when that read will not come soon (the queue is behind,
+   * or the dispatcher's clock says they are not due yet) is it told here, in a round trip of its own.
    */
   async enqueue(events: HandedEvent[]): Promise<number> {
     const now = this.now();
@@ -100,18 +105,22 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
     this.wakeup.ring();
     // Due now by the wall clock: start at once instead of waiting for the alarm to be scheduled. The
     // alarm stays armed, so a run cut short by an eviction still resumes.
-    if (now <= Date.now()) {
+    const startsNow = now <= Date.now();
+    const behind = !startsNow || waitingMoreThan(this.ctx.storage.sql, maxInFlight);
+    if (startsNow) {
       this.drain().catch((error) => log.error("webhook.drain_failed", { error }));
     }
-    try {
-      await markTaken(
-        this.db,
-        events.map((e) => e.id),
-        now,
-      );
-    } catch (error) {
-      // Harmless if lost: the sweep re-hands the events and the queue ignores them as duplicates.
-      log.error("webhook.mark_taken_failed", { error });
+    if (behind) {
+      try {
+        await markTakenStatement(
+          this.db,
+          events.map((e) => e.id),
+          now,
+        ).run();
+      } catch (error) {
+        // Harmless if lost: the sweep re-hands the events and the queue ignores them as duplicates.
+        log.error("webhook.mark_taken_failed", { error });
+      }
     }
     return added;
   }
@@ -219,6 +228,7 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
       events = await loadOutboxEvents(
         this.db,
         leased.map((l) => l.eventId),
+        now,
       );
     } catch (error) {
       // The leases run out and these attempts are made again.

@@ -67,6 +67,22 @@ export function leaseDue(sql: SqlStorage, nowMs: number, leaseUntil: number, lim
     .map((row) => ({ eventId: row.event_id, attempt: row.attempts }));
 }
 
+/**
+ * Whether more than `count` queued events wait for their first start or their next attempt (no
+ * lease): reads at most `count + 1` rows, whatever the queue holds.
+ *
+ * @example waitingMoreThan(sql, 64) // true when the dispatcher is behind
+ */
+export function waitingMoreThan(sql: SqlStorage, count: number): boolean {
+  const row = sql
+    .exec<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM queue WHERE lease_until IS NULL LIMIT ?1)",
+      count + 1,
+    )
+    .toArray()[0];
+  return (row?.n ?? 0) > count;
+}
+
 /** @example reschedule(sql, eventId, now + 30_000) */
 export function reschedule(sql: SqlStorage, eventId: string, at: number): void {
   sql.exec("UPDATE queue SET next_attempt_at = ?, lease_until = NULL WHERE event_id = ?", at, eventId);

@@ -1,0 +1,48 @@
+/**
+ * Where each freshly written event goes, settled by ONE statement however many events: the send's
+ * `callback_url`, else the key's `webhook_url`, fixed on the event the first time it is routed. An
+ * event with neither becomes `no_destination`; one bound for a key webhook disabled by a 410 becomes
+ * `dead`. The statement goes in the same batch as the write that created the events, so routing
+ * costs no round trip of its own, and its rows (`routedEvents`) say what to hand to which dispatcher.
+ *
+ * @example
+ * const out = await db.batch([...stateChange, insertEvents, routeEventsStatement(db, eventIds)]);
+ * ctx.waitUntil(handOverEvents(env, routedEvents(out.at(-1))));
+ */
+
+/** An event still owed a delivery, and the destination it is bound for. */
+export type RoutedEvent = { id: string; destination: string; attempts: number };
+
+export function routeEventsStatement(db: D1Database, eventIds: readonly string[]): D1PreparedStatement {
+  // Every SET expression sees the row as it was, so each one works from the destination the event
+  // ends up with (`chosen`), whether it had one already or gets one now. `+status`: without it
+  // SQLite prefers the status index and walks every pending event of every merchant to find these
+  // few; the primary key finds them directly.
+  const chosen = `COALESCE(destination,
+    (SELECT callback_url FROM sends WHERE sends.id = webhook_events.send_id),
+    (SELECT webhook_url FROM api_keys WHERE api_keys.id = webhook_events.key_id))`;
+  const disabled = `EXISTS (SELECT 1 FROM api_keys k WHERE k.id = webhook_events.key_id
+    AND k.webhook_disabled_at IS NOT NULL AND k.webhook_url = ${chosen})`;
+  return db
+    .prepare(
+      `UPDATE webhook_events SET
+         destination = ${chosen},
+         status = CASE WHEN ${chosen} IS NULL THEN 'no_destination' WHEN ${disabled} THEN 'dead' ELSE status END,
+         reason = CASE
+           WHEN ${chosen} IS NULL THEN 'Neither the send''s callback_url nor the key''s webhook_url is set'
+           WHEN ${disabled} THEN 'The key''s webhook was disabled after a 410 Gone'
+           ELSE reason END,
+         next_attempt_at = CASE WHEN ${chosen} IS NOT NULL AND ${disabled} THEN NULL ELSE next_attempt_at END
+       WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'pending'
+       RETURNING id, destination, attempts, status`,
+    )
+    .bind(JSON.stringify(eventIds));
+}
+
+/** The events the routing statement left owed a delivery (its result, from `all()` or a batch). */
+export function routedEvents(result: D1Result | undefined): RoutedEvent[] {
+  const rows = (result?.results ?? []) as (RoutedEvent & { status: string })[];
+  return rows
+    .filter((r) => r.status === "pending")
+    .map((r) => ({ id: r.id, destination: r.destination, attempts: r.attempts }));
+}
