@@ -7,7 +7,7 @@ import type { ShardEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
 import { handOverEvents } from "../webhooks/outbox/notify";
-import { type RoutedEvent, routedEvents, routeEventsStatement } from "../webhooks/outbox/route";
+import { type RoutedEvent, routedEvents, routeEventsStatements } from "../webhooks/outbox/route";
 import { applyReceiptsAndNotify } from "./apply-receipts";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { enqueue } from "./enqueue";
@@ -80,7 +80,7 @@ export async function claimChunk(
   let routed: RoutedEvent[] = [];
   if (claims.length > 0) {
     const json = JSON.stringify(claims);
-    const [update, , route] = await db.batch([
+    const [update, , , route] = await db.batch([
       db
         .prepare(
           `UPDATE deliveries SET status = 'processing', claim = ?2, carrier = j.carrier, revision = j.rev,
@@ -100,7 +100,7 @@ export async function claimChunk(
            JOIN sends s ON s.id = d.send_id`,
         )
         .bind(json, now),
-      routeEventsStatement(
+      ...routeEventsStatements(
         db,
         claims.map((c) => c.event.id),
       ),

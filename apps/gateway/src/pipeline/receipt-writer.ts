@@ -1,9 +1,9 @@
 import { refundStatement } from "../billing/refund";
-import { type RoutedEvent, routedEvents, routeEventsStatement } from "../webhooks/outbox/route";
+import { type RoutedEvent, routedEvents, routeEventsStatements } from "../webhooks/outbox/route";
 import type { ReceiptPlan } from "./receipt-plan";
 
 /**
- * Writes a receipt plan in ONE D1 batch of at most five statements, however many deliveries it
+ * Writes a receipt plan in ONE D1 batch of at most six statements, however many deliveries it
  * covers: each delivery's new state (with what it refunds), its events and their routing, every
  * receipt as it arrived, and the refunds, each set-based over the plan as JSON. Every write is
  * conditional on the delivery still having the revision the plan read, so a delivery someone changed
@@ -19,6 +19,7 @@ export async function writeReceiptPlan(
   const refundOf = new Map(plan.refunds.map((r) => [r.deliveryId, r.amountMicros]));
   const updates = JSON.stringify(plan.changes.map((c) => ({ ...c, refund: refundOf.get(c.id) ?? null })));
   const statements: D1PreparedStatement[] = [];
+  let routedAt: number | null = null;
   if (plan.changes.length > 0)
     statements.push(
       db
@@ -48,11 +49,12 @@ export async function writeReceiptPlan(
            JOIN sends s ON s.id = d.send_id`,
         )
         .bind(JSON.stringify(plan.events), now),
-      routeEventsStatement(
+      ...routeEventsStatements(
         db,
         plan.events.map((e) => e.id),
       ),
     );
+  if (plan.events.length > 0) routedAt = statements.length - 1;
   if (plan.log.length > 0)
     statements.push(
       db
@@ -85,11 +87,9 @@ export async function writeReceiptPlan(
     );
   if (statements.length === 0) return { landed: new Set(), routed: [] };
   const out = await db.batch(statements);
-  // The update returns the deliveries whose revision still matched: the changes that landed; the
-  // routing statement follows the events' insert.
+  // The update returns the deliveries whose revision still matched: the changes that landed.
   const landed = new Set(
     plan.changes.length === 0 ? [] : ((out[0]?.results ?? []) as { id: number }[]).map((r) => r.id),
   );
-  const route = plan.events.length === 0 ? undefined : out[plan.changes.length > 0 ? 2 : 1];
-  return { landed, routed: routedEvents(route) };
+  return { landed, routed: routedAt === null ? [] : routedEvents(out[routedAt]) };
 }

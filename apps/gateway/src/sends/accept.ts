@@ -2,7 +2,7 @@ import { walletRefusal } from "../billing/shortfall";
 import { isUniqueViolationOf } from "../db/errors";
 import { isMissingWallet, isOverdraft } from "../db/queries/wallets";
 import type { AuthContext, MerchantContext } from "../env";
-import { type RoutedEvent, routedEvents, routeEventsStatement } from "../webhooks/outbox/route";
+import { type RoutedEvent, routedEvents, routeEventsStatements } from "../webhooks/outbox/route";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
 
@@ -39,7 +39,7 @@ type AcceptInput = {
  * the deliveries of an immediate dispatch, the `sms.queued` event, and the wallet debit. The debit is
  * split in SQL (prepaid first, the rest from postpaid) against the balances at commit time, and the
  * wallet's `balance >= 0` CHECK refuses an overdraft — so concurrent sends can never overspend, and a
- * refused send leaves nothing behind. The event is routed in the same batch (`routeEventsStatement`).
+ * refused send leaves nothing behind. The event is routed in the same batch (`routeEventsStatements`).
  */
 export async function acceptSend(db: D1Database, input: AcceptInput): Promise<AcceptedSend> {
   const { messageId, auth, merchant, quote, now } = input;
@@ -145,7 +145,7 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
     );
   }
 
-  statements.push(routeEventsStatement(db, [eventId]));
+  statements.push(...routeEventsStatements(db, [eventId]));
 
   let written: D1Result[];
   try {

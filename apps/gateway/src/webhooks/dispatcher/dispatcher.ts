@@ -54,13 +54,24 @@ const drainBudgetMs = 60_000;
 const leaseMarginMs = 20_000;
 
 /**
+ * How long a writer's copy of an event (its row and key settings, read in the batch that wrote it)
+ * may stand in for a read of D1 at the event's first attempt. Past it, or for any later attempt, the
+ * event is read afresh, so a key's rotated secret or changed URL applies as soon as it would have.
+ */
+const handedCopyFreshMs = 2_000;
+
+/** Writers' copies kept at most: bounded memory whatever the burst; the rest are read from D1. */
+const maxHandedCopies = 10_000;
+
+/**
  * Delivers the webhook events of ONE destination URL (addressed with `idFromName(url)`), so a slow or
  * failing endpoint only delays its own events. Its queue lives in SQLite storage and a single alarm,
  * re-armed to the earliest due attempt, drives every attempt: an eviction or restart loses nothing,
  * the alarm resumes where storage says.
  *
- * D1 is read once per batch of due attempts (events and key settings together) and written once per
- * batch of outcomes (`OutcomeWriter`), so its round trips do not bound how fast a quick receiver is fed.
+ * A fresh event's first attempt goes out as its writer read it back (event and key settings, handed
+ * over with it); any other is read from D1 once per batch of due attempts, and outcomes are written
+ * once per batch (`OutcomeWriter`), so D1's round trips do not bound how fast a quick receiver is fed.
  */
 export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   /** The clock of every schedule decision; tests move it instead of sleeping through the retry delays. */
@@ -79,6 +90,8 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
    * meanwhile, although settings read from D1 in that window do not say so yet.
    */
   private readonly goneKeys = new Map<string, number>();
+  /** Writers' copies of fresh events, by id, with when they were handed over (wall clock). */
+  private readonly handedCopies = new Map<string, { event: OutboxEvent; at: number }>();
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, countD1Queries(env));
@@ -101,6 +114,7 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   async enqueue(events: HandedEvent[]): Promise<number> {
     const now = this.now();
     const added = addToQueue(this.ctx.storage.sql, events, now);
+    this.keepHandedCopies(events, added);
     await this.armBy(now);
     this.wakeup.ring();
     // Due now by the wall clock: start at once instead of waiting for the alarm to be scheduled. The
@@ -122,7 +136,34 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
         log.error("webhook.mark_taken_failed", { error });
       }
     }
-    return added;
+    return added.length;
+  }
+
+  /** Keeps the writer's copy of each event just added for a first attempt, within `maxHandedCopies`. */
+  private keepHandedCopies(events: HandedEvent[], added: string[]): void {
+    const fresh = new Set(added);
+    const at = Date.now();
+    for (const handed of events) {
+      if (this.handedCopies.size >= maxHandedCopies) break;
+      if (handed.event !== undefined && handed.attempts === 0 && fresh.has(handed.id))
+        this.handedCopies.set(handed.id, { event: handed.event, at });
+    }
+  }
+
+  /**
+   * The writers' copies that may stand in for a read of these leased attempts (first attempts handed
+   * over less than `handedCopyFreshMs` ago); every leased event's copy is dropped either way.
+   */
+  private takeHandedCopies(leased: LeasedAttempt[]): Map<string, OutboxEvent> {
+    const usable = new Map<string, OutboxEvent>();
+    const now = Date.now();
+    for (const l of leased) {
+      const copy = this.handedCopies.get(l.eventId);
+      if (copy === undefined) continue;
+      this.handedCopies.delete(l.eventId);
+      if (l.attempt === 1 && now - copy.at < handedCopyFreshMs) usable.set(l.eventId, copy.event);
+    }
+    return usable;
   }
 
   /** The queue as stored, most due first: for operators and tests. (`queue` is the queue-consumer handler.) */
@@ -223,18 +264,32 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
     // A key leaves `goneKeys` once D1 holds its disabling, which may happen while this read runs but
     // after it looked: what was known before the read counts too.
     const goneBefore = new Map(this.goneKeys);
-    let events: Map<string, OutboxEvent>;
-    try {
-      events = await loadOutboxEvents(
-        this.db,
-        leased.map((l) => l.eventId),
-        now,
-      );
-    } catch (error) {
-      // The leases run out and these attempts are made again.
-      log.error("webhook.load_failed", { events: leased.length, error });
-      return [];
+    // First attempts handed over just now go out as their writer read them; the rest are read
+    // (and noted as held) in one round trip.
+    const events = this.takeHandedCopies(leased);
+    const toRead = leased.filter((l) => !events.has(l.eventId)).map((l) => l.eventId);
+    let starting = leased;
+    if (toRead.length > 0) {
+      try {
+        for (const [id, event] of await loadOutboxEvents(this.db, toRead, now)) events.set(id, event);
+      } catch (error) {
+        // Those leases run out and their attempts are made again; the copies go out now.
+        log.error("webhook.load_failed", { events: toRead.length, error });
+        starting = leased.filter((l) => events.has(l.eventId));
+      }
     }
+    return this.startLeased(starting, events, goneBefore);
+  }
+
+  /**
+   * Starts the attempts of leased events; one missing from `events` no longer exists (or was never
+   * routed here) and leaves the queue.
+   */
+  private startLeased(
+    leased: LeasedAttempt[],
+    events: Map<string, OutboxEvent>,
+    goneBefore: Map<string, number>,
+  ): Promise<Outcome | null>[] {
     for (const event of events.values()) {
       const goneAt = goneBefore.get(event.keyId) ?? this.goneKeys.get(event.keyId);
       if (event.key !== null && event.key.disabledAt === null && goneAt !== undefined) {

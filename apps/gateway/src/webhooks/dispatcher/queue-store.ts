@@ -1,10 +1,15 @@
+import type { OutboxEvent } from "../outbox/outbox-store";
+
 /**
  * A dispatcher's queue, in its Durable Object SQLite storage: which events it owes its destination,
  * when each is next due, and how many attempts each has had. Everything a restart needs lives here.
  */
 
-/** An event handed to a dispatcher, with the attempts it already had (0 for a fresh or replayed one). */
-export type HandedEvent = { id: string; attempts: number };
+/**
+ * An event handed to a dispatcher, with the attempts it already had (0 for a fresh or replayed one)
+ * and, from the writer that just committed it, the event itself with its key's webhook settings.
+ */
+export type HandedEvent = { id: string; attempts: number; event?: OutboxEvent };
 
 /** An attempt that has been leased: nobody else will start it until the lease ends. */
 export type LeasedAttempt = { eventId: string; attempt: number };
@@ -22,12 +27,12 @@ export function createQueueSchema(sql: SqlStorage): void {
 
 /**
  * Adds events due at `nowMs`. An event already queued keeps its place, attempt count and lease:
- * handing an event twice never makes two deliveries run side by side.
+ * handing an event twice never makes two deliveries run side by side. Returns the ids it added.
  *
- * @example addToQueue(sql, [{ id: eventId, attempts: 0 }], Date.now()) // 1
+ * @example addToQueue(sql, [{ id: eventId, attempts: 0 }], Date.now()) // [eventId]
  */
-export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowMs: number): number {
-  if (events.length === 0) return 0;
+export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowMs: number): string[] {
+  if (events.length === 0) return [];
   // One statement for the whole hand-over; RETURNING lists only the rows actually inserted. (`WHERE
   // true` lets SQLite parse ON CONFLICT after a SELECT.)
   return sql
@@ -36,10 +41,11 @@ export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowM
        SELECT value ->> '$.id', value ->> '$.attempts', ?2 FROM json_each(?1) WHERE true
        ON CONFLICT (event_id) DO NOTHING
        RETURNING event_id`,
-      JSON.stringify(events),
+      JSON.stringify(events.map((e) => ({ id: e.id, attempts: e.attempts }))),
       nowMs,
     )
-    .toArray().length;
+    .toArray()
+    .map((row) => row.event_id as string);
 }
 
 /**

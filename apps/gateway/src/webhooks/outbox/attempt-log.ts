@@ -53,11 +53,13 @@ export async function recordOutcomes(
         )
         .bind(rows),
       // Were one event in the batch twice (a lease that ran out while its record waited), the bare
-      // columns beside MAX() come from its latest attempt, so the state never moves back.
+      // columns beside MAX() come from its latest attempt, so the state never moves back. An event
+      // first attempted from its writer's copy was never read by the dispatcher: its first outcome
+      // is what tells the sweep a dispatcher holds it (`taken_at`).
       db
         .prepare(
           `UPDATE webhook_events SET status = j.status, attempts = j.attempt, reason = j.reason,
-             next_attempt_at = j.next_attempt_at,
+             next_attempt_at = j.next_attempt_at, taken_at = COALESCE(taken_at, j.now_ms),
              delivered_at = CASE WHEN j.status = 'delivered' THEN j.now_ms ELSE delivered_at END
            FROM (SELECT value ->> '$.eventId' AS id, MAX(value ->> '$.attempt') AS attempt,
                    value ->> '$.status' AS status, value ->> '$.reason' AS reason,

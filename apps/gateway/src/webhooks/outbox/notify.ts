@@ -2,15 +2,16 @@ import type { ShardEnv } from "../../env";
 import { log } from "../../observability/logger";
 import { dispatcherFor } from "../dispatcher/address";
 import type { HandedEvent } from "../dispatcher/queue-store";
-import { type RoutedEvent, routedEvents, routeEventsStatement } from "./route";
+import { type RoutedEvent, routedEvents, routeEventsStatements } from "./route";
 
 /**
- * Hands routed events to their dispatchers: one RPC per destination (usually one). Call it after the
- * batch that wrote and routed the events, under `waitUntil`. It never throws: whatever it could not
+ * Hands routed events to their dispatchers, each with the event as read back by its writer (so its
+ * first attempt needs no read of D1): one RPC per destination (usually one). Call it after the batch
+ * that wrote and routed the events, under `waitUntil`. It never throws: whatever it could not
  * hand over stays `pending` and the sweep hands it later.
  *
  * @example
- * const out = await db.batch([...stateChange, insertEvents, routeEventsStatement(db, ids)]);
+ * const out = await db.batch([...stateChange, insertEvents, ...routeEventsStatements(db, ids)]);
  * ctx.waitUntil(handOverEvents(env, routedEvents(out.at(-1))));
  */
 export async function handOverEvents(env: ShardEnv, routed: readonly RoutedEvent[]): Promise<void> {
@@ -18,7 +19,7 @@ export async function handOverEvents(env: ShardEnv, routed: readonly RoutedEvent
   const byDestination = new Map<string, HandedEvent[]>();
   for (const event of routed) {
     const list = byDestination.get(event.destination) ?? [];
-    list.push({ id: event.id, attempts: event.attempts });
+    list.push({ id: event.id, attempts: event.attempts, event });
     byDestination.set(event.destination, list);
   }
   const handed = await Promise.allSettled(
@@ -32,7 +33,7 @@ export async function handOverEvents(env: ShardEnv, routed: readonly RoutedEvent
 }
 
 /**
- * Routes events already in D1 (one statement) and hands them over: for the sweep and the operator's
+ * Routes events already in D1 (one batch) and hands them over: for the sweep and the operator's
  * re-send, whose events were not routed when written. Never throws, like `handOverEvents`.
  *
  * @example ctx.waitUntil(notifyWebhooks(env, [eventId]));
@@ -41,7 +42,7 @@ export async function notifyWebhooks(env: ShardEnv, eventIds: string[]): Promise
   if (eventIds.length === 0) return;
   let routed: RoutedEvent[];
   try {
-    routed = routedEvents(await routeEventsStatement(env.DB, eventIds).all());
+    routed = routedEvents((await env.DB.batch(routeEventsStatements(env.DB, eventIds))).at(-1));
   } catch (error) {
     log.error("webhook.route_failed", { events: eventIds.length, error });
     return;

@@ -1,9 +1,13 @@
 /**
- * The dispatcher's reads of the D1 outbox (`webhook_events`) and of the key settings that shape a
- * request; its writes are in attempt-log.ts. Raw SQL: one round trip per call, whatever the batch size.
+ * The reads of the D1 outbox (`webhook_events`) with the key settings that shape a request: the
+ * dispatcher's, and the one a writer adds to the batch that creates events (`route.ts`); the
+ * dispatcher's writes are in attempt-log.ts. Raw SQL: one round trip per call, whatever the batch size.
  */
 
-/** The key's webhook settings, read afresh for every batch of attempts so rotation and 410s apply at once. */
+/**
+ * The key's webhook settings, read afresh for every batch of attempts (or with the events' own
+ * write, for their first attempt) so rotation and 410s apply at once.
+ */
 export type KeyWebhookSettings = {
   webhookUrl: string | null;
   basicAuthUsername: string | null;
@@ -24,6 +28,8 @@ export type OutboxEvent = {
   payload: string;
   occurredAt: number;
   status: "pending" | "delivered" | "dead" | "no_destination";
+  /** Attempts made so far. */
+  attempts: number;
   /** Null when the key row no longer exists. */
   key: KeyWebhookSettings | null;
 };
@@ -38,6 +44,7 @@ type EventRow = {
   payload: string;
   occurred_at: number;
   status: OutboxEvent["status"];
+  attempts: number;
   k_secret: string | null;
   webhook_url: string | null;
   webhook_basic_auth_username: string | null;
@@ -46,6 +53,35 @@ type EventRow = {
   webhook_previous_secret_until: number | null;
   webhook_disabled_at: number | null;
 };
+
+/**
+ * Reads the events among `eventIds` with their key's settings as they are now; with `routedOnly`,
+ * only those still owed a delivery and bound for a destination (`+status`: through the status index
+ * SQLite would walk every pending event to find these few).
+ */
+export function outboxEventsStatement(
+  db: D1Database,
+  eventIds: readonly string[],
+  routedOnly = false,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT e.id, e.send_id, e.key_id, e.event_type, e.sequence, e.destination, e.payload, e.occurred_at,
+              e.status, e.attempts,
+              k.webhook_signing_secret AS k_secret, k.webhook_url, k.webhook_basic_auth_username,
+              k.webhook_basic_auth_password_enc, k.webhook_previous_signing_secret,
+              k.webhook_previous_secret_until, k.webhook_disabled_at
+       FROM webhook_events e LEFT JOIN api_keys k ON k.id = e.key_id
+       WHERE e.id IN (SELECT value FROM json_each(?1))
+         ${routedOnly ? "AND +e.status = 'pending' AND e.destination IS NOT NULL" : ""}`,
+    )
+    .bind(JSON.stringify(eventIds));
+}
+
+/** The events an `outboxEventsStatement` read (from `all()` or a batch). */
+export function outboxEventsOf(result: D1Result | undefined): OutboxEvent[] {
+  return ((result?.results ?? []) as EventRow[]).map(outboxEventOf);
+}
 
 /**
  * The events among `eventIds` that still exist, with their key's settings as they are now, in one
@@ -59,22 +95,11 @@ export async function loadOutboxEvents(
   eventIds: readonly string[],
   nowMs: number,
 ): Promise<Map<string, OutboxEvent>> {
-  const ids = JSON.stringify(eventIds);
   const [, read] = await db.batch<Record<string, unknown>>([
     markTakenStatement(db, eventIds, nowMs),
-    db
-      .prepare(
-        `SELECT e.id, e.send_id, e.key_id, e.event_type, e.sequence, e.destination, e.payload, e.occurred_at, e.status,
-                k.webhook_signing_secret AS k_secret, k.webhook_url, k.webhook_basic_auth_username,
-                k.webhook_basic_auth_password_enc, k.webhook_previous_signing_secret,
-                k.webhook_previous_secret_until, k.webhook_disabled_at
-         FROM webhook_events e LEFT JOIN api_keys k ON k.id = e.key_id
-         WHERE e.id IN (SELECT value FROM json_each(?1))`,
-      )
-      .bind(ids),
+    outboxEventsStatement(db, eventIds),
   ]);
-  const rows = (read?.results ?? []) as EventRow[];
-  return new Map(rows.map((row) => [row.id, outboxEventOf(row)]));
+  return new Map(outboxEventsOf(read).map((event) => [event.id, event]));
 }
 
 function outboxEventOf(row: EventRow): OutboxEvent {
@@ -88,6 +113,7 @@ function outboxEventOf(row: EventRow): OutboxEvent {
     payload: row.payload,
     occurredAt: row.occurred_at,
     status: row.status,
+    attempts: row.attempts,
     key:
       row.k_secret === null
         ? null

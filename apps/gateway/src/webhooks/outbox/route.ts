@@ -1,19 +1,30 @@
+import { type OutboxEvent, outboxEventsOf, outboxEventsStatement } from "./outbox-store";
+
 /**
  * Where each freshly written event goes, settled by ONE statement however many events: the send's
  * `callback_url`, else the key's `webhook_url`, fixed on the event the first time it is routed. An
  * event with neither becomes `no_destination`; one bound for a key webhook disabled by a 410 becomes
- * `dead`. The statement goes in the same batch as the write that created the events, so routing
- * costs no round trip of its own, and its rows (`routedEvents`) say what to hand to which dispatcher.
+ * `dead`. Then the events still owed a delivery are read back whole, with their key's webhook
+ * settings, so a dispatcher can make their first attempt without reading D1. Both statements go at
+ * the end of the batch that writes the events: routing costs no round trip of its own.
  *
  * @example
- * const out = await db.batch([...stateChange, insertEvents, routeEventsStatement(db, eventIds)]);
+ * const out = await db.batch([...stateChange, insertEvents, ...routeEventsStatements(db, eventIds)]);
  * ctx.waitUntil(handOverEvents(env, routedEvents(out.at(-1))));
  */
+export function routeEventsStatements(db: D1Database, eventIds: readonly string[]): D1PreparedStatement[] {
+  return [routeStatement(db, eventIds), outboxEventsStatement(db, eventIds, true)];
+}
 
-/** An event still owed a delivery, and the destination it is bound for. */
-export type RoutedEvent = { id: string; destination: string; attempts: number };
+/** An event still owed a delivery, as its writer read it back, and the destination it is bound for. */
+export type RoutedEvent = OutboxEvent & { destination: string };
 
-export function routeEventsStatement(db: D1Database, eventIds: readonly string[]): D1PreparedStatement {
+/** The events the routing left owed a delivery: the result of the last of `routeEventsStatements`. */
+export function routedEvents(result: D1Result | undefined): RoutedEvent[] {
+  return outboxEventsOf(result).filter((e): e is RoutedEvent => e.destination !== null);
+}
+
+function routeStatement(db: D1Database, eventIds: readonly string[]): D1PreparedStatement {
   // Every SET expression sees the row as it was, so each one works from the destination the event
   // ends up with (`chosen`), whether it had one already or gets one now. `+status`: without it
   // SQLite prefers the status index and walks every pending event of every merchant to find these
@@ -33,16 +44,7 @@ export function routeEventsStatement(db: D1Database, eventIds: readonly string[]
            WHEN ${disabled} THEN 'The key''s webhook was disabled after a 410 Gone'
            ELSE reason END,
          next_attempt_at = CASE WHEN ${chosen} IS NOT NULL AND ${disabled} THEN NULL ELSE next_attempt_at END
-       WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'pending'
-       RETURNING id, destination, attempts, status`,
+       WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'pending'`,
     )
     .bind(JSON.stringify(eventIds));
-}
-
-/** The events the routing statement left owed a delivery (its result, from `all()` or a batch). */
-export function routedEvents(result: D1Result | undefined): RoutedEvent[] {
-  const rows = (result?.results ?? []) as (RoutedEvent & { status: string })[];
-  return rows
-    .filter((r) => r.status === "pending")
-    .map((r) => ({ id: r.id, destination: r.destination, attempts: r.attempts }));
 }
