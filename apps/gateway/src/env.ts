@@ -1,3 +1,5 @@
+import type { KeyCheck } from "./auth/key-snapshot";
+
 /**
  * The Worker's bindings as wrangler.jsonc declares them: the directory database (`DIRECTORY`), the
  * shards (`DB_0`, `DB_1`, …), the queues and the Durable Objects. What the handlers receive.
@@ -38,6 +40,8 @@ export type AppVariables = {
   merchant: MerchantContext;
   /** The calling merchant's shard: set by the auth middleware with `auth` and `merchant`. */
   shard: ShardEnv;
+  /** What the auth middleware judged the key by, for the rate limit to confirm with the key's guard. */
+  keyCheck?: KeyCheck;
 };
 
 export type AppEnv = { Bindings: WorkerEnv; Variables: AppVariables };

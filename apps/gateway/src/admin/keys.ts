@@ -9,7 +9,7 @@ import type { AppEnv, WorkerEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 import { readJsonObject } from "../http/read-json";
 import { newId } from "../ids";
-import { callGuard, keyGuardFor } from "../key-guard/stub";
+import { bumpAuthVersions, callGuard, keyGuardFor } from "../key-guard/stub";
 import { checkWebhookUrl } from "../network/ssrf-guard";
 import { recordKey } from "../shards/directory";
 import { generateSigningSecret } from "../webhooks/policy/sign";
@@ -55,6 +55,7 @@ function setStatus(status: KeyStatus) {
     if (status === "ACTIVE") await callGuard(keyGuardFor(c.env, id).lift());
     const patch = status === "ACTIVE" ? { status, suspendedUntil: null } : { status };
     const updated = await db.update(apiKeys).set(patch).where(eq(apiKeys.id, id)).returning().get();
+    await bumpAuthVersions(c.env, [id]);
     return c.json({ status_code: 200, success: true, data: keyView(updated as typeof apiKeys.$inferSelect) });
   };
 }
@@ -107,6 +108,9 @@ export const keyRoutes = new Hono<AppEnv>()
       db.update(apiKeys).set(oldPatch).where(eq(apiKeys.id, old.id)),
     ]);
     await recordKey(shard, { digest: row.digest, keyId: row.id, merchantId: old.merchantId }, now);
+    // After the new key is in the directory: if the old key's guard cannot be told, the call fails,
+    // and the new key (its cleartext lost with the answer) can at least be found and regenerated.
+    await bumpAuthVersions(c.env, [old.id]);
     return c.json(
       {
         status_code: 201,

@@ -1,12 +1,13 @@
 import { toMicros } from "@lisoloo/protocol";
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { Hono } from "hono";
 import { createDb } from "../db/client";
-import { merchants, walletLedger, wallets, walletTypes } from "../db/schema";
+import { apiKeys, merchants, walletLedger, wallets, walletTypes } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
 import { readJsonObject } from "../http/read-json";
 import { newId } from "../ids";
+import { bumpAuthVersions } from "../key-guard/stub";
 import { placeNewMerchant, recordMerchant } from "../shards/directory";
 import { merchantShard } from "./locate";
 import { createMerchantSchema, updateMerchantSchema } from "./schemas";
@@ -86,5 +87,17 @@ export const merchantRoutes = new Hono<AppEnv>()
         ? await db.update(merchants).set(patch).where(eq(merchants.id, id)).returning().get()
         : await db.select().from(merchants).where(eq(merchants.id, id)).get();
     if (!updated) throw new ApiError("1403", { message: "Merchant not found" });
+    if (Object.keys(patch).length > 0) {
+      // Every key of the merchant carries its fields to the auth path. A revoked key is left out: it
+      // is refused whatever its merchant says, and a refusal is never given from a copy unread.
+      const keys = await db
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.merchantId, id), ne(apiKeys.status, "REVOKED")));
+      await bumpAuthVersions(
+        c.env,
+        keys.map((k) => k.id),
+      );
+    }
     return c.json({ status_code: 200, success: true, data: merchantView(updated, shard.SHARD) });
   });

@@ -3,11 +3,20 @@ import type { RateLimitBucket, WorkerEnv } from "../env";
 import { countD1Queries } from "../observability/d1-queries";
 import { log } from "../observability/logger";
 import { shardOfKey } from "../shards/directory";
+import { bumpAuthVersion, readAuthVersion } from "./auth-version";
 import * as idempotency from "./idempotency-store";
 import { IDEMPOTENCY_TTL_MS } from "./limits";
 import { countHit, liftSuspension } from "./rate-counter";
 import { createSchema } from "./schema";
-import type { Admission, BeginResult, HitResult, IdempotentRequest, StoredResponse } from "./types";
+import type {
+  Admission,
+  BeginResult,
+  HitResult,
+  IdempotentRequest,
+  StaleAuth,
+  StoredResponse,
+  WithAuthVersion,
+} from "./types";
 
 /**
  * Rate limits (CONTRACT §9) and Idempotency-Key records (§4) of one API key: one instance per key,
@@ -18,6 +27,9 @@ import type { Admission, BeginResult, HitResult, IdempotentRequest, StoredRespon
  *
  * The guard alone enforces a 1302 suspension; it also writes the suspension's end to the key's row
  * (`api_keys.suspended_until`), so the operator API can show it without asking every guard.
+ *
+ * It also keeps the key's auth version (auth-version.ts): operators bump it after changing the key or
+ * its merchant, and every admission says which version it was judged under.
  */
 export class KeyGuard extends DurableObject<WorkerEnv> {
   /** When the purge alarm fires (null: none; undefined: not read from storage yet). */
@@ -34,10 +46,28 @@ export class KeyGuard extends DurableObject<WorkerEnv> {
    * Counts one request against `bucket` (limit per minute) and says whether it may proceed; during a
    * suspension, only once the key row shows it. (Not `async`: a bad limit throws to the caller as is.)
    */
-  hit(bucket: RateLimitBucket, limit: number, nowMs: number): HitResult | Promise<HitResult> {
-    const result = countHit(this.ctx.storage.sql, bucket, limit, nowMs);
+  hit(
+    bucket: RateLimitBucket,
+    limit: number,
+    nowMs: number,
+  ): WithAuthVersion<HitResult> | Promise<WithAuthVersion<HitResult>> {
+    const sql = this.ctx.storage.sql;
+    const result = { ...countHit(sql, bucket, limit, nowMs), authVersion: readAuthVersion(sql) };
     if (result.suspendedUntil === undefined) return result;
     return this.recordSuspension(result.suspendedUntil).then(() => result);
+  }
+
+  /** The key's auth version: read before the key's rows, it tags the copy the auth path keeps of them. */
+  authVersion(): number {
+    return readAuthVersion(this.ctx.storage.sql);
+  }
+
+  /**
+   * Marks every copy of the key's rows that isolates keep as possibly stale. Called by whoever changed
+   * the key or its merchant, after that write committed; returns the new version.
+   */
+  bumpAuthVersion(): number {
+    return bumpAuthVersion(this.ctx.storage.sql);
   }
 
   /**
@@ -69,17 +99,25 @@ export class KeyGuard extends DurableObject<WorkerEnv> {
 
   /**
    * `hit`, then — only when the request is allowed and carries an Idempotency-Key — `beginIdempotent`,
-   * in one round trip.
+   * in one round trip. With `ifAuthVersion`, only if the key's auth version is still that one: else
+   * nothing is counted or locked and the answer is the current version, for the caller to judge the
+   * key again (its limit may have changed too) and ask again.
    */
   async admit(
     bucket: RateLimitBucket,
     limit: number,
     nowMs: number,
     request: IdempotentRequest | null,
-  ): Promise<Admission> {
-    const rate = await this.hit(bucket, limit, nowMs);
-    if (!rate.allowed || request === null) return { rate, idempotency: null };
-    return { rate, idempotency: await this.beginIdempotent(request.key, request.fingerprint, nowMs) };
+    ifAuthVersion?: number,
+  ): Promise<Admission | StaleAuth> {
+    if (ifAuthVersion !== undefined) {
+      const current = readAuthVersion(this.ctx.storage.sql);
+      if (current !== ifAuthVersion) return { stale: true, authVersion: current };
+    }
+    const { authVersion, ...rate } = await this.hit(bucket, limit, nowMs);
+    if (!rate.allowed || request === null) return { rate, idempotency: null, authVersion };
+    const idempotency = await this.beginIdempotent(request.key, request.fingerprint, nowMs);
+    return { rate, idempotency, authVersion };
   }
 
   /** Purges expired idempotency records and re-arms itself for the next expiry. */

@@ -1,6 +1,7 @@
 /**
- * Tables of one key's guard. `rate_hits` keeps only the current window's rows and `suspension` at most
- * one row, so the hot path touches a handful of rows; `idempotency` rows live 24 h.
+ * Tables of one key's guard. `rate_hits` keeps only the current window's rows, `suspension` and
+ * `auth_version` at most one row each, so the hot path touches a handful of rows; `idempotency` rows
+ * live 24 h.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rate_hits (
@@ -25,6 +26,10 @@ CREATE TABLE IF NOT EXISTS idempotency (
   CHECK ((lock_id IS NULL) <> (status IS NULL))
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idempotency_expires_at ON idempotency (expires_at);
+CREATE TABLE IF NOT EXISTS auth_version (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL
+);
 `;
 
 /** Creates the tables if they are missing; cheap enough to run in every constructor. */

@@ -20,3 +20,23 @@ export async function callGuard<T>(call: PromiseLike<T>): Promise<T> {
     throw new ApiError("1402");
   }
 }
+
+/**
+ * Bumps the auth version of each key (key-guard/auth-version.ts): call it once the D1 write that
+ * changed those keys, or their merchant, has committed, so the very next request of each key in any
+ * isolate reads them again. A guard that cannot be reached fails the call with 503 1402 after the
+ * write: the operator must hear that the change may not be in force yet (an isolate could go on
+ * accepting a revoked key from its copy for up to a minute), and repeating the call is harmless.
+ */
+export async function bumpAuthVersions(env: WorkerEnv, keyIds: readonly string[]): Promise<void> {
+  await Promise.all(
+    keyIds.map(async (keyId) => {
+      try {
+        await keyGuardFor(env, keyId).bumpAuthVersion();
+      } catch (error) {
+        log.error("key.auth_version_not_bumped", { key_id: keyId, error });
+        throw new ApiError("1402");
+      }
+    }),
+  );
+}

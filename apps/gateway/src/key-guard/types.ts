@@ -29,5 +29,14 @@ export type BeginResult =
 /** An Idempotency-Key and the fingerprint of the request that carries it. */
 export type IdempotentRequest = { key: string; fingerprint: string };
 
+/** A verdict of the guard with the key's auth version at the time (key-guard/auth-version.ts). */
+export type WithAuthVersion<T> = T & { authVersion: number };
+
 /** Rate-limit verdict and, when the request was allowed and idempotent, the idempotency verdict. */
-export type Admission = { rate: HitResult; idempotency: BeginResult | null };
+export type Admission = WithAuthVersion<{ rate: HitResult; idempotency: BeginResult | null }>;
+
+/**
+ * The answer to an admission asked for with an auth version the key has moved past: the caller
+ * judged the key from rows that may be stale, so nothing was counted or locked.
+ */
+export type StaleAuth = { stale: true; authVersion: number };

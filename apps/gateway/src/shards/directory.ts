@@ -3,16 +3,21 @@ import { type ShardName, shardEnv, shardNames } from "./shard-env";
 
 // The directory database maps key digests, key ids and merchant ids to the shard that holds them.
 // Its rows are only ever added (a merchant never moves), so an answer cached in the isolate stays
-// true for good: a key changed later (revoked, suspended, regenerated) is judged by its row in the
-// shard, which is read on every request. Nothing is cached for an id the directory does not know.
+// true for good. What a key's row says (revoked, suspended, regenerated) is not the directory's: the
+// auth path keeps its own copy of that, checked against the key's guard (auth/key-cache.ts).
+// Nothing is cached for an id the directory does not know.
 
 /** Entries kept per kind of id before the oldest are dropped: bounded memory whatever the traffic. */
 const CACHE_LIMIT = 10_000;
 
-type Cache = Map<string, ShardName>;
-const caches = new WeakMap<D1Database, { digest: Cache; key: Cache; merchant: Cache }>();
+/** Where a key digest leads: the shard, and the key's id (its guard is addressed by it). */
+type KeyPlace = { shard: ShardName; keyId: string };
 
-function cacheOf(env: WorkerEnv) {
+type Cache<T> = Map<string, T>;
+type Caches = { digest: Cache<KeyPlace>; key: Cache<ShardName>; merchant: Cache<ShardName> };
+const caches = new WeakMap<D1Database, Caches>();
+
+function cacheOf(env: WorkerEnv): Caches {
   let cache = caches.get(env.DIRECTORY);
   if (!cache) {
     cache = { digest: new Map(), key: new Map(), merchant: new Map() };
@@ -21,14 +26,14 @@ function cacheOf(env: WorkerEnv) {
   return cache;
 }
 
-function remember(cache: Cache, id: string, shard: ShardName): void {
+function remember<T>(cache: Cache<T>, id: string, value: T): void {
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-  cache.set(id, shard);
+  cache.set(id, value);
 }
 
 async function lookUp(
   env: WorkerEnv,
-  kind: "digest" | "key" | "merchant",
+  kind: "key" | "merchant",
   id: string,
   sql: string,
 ): Promise<ShardEnv | null> {
@@ -42,9 +47,26 @@ async function lookUp(
   return shard;
 }
 
-/** The shard holding the key with this digest (the auth path), or null for a key nobody issued. */
-export function shardOfDigest(env: WorkerEnv, digest: string): Promise<ShardEnv | null> {
-  return lookUp(env, "digest", digest, "SELECT shard FROM directory_keys WHERE digest = ?1");
+/**
+ * The shard holding the key with this digest, and the key's id (the auth path), or null for a key
+ * nobody issued.
+ *
+ * @example await keyOfDigest(env, digest) // { shard: shardEnv(env, "DB_1"), keyId: "key_…" }
+ */
+export async function keyOfDigest(
+  env: WorkerEnv,
+  digest: string,
+): Promise<{ shard: ShardEnv; keyId: string } | null> {
+  const cache = cacheOf(env).digest;
+  const cached = cache.get(digest);
+  if (cached) return { shard: shardEnv(env, cached.shard), keyId: cached.keyId };
+  const row = await env.DIRECTORY.prepare("SELECT shard, key_id FROM directory_keys WHERE digest = ?1")
+    .bind(digest)
+    .first<{ shard: string; key_id: string }>();
+  if (!row) return null;
+  const shard = shardEnv(env, row.shard);
+  remember(cache, digest, { shard: shard.SHARD as ShardName, keyId: row.key_id });
+  return { shard, keyId: row.key_id };
 }
 
 /** The shard holding the key with this id (operator routes), or null. */
