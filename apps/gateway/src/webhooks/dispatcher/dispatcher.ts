@@ -14,6 +14,7 @@ import {
   addToQueue,
   createQueueSchema,
   type HandedEvent,
+  holdsMoreThan,
   type LeasedAttempt,
   leaseDue,
   listQueue,
@@ -22,7 +23,6 @@ import {
   type QueueStats,
   queueStats,
   removeFromQueue,
-  waitingMoreThan,
 } from "./queue-store";
 import { Wakeup } from "./wakeup";
 
@@ -120,7 +120,7 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
     // Due now by the wall clock: start at once instead of waiting for the alarm to be scheduled. The
     // alarm stays armed, so a run cut short by an eviction still resumes.
     const startsNow = now <= Date.now();
-    const behind = !startsNow || waitingMoreThan(this.ctx.storage.sql, maxInFlight);
+    const behind = !startsNow || holdsMoreThan(this.ctx.storage.sql, maxInFlight);
     if (startsNow) {
       this.drain().catch((error) => log.error("webhook.drain_failed", { error }));
     }

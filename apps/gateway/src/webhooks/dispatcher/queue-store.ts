@@ -23,6 +23,9 @@ export function createQueueSchema(sql: SqlStorage): void {
     lease_until INTEGER
   )`);
   sql.exec("CREATE INDEX IF NOT EXISTS queue_due ON queue (next_attempt_at)");
+  // Waiting events (no lease) in due order, and leases by their end: what the next start and the
+  // next wake-up look for, found without walking the attempts in flight or the whole queue.
+  sql.exec("CREATE INDEX IF NOT EXISTS queue_lease_due ON queue (lease_until, next_attempt_at)");
 }
 
 /**
@@ -57,12 +60,20 @@ export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowM
  */
 export function leaseDue(sql: SqlStorage, nowMs: number, leaseUntil: number, limit: number): LeasedAttempt[] {
   if (limit <= 0) return [];
+  // The waiting ones straight from `queue_lease_due` in due order, and leases that ran out (an
+  // attempt cut short by a restart), each capped at `limit` before the two are merged.
   return sql
     .exec<{ event_id: string; attempts: number }>(
       `UPDATE queue SET attempts = attempts + 1, lease_until = ?2
        WHERE event_id IN (
-         SELECT event_id FROM queue
-         WHERE next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1)
+         SELECT event_id FROM (
+           SELECT event_id, next_attempt_at FROM (
+             SELECT event_id, next_attempt_at FROM queue
+             WHERE lease_until IS NULL AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?3)
+           UNION ALL
+           SELECT event_id, next_attempt_at FROM (
+             SELECT event_id, next_attempt_at FROM queue
+             WHERE lease_until <= ?1 AND next_attempt_at <= ?1 ORDER BY lease_until LIMIT ?3))
          ORDER BY next_attempt_at LIMIT ?3)
        RETURNING event_id, attempts`,
       nowMs,
@@ -74,17 +85,14 @@ export function leaseDue(sql: SqlStorage, nowMs: number, leaseUntil: number, lim
 }
 
 /**
- * Whether more than `count` queued events wait for their first start or their next attempt (no
- * lease): reads at most `count + 1` rows, whatever the queue holds.
+ * Whether the queue holds more than `count` events, whatever their state: reads at most `count + 1`
+ * index entries, however long the queue.
  *
- * @example waitingMoreThan(sql, 64) // true when the dispatcher is behind
+ * @example holdsMoreThan(sql, 64) // true when the dispatcher has a backlog
  */
-export function waitingMoreThan(sql: SqlStorage, count: number): boolean {
+export function holdsMoreThan(sql: SqlStorage, count: number): boolean {
   const row = sql
-    .exec<{ n: number }>(
-      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM queue WHERE lease_until IS NULL LIMIT ?1)",
-      count + 1,
-    )
+    .exec<{ n: number }>("SELECT COUNT(*) AS n FROM (SELECT 1 FROM queue LIMIT ?1)", count + 1)
     .toArray()[0];
   return (row?.n ?? 0) > count;
 }
@@ -107,9 +115,15 @@ export function removeFromQueue(sql: SqlStorage, eventIds: readonly string[]): v
  * @example const at = nextWakeAt(sql); at === null ? deleteAlarm() : setAlarm(at)
  */
 export function nextWakeAt(sql: SqlStorage): number | null {
+  // The earliest waiting event is the first entry of its index; a leased one wakes the queue at the
+  // later of its due time and its lease's end, and only the leased ones are looked at for that.
   const row = sql
     .exec<{ at: number | null }>(
-      "SELECT MIN(MAX(next_attempt_at, COALESCE(lease_until, 0))) AS at FROM queue",
+      `SELECT MIN(at) AS at FROM (
+         SELECT next_attempt_at AS at FROM (
+           SELECT next_attempt_at FROM queue WHERE lease_until IS NULL ORDER BY next_attempt_at LIMIT 1)
+         UNION ALL
+         SELECT MIN(MAX(next_attempt_at, lease_until)) FROM queue WHERE lease_until IS NOT NULL)`,
     )
     .toArray()[0];
   return row?.at ?? null;
