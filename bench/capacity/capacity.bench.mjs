@@ -16,9 +16,10 @@
 // all delivered); scheduled and recurring dispatches are released by calling the cron handler at
 // their due time. Once every delivery is final and every webhook event delivered (and the receiver
 // has it), the bench reads the local D1 files (SQLite `dbstat`: pages per table and index, record
-// bytes, row counts) and sums the `d1.queries` lines and wrangler's `QUEUE` lines, before and after;
-// the difference divided by the deliveries is the cost per delivered recipient. An idle cron run is
-// measured first and taken off once per cron run the scheduled types needed. Last, CAPACITY_BURST_SENDS
+// bytes, row counts) and sums the `d1.queries` lines and wrangler's `QUEUE` lines (the send queue's
+// and the receipt queue's), before and after; the difference divided by the deliveries is the cost
+// per delivered recipient. An idle cron run is measured first and taken off once per cron run the
+// scheduled types needed. Last, CAPACITY_BURST_SENDS
 // scheduled 1-recipient sends due at the same moment are released together: the largest queue batches,
 // read against D1's 1000-queries-per-invocation limit (each line says its own invocation's queries).
 //
@@ -54,7 +55,10 @@ const BURST = 10;
 const PER_SEND = 1000;
 
 const gatewaySource = (file) => readFileSync(new URL(`../../apps/gateway/${file}`, import.meta.url), "utf8");
-/** The send queue consumer's `max_batch_size` in the sandbox deployment (wrangler.jsonc, comments are whole lines). */
+/**
+ * The `max_batch_size` of the send and receipt queues' consumers in the sandbox deployment (wrangler.jsonc,
+ * comments are whole lines): one figure, since the consumer is the same and so is its query budget.
+ */
 const MAX_BATCH = (() => {
   const config = JSON.parse(
     gatewaySource("wrangler.jsonc")
@@ -63,10 +67,15 @@ const MAX_BATCH = (() => {
       .join("\n"),
   );
   const sandbox = config.env.sandbox;
-  const queue = sandbox.queues.producers.find((p) => p.binding === "SEND_QUEUE")?.queue;
-  const size = sandbox.queues.consumers.find((c) => c.queue === queue)?.max_batch_size;
-  if (typeof size !== "number") throw new Error("wrangler.jsonc: no max_batch_size for the send queue");
-  return size;
+  const sizes = ["SEND_QUEUE", "RECEIPT_QUEUE"].map((binding) => {
+    const queue = sandbox.queues.producers.find((p) => p.binding === binding)?.queue;
+    const size = sandbox.queues.consumers.find((c) => c.queue === queue)?.max_batch_size;
+    if (typeof size !== "number") throw new Error(`wrangler.jsonc: no max_batch_size for ${binding}'s queue`);
+    return size;
+  });
+  if (new Set(sizes).size !== 1)
+    throw new Error(`wrangler.jsonc: the queues' max_batch_size differ (${sizes})`);
+  return sizes[0];
 })();
 /** Dispatches one cron run releases per shard (apps/gateway/src/cron/release-dispatches.ts). */
 const RELEASE_LIMIT = Number(
@@ -342,7 +351,8 @@ row counts. **D1 queries** counts each statement once, alone or inside a batch (
 against its 1000-per-invocation limit); **round trips** counts a batch once; **rows written/read** are
 D1's own \`meta.rows_written\`/\`meta.rows_read\` (the billing units; index entries count as written
 rows), from every call but those through \`first()\`/\`raw()\`, which return no meta (see below).
-**Queue messages** are those wrangler logged consumed (dispatch chunks and receipt batches).
+**Queue messages** are those wrangler logged consumed (dispatch chunks from the send queue, receipt
+batches from the receipt queue).
 Scheduled and recurring dispatches were released by calling the cron handler at their due time; the
 cost of an idle cron run (below) is taken off once per run.
 

@@ -100,7 +100,8 @@ export function storageGrowth(before, after) {
  * @property {{ source: string, queries: number, batch: number | null }[]} invocations each Worker
  *   invocation's own shard queries (`invocation_queries`, `waitUntil` work included) and, for a queue
  *   batch, its size
- * @property {number} queueBatches consumer invocations wrangler logged (`QUEUE name ok/total`)
+ * @property {number} queueBatches consumer invocations wrangler logged (`QUEUE name ok/total`), of
+ *   every queue: the send queue's and the receipt queue's
  * @property {number} queueMessages messages in them
  * @property {number} requests HTTP requests wrangler logged
  */

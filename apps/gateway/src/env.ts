@@ -2,7 +2,8 @@ import type { KeyCheck } from "./auth/key-snapshot";
 
 /**
  * The Worker's bindings as wrangler.jsonc declares them: the directory database (`DIRECTORY`), the
- * shards (`DB_0`, `DB_1`, …), the queues and the Durable Objects. What the handlers receive.
+ * shards (`DB_0`, `DB_1`, …), the queues (`SEND_QUEUE` for dispatch chunks and cron runs,
+ * `RECEIPT_QUEUE` for carrier receipts) and the Durable Objects. What the handlers receive.
  */
 export type WorkerEnv = Env;
 

@@ -28,6 +28,7 @@ export default withD1QueryLog({
       batch.retryAll({ delaySeconds: CONFIG_RETRY_DELAY_SECONDS });
       throw checked.error;
     }
+    // The send and receipt queues share a consumer (it reads every message type) and a dead-letter queue.
     if (!batch.queue.includes("-dlq-")) return consumeSendQueue(batch, env, ctx);
     await recordDeadLetters(env, batch);
     return consumeDeadLetters(batch, env, ctx);

@@ -12,7 +12,13 @@ import { routeFor } from "../src/carriers/routing";
 import worker from "../src/index";
 import type { QueueMessage } from "../src/pipeline/messages";
 import { ADMIN, ADMIN_TOKEN, admin, api, BASE, call, newMerchant, rows, waitFor } from "./helpers";
-import { expectBilledByTheRule, expectLedgerBalanced, recordingQueue, wrapD1 } from "./wrap-bindings";
+import {
+  expectBilledByTheRule,
+  expectLedgerBalanced,
+  type Queues,
+  recordingQueues,
+  wrapD1,
+} from "./wrap-bindings";
 
 /** This deployment's bindings as a production deployment: routes and carriers come from D1 there. */
 const production = {
@@ -356,7 +362,7 @@ async function liveMerchant() {
 }
 
 /** A request to the production deployment, its queue messages held for the test to hand over. */
-async function productionFetch(queue: Queue, path: string, liveKey: string, body?: unknown) {
+async function productionFetch(queues: Queues, path: string, liveKey: string, body?: unknown) {
   const ctx = createExecutionContext();
   const res = await worker.fetch(
     new Request(`${BASE}${path}`, {
@@ -364,7 +370,7 @@ async function productionFetch(queue: Queue, path: string, liveKey: string, body
       headers: { "app-key": liveKey, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
-    { ...production, SEND_QUEUE: queue },
+    { ...production, ...queues },
     ctx,
   );
   await waitOnExecutionContext(ctx);
@@ -382,15 +388,15 @@ describe("a production send", () => {
       default_route: null,
     });
     const { merchantId, liveKey } = await liveMerchant();
-    const held = recordingQueue({ hold: true });
+    const held = recordingQueues({ hold: true });
 
-    const sent = await productionFetch(held.queue, "/send", liveKey, {
+    const sent = await productionFetch(held.queues, "/send", liveKey, {
       to: ["+243812345678", "+243971234567", "+33612345678"],
       message: "Votre code est 123456",
     });
     expect(sent.status).toBe(201);
     const id = sent.body.data.message_id as string;
-    const balanceAfterDebit = (await productionFetch(held.queue, "/balance", liveKey)).body.data.balance;
+    const balanceAfterDebit = (await productionFetch(held.queues, "/balance", liveKey)).body.data.balance;
     expect(balanceAfterDebit).toBeCloseTo(10 - 3 * 0.02, 6);
 
     // The consumer of the production deployment takes the dispatch chunks the send queued.
@@ -403,7 +409,7 @@ describe("a production send", () => {
       chunks.map((body, i) => ({ id: `prod-${id}-${i}`, timestamp: new Date(), attempts: 1, body })),
     );
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...production, SEND_QUEUE: held.queue }, ctx);
+    await worker.queue(batch, { ...production, ...held.queues }, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(chunks.length);
     await waitOnExecutionContext(ctx);
 
@@ -437,10 +443,10 @@ describe("a production send", () => {
       },
     ]);
     const status = statusResponseSchema.parse(
-      (await productionFetch(held.queue, `/status/${id}`, liveKey)).body,
+      (await productionFetch(held.queues, `/status/${id}`, liveKey)).body,
     ).data;
     expect(status).toMatchObject({ status: "failed", failed: 3, delivered: 0, pending: 0 });
-    const balance = (await productionFetch(held.queue, "/balance", liveKey)).body.data.balance;
+    const balance = (await productionFetch(held.queues, "/balance", liveKey)).body.data.balance;
     expect(balance).toBe(10);
     await expectBilledByTheRule(id);
     await expectLedgerBalanced(merchantId);
@@ -548,8 +554,8 @@ describe("carrier passwords", () => {
     await record(admin("GET", "/health"));
 
     const { liveKey } = await liveMerchant();
-    const held = recordingQueue({ hold: true });
-    const sent = await productionFetch(held.queue, "/send", liveKey, {
+    const held = recordingQueues({ hold: true });
+    const sent = await productionFetch(held.queues, "/send", liveKey, {
       to: ["+243812345678"],
       message: "Hi",
     });
@@ -563,7 +569,7 @@ describe("carrier passwords", () => {
       })),
     );
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...production, SEND_QUEUE: held.queue }, ctx);
+    await worker.queue(batch, { ...production, ...held.queues }, ctx);
     await waitOnExecutionContext(ctx);
 
     const text = JSON.stringify(answers);

@@ -19,7 +19,7 @@ import {
   expectLedgerBalanced,
   flakyQueue,
   onMerchantShard,
-  recordingQueue,
+  recordingQueues,
   runCron,
   wrapD1,
   wrapShards,
@@ -69,11 +69,11 @@ describe("pipeline faults", () => {
       body,
     }));
 
-    // The sandbox hands each chunk's receipts to the queue in two calls; the third call fails. Chunks
-    // of one batch run side by side, so which chunk made the third call is not fixed: find it.
+    // The sandbox hands each chunk's receipts to the receipt queue in two calls; the third call fails.
+    // Chunks of one batch run side by side, so which chunk made the third call is not fixed: find it.
     const batch = createMessageBatch("lisoloo-send-sandbox", messages);
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, SEND_QUEUE: flakyQueue([3]) }, ctx);
+    await worker.queue(batch, { ...env, RECEIPT_QUEUE: flakyQueue([3], "RECEIPT_QUEUE") }, ctx);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages).toHaveLength(1);
     const failedIndex = messages.findIndex((m) => m.id === result.retryMessages[0]?.msgId);
@@ -156,7 +156,7 @@ describe("pipeline faults", () => {
         { deliveryId, status: "undelivered", errorCode: "1504", at },
       ],
     };
-    const batch = createMessageBatch("lisoloo-send-sandbox", [
+    const batch = createMessageBatch("lisoloo-receipts-sandbox", [
       { id: `late-${id}`, timestamp: new Date(), attempts: 1, body: receipts },
     ]);
     const ctx = createExecutionContext();
@@ -257,7 +257,7 @@ describe("a consumer killed in the middle of a dispatch", () => {
     const message = { id: `dying-${id}`, timestamp: new Date(), attempts: 1, body: chunk(100, 200) };
     const batch = createMessageBatch("lisoloo-send-sandbox", [message]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...dying, SEND_QUEUE: flakyQueue([1]) }, ctx);
+    await worker.queue(batch, { ...dying, RECEIPT_QUEUE: flakyQueue([1], "RECEIPT_QUEUE") }, ctx);
     expect((await getQueueResult(batch, ctx)).retryMessages.map((m) => m.msgId)).toEqual([message.id]);
     // Chunk [200, 250) never reached a consumer.
     expect(await stateOf()).toEqual([
@@ -296,13 +296,13 @@ describe("a consumer killed in the middle of a dispatch", () => {
     expect(failedEvents[0]?.n).toBe(100);
 
     // The lost messages come back late: they find nothing they hold and hand nothing to a carrier.
-    const late = recordingQueue();
+    const late = recordingQueues();
     const lateBatch = createMessageBatch("lisoloo-send-sandbox", [
       { id: `lost-${id}`, timestamp: new Date(), attempts: 2, body: chunk(0, 100) },
       { ...message, attempts: 2 },
     ]);
     const lateCtx = createExecutionContext();
-    await worker.queue(lateBatch, { ...env, SEND_QUEUE: late.queue }, lateCtx);
+    await worker.queue(lateBatch, { ...env, ...late.queues }, lateCtx);
     expect((await getQueueResult(lateBatch, lateCtx)).explicitAcks).toHaveLength(2);
     expect(late.submitted()).toEqual([]);
     const processing = await rows<{ n: number }>(

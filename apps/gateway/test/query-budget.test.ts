@@ -18,7 +18,7 @@ import {
   expectLedgerBalanced,
   messageBatch,
   onMerchantShard,
-  recordingQueue,
+  recordingQueues,
   wrapD1,
   wrapShards,
 } from "./wrap-bindings";
@@ -37,7 +37,7 @@ const D1_MAX_BOUND_PARAMETERS = 100;
 const D1_MAX_SQL_BYTES = 100_000;
 const D1_MAX_VALUE_BYTES = 2_000_000;
 
-/** The send queue's consumer settings, as deployed (comments stripped from the JSONC). */
+/** The queue consumers' batch sizes, as deployed (comments stripped from the JSONC). */
 function consumerBatchSizes(): Record<string, number> {
   const config = JSON.parse(wranglerConfig.replace(/^\s*\/\/.*$/gm, "")) as {
     env: Record<string, { queues: { consumers: { queue: string; max_batch_size: number }[] } }>;
@@ -89,9 +89,9 @@ async function invocation(name: string, run: (count: Counter, ctx: ExecutionCont
   return seen;
 }
 
-/** Every queued message of `type` not handed over yet, in batches of at most the consumer's size. */
-function batchesOf(held: QueueMessage[], from: number, type: QueueMessage["type"], size: number) {
-  const fresh = held.slice(from).filter((m) => m.type === type);
+/** The messages one queue holds from `from` on, in batches of at most its consumer's size. */
+function batchesOf(held: QueueMessage[], from: number, size: number) {
+  const fresh = held.slice(from);
   const out: QueueMessage[][] = [];
   for (let i = 0; i < fresh.length; i += size) out.push(fresh.slice(i, i + size));
   return out;
@@ -152,12 +152,13 @@ const minute = (n: number) => `10:${String(n).padStart(2, "0")}`;
 describe("D1 queries per invocation", () => {
   const sizes = consumerBatchSizes();
   const batchSize = sizes["lisoloo-send-sandbox"] as number;
+  const receiptBatchSize = sizes["lisoloo-receipts-sandbox"] as number;
   const dlqBatchSize = sizes["lisoloo-send-dlq-sandbox"] as number;
 
   afterAll(() => {
     console.log(
       [
-        `D1 queries per invocation (budget ${QUERY_BUDGET}, consumer batches of ${batchSize}, dead letters ${dlqBatchSize}):`,
+        `D1 queries per invocation (budget ${QUERY_BUDGET}, consumer batches of ${batchSize}, receipts ${receiptBatchSize}, dead letters ${dlqBatchSize}):`,
         ...measured.map(
           (m) =>
             `  ${m.name.padEnd(58)} ${String(m.queries).padStart(5)} queries  (≤ ${m.maxParams} params, ${m.maxSql} B of SQL, ${m.maxValue} B largest value)`,
@@ -168,6 +169,7 @@ describe("D1 queries per invocation", () => {
 
   it("deploys the same consumer batch sizes in both environments", () => {
     expect(sizes["lisoloo-send-production"]).toBe(batchSize);
+    expect(sizes["lisoloo-receipts-production"]).toBe(receiptBatchSize);
     expect(sizes["lisoloo-send-dlq-production"]).toBe(dlqBatchSize);
   });
 
@@ -188,8 +190,8 @@ describe("D1 queries per invocation", () => {
     // one of them, in the middle of a statement, is split across the two.
     const { merchantId, liveKey } = await liveMerchant(5.01);
     await admin("POST", `/merchants/${merchantId}/wallets/LISOLOO_POST_PAID/topups`, { amount: 100 });
-    const held = recordingQueue({ hold: true });
-    const bindings = (count: Counter) => productionBindings(held.queue, counted(count));
+    const held = recordingQueues({ hold: true });
+    const bindings = (count: Counter) => productionBindings(held.queues, counted(count));
 
     const { phones } = numbersFor(1000);
     const id = await request("POST /send (1000 recipients, production)", bindings, liveKey, "/send", {
@@ -197,9 +199,8 @@ describe("D1 queries per invocation", () => {
       message: "Budget",
       sender_id: "Lisoloo",
     });
-    const dispatches = batchesOf(held.sent, 0, "dispatch", batchSize);
+    const dispatches = batchesOf(held.sentTo.SEND_QUEUE, 0, batchSize);
     expect(dispatches.flat()).toHaveLength(10);
-    const handed = held.sent.length;
     for (const [i, bodies] of dispatches.entries())
       await consume(
         `queue: ${bodies.length} chunks refused #${i + 1}`,
@@ -207,8 +208,8 @@ describe("D1 queries per invocation", () => {
         bodies,
         bindings,
       );
-    // Nothing else was queued: the refusals are applied where they happen.
-    expect(held.sent.slice(handed).filter((m) => m.type === "receipts")).toEqual([]);
+    // No receipts were queued: the refusals are applied where they happen.
+    expect(held.sentTo.RECEIPT_QUEUE).toEqual([]);
 
     const left = await rows<{ status: string; n: number }>(
       "SELECT status, error_code, count(*) AS n FROM deliveries WHERE send_id = ? GROUP BY 1, 2",
@@ -246,15 +247,14 @@ describe("D1 queries per invocation", () => {
 
   it("a 1000-recipient sandbox send: the queue batches, then the receipt batches", async () => {
     const { merchantId, apiKey } = await newMerchant({ rate_limits: { send: 1000 } });
-    const held = recordingQueue({ hold: true });
-    const bindings = (count: Counter): Cloudflare.Env => ({ ...counted(count), SEND_QUEUE: held.queue });
+    const held = recordingQueues({ hold: true });
+    const bindings = (count: Counter): Cloudflare.Env => ({ ...counted(count), ...held.queues });
     const to = Array.from({ length: 1000 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
     const id = await request("POST /send (1000 recipients, sandbox)", bindings, apiKey, "/send", {
       to,
       message: "Budget",
     });
-    const dispatches = batchesOf(held.sent, 0, "dispatch", batchSize);
-    let handed = held.sent.length;
+    const dispatches = batchesOf(held.sentTo.SEND_QUEUE, 0, batchSize);
     for (const [i, bodies] of dispatches.entries())
       await consume(
         `queue: ${bodies.length} chunks submitted #${i + 1}`,
@@ -262,16 +262,16 @@ describe("D1 queries per invocation", () => {
         bodies,
         bindings,
       );
-    // The sandbox queues two receipt messages per chunk (sent, then delivered): handed over in
-    // arrival order, in batches like any other.
+    // The sandbox queues two receipt messages per chunk (sent, then delivered) on the receipt queue:
+    // handed over in arrival order, in batches of its consumer's size.
     let batches = 0;
-    while (handed < held.sent.length) {
-      const receipts = batchesOf(held.sent, handed, "receipts", batchSize);
-      handed = held.sent.length;
+    for (let handed = 0; handed < held.sentTo.RECEIPT_QUEUE.length; ) {
+      const receipts = batchesOf(held.sentTo.RECEIPT_QUEUE, handed, receiptBatchSize);
+      handed = held.sentTo.RECEIPT_QUEUE.length;
       for (const bodies of receipts)
         await consume(
-          `queue: ${bodies.length} receipt messages #${++batches}`,
-          "lisoloo-send-sandbox",
+          `receipt queue: ${bodies.length} receipt messages #${++batches}`,
+          "lisoloo-receipts-sandbox",
           bodies,
           bindings,
         );
@@ -286,14 +286,14 @@ describe("D1 queries per invocation", () => {
 
   it("dead letters: every chunk of a 1000-recipient send in one batch fails and is refunded", async () => {
     const { merchantId, apiKey } = await newMerchant({ rate_limits: { send: 1000 } });
-    const held = recordingQueue({ hold: true });
-    const bindings = (count: Counter): Cloudflare.Env => ({ ...counted(count), SEND_QUEUE: held.queue });
+    const held = recordingQueues({ hold: true });
+    const bindings = (count: Counter): Cloudflare.Env => ({ ...counted(count), ...held.queues });
     const to = Array.from({ length: 1000 }, (_, i) => `+24382${String(i).padStart(7, "0")}`);
     const id = await request("POST /send (1000 recipients, sandbox)", bindings, apiKey, "/send", {
       to,
       message: "Dead",
     });
-    for (const [i, bodies] of batchesOf(held.sent, 0, "dispatch", dlqBatchSize).entries())
+    for (const [i, bodies] of batchesOf(held.sentTo.SEND_QUEUE, 0, dlqBatchSize).entries())
       await consume(
         `dead letters: ${bodies.length} chunks #${i + 1}`,
         "lisoloo-send-dlq-sandbox",
@@ -316,8 +316,8 @@ describe("D1 queries per invocation", () => {
       wallets: { LISOLOO_SMS: 1000 },
       time_zone: "UTC",
     });
-    const held = recordingQueue({ hold: true });
-    const bindings = (count: Counter): Cloudflare.Env => ({ ...counted(count), SEND_QUEUE: held.queue });
+    const held = recordingQueues({ hold: true });
+    const bindings = (count: Counter): Cloudflare.Env => ({ ...counted(count), ...held.queues });
     const numbers = (prefix: string, n: number) =>
       Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(7, "0")}`);
     // Due at the cron run: six scheduled sends of twenty dispatches each, more than one run releases.

@@ -20,7 +20,7 @@ import { recordOutcomes } from "../src/webhooks/outbox/attempt-log";
 import { loadOutboxEvents, markTakenStatement } from "../src/webhooks/outbox/outbox-store";
 import { ADMIN, ADMIN_TOKEN, BASE, newMerchant, rows } from "./helpers";
 import { liveMerchant, numbersFor, productionBindings, productionGateway, smppCarrier } from "./smpp/harness";
-import { messageBatch, onMerchantShard, recordingQueue, wrapD1, wrapShards } from "./wrap-bindings";
+import { messageBatch, onMerchantShard, recordingQueues, wrapD1, wrapShards } from "./wrap-bindings";
 
 /**
  * Tables that grow with traffic: a statement that scans one, or walks every row of a status through
@@ -209,9 +209,9 @@ describe("query plans of every statement the gateway runs", () => {
   // One broad scenario through the real handlers, recording what each runs against D1.
   beforeAll(async () => {
     const recording = recordingD1(recorded).bindings;
-    const held = recordingQueue({ hold: true });
-    const bindings: Cloudflare.Env = { ...recording, SEND_QUEUE: held.queue };
-    const production: Cloudflare.Env = productionBindings(held.queue, recording);
+    const held = recordingQueues({ hold: true });
+    const bindings: Cloudflare.Env = { ...recording, ...held.queues };
+    const production: Cloudflare.Env = productionBindings(held.queues, recording);
     const operator = (method: string, path: string, body?: unknown, on = bindings) =>
       fetchWith(on, method, `${ADMIN}${path}`, { authorization: `Bearer ${ADMIN_TOKEN}` }, body);
 
@@ -309,15 +309,15 @@ describe("query plans of every statement the gateway runs", () => {
 
     // The queue consumer: the immediate send's chunk (accepted, refused, duplicate and out-of-order
     // receipts), then its receipts, an unmatched receipt, and one kept as an orphan.
-    const dispatches = held.sent.filter((m) => m.type === "dispatch");
+    const dispatches = held.sentTo.SEND_QUEUE.filter((m) => m.type === "dispatch");
     await consume(bindings, "lisoloo-send-sandbox", dispatches);
-    for (let handed = dispatches.length; handed < held.sent.length; ) {
-      const fresh = held.sent.slice(handed).filter((m) => m.type === "receipts");
-      handed = held.sent.length;
-      if (fresh.length > 0) await consume(bindings, "lisoloo-send-sandbox", fresh);
+    for (let handed = 0; handed < held.sentTo.RECEIPT_QUEUE.length; ) {
+      const fresh = held.sentTo.RECEIPT_QUEUE.slice(handed);
+      handed = held.sentTo.RECEIPT_QUEUE.length;
+      await consume(bindings, "lisoloo-receipts-sandbox", fresh);
     }
     const now = () => new Date().toISOString();
-    await consume(bindings, "lisoloo-send-sandbox", [
+    await consume(bindings, "lisoloo-receipts-sandbox", [
       {
         type: "receipts",
         carrier: "sandbox",

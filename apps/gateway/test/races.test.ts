@@ -10,7 +10,7 @@ import {
   expectBilledByTheRule,
   expectLedgerBalanced,
   onMerchantShard,
-  recordingQueue,
+  recordingQueues,
   runCron,
   wrapD1,
   wrapShards,
@@ -127,7 +127,7 @@ describe("races, run many times, checked by their invariants", () => {
     for (let i = 0; i < ITERATIONS; i++) {
       const to = Array.from({ length: 5 }, (_, r) => `+24399${String(i * 10 + r).padStart(7, "0")}`);
       const id = await acceptWhileQueueDown(apiKey, to);
-      const carrier = recordingQueue();
+      const carrier = recordingQueues();
       const batch = createMessageBatch("lisoloo-send-sandbox", [
         {
           id: `claim-${id}`,
@@ -142,7 +142,7 @@ describe("races, run many times, checked by their invariants", () => {
         () => api(apiKey, "DELETE", `/cancel/${id}`),
         () =>
           worker
-            .queue(batch, jitteryShards(i, { ...env, SEND_QUEUE: carrier.queue }), ctx)
+            .queue(batch, jitteryShards(i, { ...env, ...carrier.queues }), ctx)
             .then(() => getQueueResult(batch, ctx)),
       );
 
@@ -257,7 +257,7 @@ describe("races, run many times, checked by their invariants", () => {
       ];
       const id = await acceptWhileQueueDown(apiKey, to);
       // The first three are handed to the carrier; its receipts are held back for the race.
-      const held = recordingQueue({ hold: true });
+      const held = recordingQueues({ hold: true });
       const first = createMessageBatch("lisoloo-send-sandbox", [
         {
           id: `first-${id}`,
@@ -267,14 +267,14 @@ describe("races, run many times, checked by their invariants", () => {
         },
       ]);
       const firstCtx = createExecutionContext();
-      await worker.queue(first, { ...env, SEND_QUEUE: held.queue }, firstCtx);
+      await worker.queue(first, { ...env, ...held.queues }, firstCtx);
       expect((await getQueueResult(first, firstCtx)).explicitAcks).toHaveLength(1);
 
       // Racing: the merchant cancels, the carrier's receipts arrive, and the rest of the dispatch
       // dead-letters (the gateway's own 1501 for what no carrier took).
       const receipts = createMessageBatch(
-        "lisoloo-send-sandbox",
-        held.sent.map((body: QueueMessage, n) => ({
+        "lisoloo-receipts-sandbox",
+        held.sentTo.RECEIPT_QUEUE.map((body: QueueMessage, n) => ({
           id: `rcpt-${id}-${n}`,
           timestamp: new Date(),
           attempts: 1,

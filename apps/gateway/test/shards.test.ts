@@ -6,7 +6,7 @@ import worker from "../src/index";
 import type { QueueMessage } from "../src/pipeline/messages";
 import { admin, api, newMerchant, rows, rowsIn, SHARDS, shardDb, waitFor } from "./helpers";
 import { receivedAt, receiverEndpoint } from "./webhooks/receiver";
-import { acceptWhileQueueDown, expectLedgerBalanced, recordingQueue, runCron } from "./wrap-bindings";
+import { acceptWhileQueueDown, expectLedgerBalanced, recordingQueues, runCron } from "./wrap-bindings";
 
 type Merchant = Awaited<ReturnType<typeof newMerchant>> & { shard: string; hooks: string };
 
@@ -208,8 +208,8 @@ describe("merchants sharded over two D1 databases", () => {
     );
     // One shard per invocation: the cron itself releases nothing and hands both shards to the queue,
     // whose consumer runs each shard's jobs at the run's own time.
-    const held = recordingQueue({ hold: true });
-    const onePerInvocation = { ...env, CRON_SHARDS_PER_INVOCATION: "1", SEND_QUEUE: held.queue };
+    const held = recordingQueues({ hold: true });
+    const onePerInvocation = { ...env, CRON_SHARDS_PER_INVOCATION: "1", ...held.queues };
     await runCron((due?.due_at as number) + 1000, onePerInvocation as Cloudflare.Env);
     const crons = held.sent.filter((m) => m.type === "cron");
     expect(crons.map((m) => m.type === "cron" && m.shard).sort()).toEqual(["DB_0", "DB_1"]);
@@ -234,8 +234,14 @@ describe("merchants sharded over two D1 databases", () => {
   it("a shard's cron jobs run in a batch of their own: the other messages go back with their claims", async () => {
     const [a] = await merchantsOnTwoShards();
     const id = await acceptWhileQueueDown(a.apiKey, ["+243998857006"]);
-    const held = recordingQueue({ hold: true });
+    const held = recordingQueues({ hold: true });
     const dispatch: QueueMessage = { type: "dispatch", shard: a.shard, sendId: id, seq: 0, from: 0, to: 1 };
+    const receipts: QueueMessage = {
+      type: "receipts",
+      shard: a.shard,
+      carrier: "sandbox",
+      receipts: [{ carrierMessageId: `nobody-${id}`, status: "delivered", at: new Date().toISOString() }],
+    };
     const batch = createMessageBatch<QueueMessage>("lisoloo-send-sandbox", [
       {
         id: `cron-${id}`,
@@ -250,16 +256,23 @@ describe("merchants sharded over two D1 databases", () => {
         body: { type: "cron", shard: "DB_1", scheduledTime: Date.now() },
       },
       { id: `chunk-${id}`, timestamp: new Date(), attempts: 1, body: dispatch },
+      { id: `receipts-${id}`, timestamp: new Date(), attempts: 1, body: receipts },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, { ...env, SEND_QUEUE: held.queue }, ctx);
+    await worker.queue(batch, { ...env, ...held.queues }, ctx);
     const result = await getQueueResult(batch, ctx);
-    expect(result.explicitAcks.sort()).toEqual([`chunk-${id}`, `cron-${id}`, `other-cron-${id}`].sort());
-    // Handed back untouched: the second shard's cron, and the chunk under its own message's claim.
-    expect(held.sent).toEqual([
-      { type: "cron", shard: "DB_1", scheduledTime: expect.any(Number) },
-      { ...dispatch, claim: `chunk-${id}` },
-    ]);
+    expect(result.explicitAcks.sort()).toEqual(
+      [`chunk-${id}`, `cron-${id}`, `other-cron-${id}`, `receipts-${id}`].sort(),
+    );
+    // Handed back untouched, each to its own queue: the second shard's cron, the chunk under its own
+    // message's claim, the receipts.
+    expect(held.sentTo).toEqual({
+      SEND_QUEUE: [
+        { type: "cron", shard: "DB_1", scheduledTime: expect.any(Number) },
+        { ...dispatch, claim: `chunk-${id}` },
+      ],
+      RECEIPT_QUEUE: [receipts],
+    });
     const [delivery] = await rows<{ status: string }>("SELECT status FROM deliveries WHERE send_id = ?", id);
     expect(delivery?.status).toBe("pending");
   });

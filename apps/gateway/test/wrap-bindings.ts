@@ -13,8 +13,12 @@ import type { QueueMessage } from "../src/pipeline/messages";
 import { shardEnv } from "../src/shards/shard-env";
 import { BASE, rows } from "./helpers";
 
-/** The real send queue, except that the calls numbered in `failing` throw, as an outage would. */
-export function flakyQueue(failing: number[]) {
+/** The queues the Worker sends to: dispatch chunks and cron runs on one, carrier receipts on the other. */
+export type Queues = Pick<Cloudflare.Env, "SEND_QUEUE" | "RECEIPT_QUEUE">;
+type QueueName = keyof Queues;
+
+/** The real queue `name`, except that the calls numbered in `failing` throw, as an outage would. */
+export function flakyQueue(failing: number[], name: QueueName = "SEND_QUEUE") {
   let calls = 0;
   const attempt = () => {
     calls++;
@@ -23,36 +27,44 @@ export function flakyQueue(failing: number[]) {
   return {
     send: async (body: unknown, options?: QueueSendOptions) => {
       attempt();
-      return env.SEND_QUEUE.send(body, options);
+      return env[name].send(body, options);
     },
     sendBatch: async (messages: Iterable<MessageSendRequest<unknown>>, options?: QueueSendBatchOptions) => {
       attempt();
-      return env.SEND_QUEUE.sendBatch(messages, options);
+      return env[name].sendBatch(messages, options);
     },
   } as unknown as Queue;
 }
 
 /**
- * The real send queue, recording every message handed to it. With `hold`, messages are recorded and
- * not sent on (a test hands them over later, or never: a message lost).
+ * The real send and receipt queues, recording every message handed to either: `sent` in the order
+ * they were handed over, `sentTo` per queue. With `hold`, messages are recorded and not sent on (a
+ * test hands them over later, or never: a message lost).
  */
-export function recordingQueue(options: { hold?: boolean } = {}) {
+export function recordingQueues(options: { hold?: boolean } = {}) {
   const sent: QueueMessage[] = [];
-  const queue = {
-    send: async (body: QueueMessage, o?: QueueSendOptions) => {
-      sent.push(body);
-      if (!options.hold) await env.SEND_QUEUE.send(body, o);
-    },
-    sendBatch: async (messages: Iterable<MessageSendRequest<QueueMessage>>, o?: QueueSendBatchOptions) => {
-      const list = [...messages];
-      sent.push(...list.map((m) => m.body));
-      if (!options.hold) await env.SEND_QUEUE.sendBatch(list, o);
-    },
-  } as unknown as Queue;
+  const sentTo: Record<QueueName, QueueMessage[]> = { SEND_QUEUE: [], RECEIPT_QUEUE: [] };
+  const recording = (name: QueueName) =>
+    ({
+      send: async (body: QueueMessage, o?: QueueSendOptions) => {
+        sent.push(body);
+        sentTo[name].push(body);
+        if (!options.hold) await env[name].send(body, o);
+      },
+      sendBatch: async (messages: Iterable<MessageSendRequest<QueueMessage>>, o?: QueueSendBatchOptions) => {
+        const list = [...messages];
+        sent.push(...list.map((m) => m.body));
+        sentTo[name].push(...list.map((m) => m.body));
+        if (!options.hold) await env[name].sendBatch(list, o);
+      },
+    }) as unknown as Queue;
+  const queues: Queues = { SEND_QUEUE: recording("SEND_QUEUE"), RECEIPT_QUEUE: recording("RECEIPT_QUEUE") };
   /** The deliveries a carrier was handed: the sandbox answers each submission with a receipt. */
   const submitted = () =>
-    sent.flatMap((m) => (m.type === "receipts" ? m.receipts.map((r) => r.deliveryId as number) : []));
-  return { queue, sent, submitted };
+    sentTo.RECEIPT_QUEUE.flatMap((m) =>
+      m.type === "receipts" ? m.receipts.map((r) => r.deliveryId as number) : [],
+    );
+  return { queues, sent, sentTo, submitted };
 }
 
 type Statement = D1PreparedStatement & { statement: string; params: unknown[] };
@@ -125,12 +137,13 @@ export function messageBatch(queue: string, bodies: unknown[], prefix = "batch")
   );
 }
 
-/** A send accepted while the queue is down: committed and debited, but nothing handed on. */
+/** A send accepted while the queues are down: committed and debited, but nothing handed on. */
 export async function acceptWhileQueueDown(
   apiKey: string,
   to: string[],
   extra: Record<string, unknown> = {},
 ) {
+  const everyCall = Array.from({ length: 100 }, (_, i) => i + 1);
   const ctx = createExecutionContext();
   const res = await worker.fetch(
     new Request(`${BASE}/send`, {
@@ -138,7 +151,7 @@ export async function acceptWhileQueueDown(
       headers: { "app-key": apiKey, "content-type": "application/json" },
       body: JSON.stringify({ to, message: "Fault tolerant", ...extra }),
     }),
-    { ...env, SEND_QUEUE: flakyQueue(Array.from({ length: 100 }, (_, i) => i + 1)) },
+    { ...env, SEND_QUEUE: flakyQueue(everyCall), RECEIPT_QUEUE: flakyQueue(everyCall, "RECEIPT_QUEUE") },
     ctx,
   );
   await waitOnExecutionContext(ctx);

@@ -15,6 +15,7 @@ const base: Record<string, unknown> = {
   DB_0: binding,
   ARCHIVE: binding,
   SEND_QUEUE: binding,
+  RECEIPT_QUEUE: binding,
   KEY_GUARD: binding,
   WEBHOOK_DISPATCHER: binding,
   SMPP_BIND: binding,
@@ -195,6 +196,16 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
     "a missing D1 binding",
     { ...base, DB_0: undefined },
     [{ variable: "DB_0", problem: "Missing: no D1 binding of that name (wrangler.jsonc)" }],
+  ],
+  [
+    "a missing receipt queue binding",
+    { ...base, RECEIPT_QUEUE: undefined },
+    [
+      {
+        variable: "RECEIPT_QUEUE",
+        problem: "Missing: no queue producer binding of that name (wrangler.jsonc)",
+      },
+    ],
   ],
 ];
 

@@ -172,6 +172,7 @@ export const envSchema = z
     CRON_SHARDS_PER_INVOCATION: shardCountSchema.optional(),
     ARCHIVE: binding("R2 bucket"),
     SEND_QUEUE: binding("queue producer"),
+    RECEIPT_QUEUE: binding("queue producer"),
     KEY_GUARD: binding("Durable Object"),
     WEBHOOK_DISPATCHER: binding("Durable Object"),
     SMPP_BIND: binding("Durable Object"),

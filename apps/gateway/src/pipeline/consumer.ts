@@ -116,9 +116,10 @@ async function inLanes<T>(items: T[], lanes: number, run: (item: T) => Promise<v
 }
 
 /**
- * The send queue's consumer. Each message is acknowledged on its own, so a failure in the middle of a
- * batch retries only the messages that did not finish (with back-off); what still fails after the
- * queue's retries goes to the dead-letter queue.
+ * The consumer of the send queue and the receipt queue: it reads every message type, whichever queue
+ * a batch comes from. Each message is acknowledged on its own, so a failure in the middle of a batch
+ * retries only the messages that did not finish (with back-off); what still fails after the queue's
+ * retries goes to the dead-letter queue.
  */
 export async function consumeSendQueue(
   batch: MessageBatch<unknown>,
@@ -140,7 +141,7 @@ export async function consumeSendQueue(
     lane.push([message, parsed.data]);
   }
   // A shard's cron jobs run in a batch of their own: they may cost about 470 D1 queries and 400 R2
-  // calls, more than anything else a batch carries. The other messages go back to the queue (as new
+  // calls, more than anything else a batch carries. The other messages go back to their queues (as new
   // messages, not retries, which would count against their attempts); the next batches take them.
   if (crons.length > 0) {
     const others = [...crons.splice(1), ...dispatches.splice(0), ...receipts.splice(0)];

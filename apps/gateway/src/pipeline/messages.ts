@@ -57,7 +57,10 @@ export const cronMessageSchema = z.object({
   scheduledTime: z.int().min(0),
 });
 
-/** Everything the send queue carries. Parsed on arrival: a malformed body is dropped loudly, not retried. */
+/**
+ * Everything the send and receipt queues carry. Parsed on arrival: a malformed body is dropped
+ * loudly, not retried.
+ */
 export const queueMessageSchema = z.discriminatedUnion("type", [
   dispatchMessageSchema,
   receiptsMessageSchema,

@@ -13,25 +13,29 @@ import { bindOf } from "../../src/carriers/smpp/stub";
 import worker from "../../src/index";
 import type { DispatchMessage, QueueMessage } from "../../src/pipeline/messages";
 import { ADMIN, ADMIN_TOKEN, admin, BASE, newMerchant, rows, rowsIn, SHARDS, waitFor } from "../helpers";
-import { recordingQueue } from "../wrap-bindings";
+import { type Queues, recordingQueues } from "../wrap-bindings";
 
 export type { ReceiptRecord, SubmitRecord };
 
 /**
  * This deployment's bindings as a production deployment: carriers and routes come from D1, and
- * `sk_live_` keys send. Its queue messages go to a recording queue the test hands to the consumer
- * (the Worker's own queue consumer runs with the sandbox's bindings, whose routing is the stub);
- * receipts a bind queues go to the real queue, whose consumer applies them whatever the environment.
+ * `sk_live_` keys send. Its queue messages go to `queues`, recording ones the test hands to the
+ * consumer (the Worker's own queue consumer runs with the sandbox's bindings, whose routing is the
+ * stub); receipts a bind queues go to the real receipt queue (the bind has its own bindings), whose
+ * consumer applies them whatever the environment.
  * Its databases are those of `base` (the real ones, or shards wrapped by `wrapShards`).
  */
-export function productionBindings(queue: Queue, base: Cloudflare.Env = env): Cloudflare.Env {
+export function productionBindings(queues: Queues, base: Cloudflare.Env = env): Cloudflare.Env {
   return {
     ...base,
     ENVIRONMENT: "production",
     ALLOW_HTTP_LOCALHOST_WEBHOOKS: "false",
-    SEND_QUEUE: queue,
+    ...queues,
   };
 }
+
+/** The real send and receipt queues, for bindings whose queue messages need no recording. */
+export const realQueues = (): Queues => ({ SEND_QUEUE: env.SEND_QUEUE, RECEIPT_QUEUE: env.RECEIPT_QUEUE });
 
 /** The SMSC simulator's control API (tooling/smsc-simulator). */
 export async function smsc<T = unknown>(path: string, body?: unknown): Promise<T> {
@@ -112,20 +116,20 @@ export async function liveMerchant(prepaid = 100) {
       method: "POST",
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     }),
-    productionBindings(env.SEND_QUEUE),
+    productionBindings(realQueues()),
     createExecutionContext(),
   );
   return { merchantId, liveKey: ((await issued.json()) as { data: { api_key: string } }).data.api_key };
 }
 
 /**
- * The production gateway with a held queue: sends, status reads, and the consumer of what it queued.
+ * The production gateway with held queues: sends, status reads, and the consumer of what it queued.
  * `base` supplies its D1 bindings (e.g. shards wrapped to record what runs); the binds always use
  * the real ones.
  */
 export function productionGateway(liveKey: string, base: Cloudflare.Env = env) {
-  const held = recordingQueue({ hold: true });
-  const bindings = productionBindings(held.queue, base);
+  const held = recordingQueues({ hold: true });
+  const bindings = productionBindings(held.queues, base);
   let handed = 0;
   const request = async (method: string, path: string, body?: unknown) => {
     const ctx = createExecutionContext();

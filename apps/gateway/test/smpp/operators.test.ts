@@ -12,6 +12,7 @@ import {
   numbersFor,
   productionBindings,
   productionGateway,
+  realQueues,
   smppCarrier,
   waitForDeliveries,
 } from "./harness";
@@ -23,7 +24,7 @@ afterEach(() => vi.restoreAllMocks());
 async function productionAdmin(path: string) {
   const res = await worker.fetch(
     new Request(`${ADMIN}${path}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } }),
-    productionBindings(env.SEND_QUEUE),
+    productionBindings(realQueues()),
     createExecutionContext(),
   );
   type Health = { status: string; problems: string[]; carriers: { carriers: { slug: string }[] } };

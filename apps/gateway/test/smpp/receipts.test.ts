@@ -14,7 +14,7 @@ import { bindOf } from "../../src/carriers/smpp/stub";
 import worker from "../../src/index";
 import type { QueueMessage } from "../../src/pipeline/messages";
 import { rows, waitFor } from "../helpers";
-import { onMerchantShard, recordingQueue } from "../wrap-bindings";
+import { onMerchantShard, recordingQueues } from "../wrap-bindings";
 import {
   bindView,
   deliveriesOf,
@@ -178,13 +178,13 @@ describe("SMPP delivery receipts", () => {
       (typeof parts)[number],
     ];
     // One part alone changes nothing yet: the delivery shows its least advanced part.
-    await env.SEND_QUEUE.send({ type: "receipts", carrier: slug, receipts: [receipt(a1, "delivered")] });
+    await env.RECEIPT_QUEUE.send({ type: "receipts", carrier: slug, receipts: [receipt(a1, "delivered")] });
     await waitFor(
       () => deliveriesOf(id),
       (list) => list[0]?.parts !== null,
     );
     expect((await deliveriesOf(id))[0]?.status).toBe("processing");
-    await env.SEND_QUEUE.send({
+    await env.RECEIPT_QUEUE.send({
       type: "receipts",
       carrier: slug,
       receipts: [receipt(a2, "delivered"), receipt(b1, "delivered"), receipt(b2, "undelivered")],
@@ -209,15 +209,15 @@ describe("receipts nobody claims", () => {
       at: new Date().toISOString(),
     };
     const run = async (body: QueueMessage) => {
-      const held = recordingQueue({ hold: true });
-      const batch = createMessageBatch("lisoloo-send-production", [
+      const held = recordingQueues({ hold: true });
+      const batch = createMessageBatch("lisoloo-receipts-production", [
         { id: `orphan-${crypto.randomUUID()}`, timestamp: new Date(), attempts: 1, body },
       ]);
       const ctx = createExecutionContext();
-      await worker.queue(batch, { ...env, SEND_QUEUE: held.queue }, ctx);
+      await worker.queue(batch, { ...env, ...held.queues }, ctx);
       expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(1);
       await waitOnExecutionContext(ctx);
-      return held.sent;
+      return held.sentTo;
     };
     const first = {
       type: "receipts" as const,
@@ -225,10 +225,10 @@ describe("receipts nobody claims", () => {
       receipts: [receipt as never],
       source: `${slug}#0`,
     };
-    // Not found: looked up again later, the attempt counted in the message.
-    expect(await run(first)).toEqual([{ ...first, attempt: 2 }]);
+    // Not found: looked up again later (through the receipt queue), the attempt counted in the message.
+    expect(await run(first)).toEqual({ SEND_QUEUE: [], RECEIPT_QUEUE: [{ ...first, attempt: 2 }] });
     // The last look-up: kept.
-    expect(await run({ ...first, attempt: 12 })).toEqual([]);
+    expect(await run({ ...first, attempt: 12 })).toEqual({ SEND_QUEUE: [], RECEIPT_QUEUE: [] });
     const kept = await rows(
       "SELECT carrier, carrier_message_id, source FROM orphan_receipts WHERE carrier = ?",
       slug,

@@ -306,8 +306,9 @@ export class SmppBind extends DurableObject<WorkerEnv> {
   private forwarderFor(carrier: string): ReceiptForwarder {
     const source = this.who()?.name;
     return new ReceiptForwarder(async (receipts: CarrierReceipt[]) => {
-      // One message per shard the ids name; the ids this bind does not know go without one.
-      await this.env.SEND_QUEUE.sendBatch(
+      // One message per shard the ids name; the ids this bind does not know go without one. The
+      // receipt queue, not the send queue: a backlog of dispatch chunks never holds them up.
+      await this.env.RECEIPT_QUEUE.sendBatch(
         receiptGroups(receipts, this.idShards).map((group) => ({
           body: { type: "receipts", carrier, ...group, source },
           contentType: "json" as const,
