@@ -207,7 +207,10 @@ export const commands = [
     },
   },
   keyStatusCommand("suspend", "Suspend a key (403 1004 until activated)"),
-  keyStatusCommand("activate", "Make a key ACTIVE again (also ends a 1302 suspension early)"),
+  keyStatusCommand(
+    "activate",
+    "Make a key ACTIVE again (also ends a 1302 suspension early; not a revoked one)",
+  ),
   keyStatusCommand("expire", "Expire a key (403 1002)"),
   keyStatusCommand("revoke", "Revoke a key for good (401 1001)"),
   {

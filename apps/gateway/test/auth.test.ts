@@ -79,6 +79,20 @@ describe("app-key authentication", () => {
     await expectError(await api(apiKey, "GET", "/balance"), 401, "1001");
   });
 
+  it("keeps a revoked key revoked: activate, suspend and expire answer 409 1204 and change nothing", async () => {
+    const { apiKey, keyId } = await newMerchant();
+    expect((await admin("POST", `/keys/${keyId}/revoke`)).status).toBe(200);
+    for (const action of ["activate", "suspend", "expire"]) {
+      const answer = await admin("POST", `/keys/${keyId}/${action}`);
+      expect(answer.status, action).toBe(409);
+      expect(answer.body.error_code, action).toBe("1204");
+    }
+    expect((await admin("GET", `/keys/${keyId}`)).body.data.status).toBe("REVOKED");
+    await expectError(await api(apiKey, "GET", "/balance"), 401, "1001");
+    // Revoking again is harmless.
+    expect((await admin("POST", `/keys/${keyId}/revoke`)).status).toBe(200);
+  });
+
   it("regenerates a key: without grace the old one stops at once, with grace it lasts until then", async () => {
     const { apiKey, keyId, merchantId } = await newMerchant();
     const now = await admin("POST", `/keys/${keyId}/regenerate`, {});

@@ -50,7 +50,11 @@ function setStatus(status: KeyStatus) {
   return async (c: import("hono").Context<AppEnv>) => {
     const id = c.req.param("keyId") as string;
     const db = createDb((await keyShard(c.env, id)).DB);
-    await keyRow(db, id);
+    const current = await keyRow(db, id);
+    // Revocation is final: a revoked key may have leaked or been replaced, and making it ACTIVE,
+    // SUSPENDED or EXPIRED again would bring it back. A new key is issued instead.
+    if (current.status === "REVOKED" && status !== "REVOKED")
+      throw new ApiError("1204", { message: "A revoked key stays revoked; issue a new key instead" });
     // Activating also ends a 1302 suspension early: the guard forgets it, then the row stops showing it.
     if (status === "ACTIVE") await callGuard(keyGuardFor(c.env, id).lift());
     const patch = status === "ACTIVE" ? { status, suspendedUntil: null } : { status };
