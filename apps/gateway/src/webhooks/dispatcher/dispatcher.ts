@@ -107,9 +107,10 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
    * Takes events bound for this destination; each is attempted at once, then per the schedule.
    * Handing over an event that is already queued changes nothing. Returns how many were new.
    *
-   * D1 learns that this dispatcher holds them (so the sweep leaves them alone) in the same batch that
-   * reads them for their first attempt; only when that read will not come soon (the queue is behind,
-   * or the dispatcher's clock says they are not due yet) is it told here, in a round trip of its own.
+   * D1 learns that this dispatcher holds them (so the sweep leaves them alone) in the batch that reads
+   * them for their first attempt or, when that attempt goes out from the writer's copy, in the write
+   * of its outcome; only when neither will come soon (the queue is behind, or the dispatcher's clock
+   * says they are not due yet) is it told here, in a round trip of its own.
    */
   async enqueue(events: HandedEvent[]): Promise<number> {
     const now = this.now();
