@@ -234,8 +234,15 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
         }
         if (inFlight.size === 0 && outcomes.backlog === 0) break;
         // Without a free place (or past the budget, or behind on writes) only a ring can change that.
+        // While free places are gathered into a batch, the gathering's end (or a ring) is the next
+        // moment to look: the queue itself is only asked when nothing was due at the last look, so a
+        // burst of attempts ending does not cost a query each.
         await this.wakeup.wait(
-          mayStart ? this.msUntilStartable(worthReading ? null : lastReadAt) : undefined,
+          !mayStart
+            ? undefined
+            : worthReading
+              ? this.msUntilDue()
+              : Math.max(0, lastReadAt + refillWaitMs - Date.now()),
         );
       }
       await outcomes.flushed();
@@ -244,17 +251,10 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
     }
   }
 
-  /**
-   * How long the loop may sleep before an attempt could be started: until the next attempt falls due
-   * (on the dispatcher's clock), and, when the places are being gathered into a batch, no sooner than
-   * `refillWaitMs` after the last read. Undefined when nothing is queued.
-   */
-  private msUntilStartable(gatheringSince: number | null): number | undefined {
+  /** How long until the next attempt falls due (on the dispatcher's clock); undefined when nothing is queued. */
+  private msUntilDue(): number | undefined {
     const next = nextWakeAt(this.ctx.storage.sql);
-    if (next === null) return undefined;
-    const untilDue = next - this.now();
-    const untilRefill = gatheringSince === null ? 0 : gatheringSince + refillWaitMs - Date.now();
-    return Math.max(0, untilDue, untilRefill);
+    return next === null ? undefined : Math.max(0, next - this.now());
   }
 
   /** Leases up to `limit` due attempts, reads their events from D1 in one go and starts them. */
