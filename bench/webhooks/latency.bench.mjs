@@ -99,6 +99,18 @@ try {
   const first = Math.min(...arrivals.map((a) => a.perfMs));
   const last = Math.max(...arrivals.map((a) => a.perfMs));
   const byType = (type) => arrivals.filter((a) => a.event.event_type === type).map(lag);
+  // Per recipient, the `sequence` of its events in the order they arrived: the contract promises a
+  // strictly increasing sequence per delivery (receivers order on it); arrival order is measured.
+  /** @type {Map<string, number[]>} */
+  const sequences = new Map();
+  for (const a of [...arrivals].sort((x, y) => x.perfMs - y.perfMs)) {
+    const phone = /** @type {{ recipient_phone?: string }} */ (a.event.data).recipient_phone;
+    if (phone === undefined) continue;
+    const list = sequences.get(phone) ?? [];
+    list.push(/** @type {{ sequence: number }} */ (/** @type {unknown} */ (a.event)).sequence);
+    sequences.set(phone, list);
+  }
+  const lists = [...sequences.values()];
   bulk = {
     complete,
     events: arrivals.length,
@@ -109,6 +121,9 @@ try {
     sent: summarize(byType("sms.sent")),
     delivered: summarize(byType("sms.delivered")),
     processing: summarize(byType("sms.processing")),
+    recipients: lists.length,
+    arrivedInOrder: lists.filter((l) => l.every((v, i) => i === 0 || v > (l[i - 1] ?? v))).length,
+    wholeSequences: lists.filter((l) => l.length === 3 && new Set(l).size === 3).length,
   };
   const db = openLocalD1(gateway);
   attempts =
@@ -160,6 +175,8 @@ const throughputTable = bulk
         "201 → last event s",
         "first → last event s",
         "events/s",
+        "recipients with 3 distinct sequences",
+        "recipients whose events arrived in sequence order",
       ],
       [
         [
@@ -170,6 +187,8 @@ const throughputTable = bulk
           bulk.sinceAccept.toFixed(1),
           bulk.window.toFixed(1),
           int(bulk.events / bulk.window),
+          `${int(bulk.wholeSequences)} of ${int(bulk.recipients)}`,
+          `${int(bulk.arrivedInOrder)} of ${int(bulk.recipients)}`,
         ],
       ],
     )

@@ -208,6 +208,7 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
         for (const record of settled) if (record.disableKeyWebhook) this.goneKeys.delete(record.keyId);
         this.wakeup.ring();
       },
+      this.now,
     );
     try {
       const stopStartingAt = Date.now() + drainBudgetMs;
@@ -322,7 +323,7 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   ): Promise<Outcome | null> {
     if (event === null || event.status !== "pending" || event.destination === null) {
       // Settled elsewhere (or never routed here): nothing is owed.
-      removeFromQueue(this.ctx.storage.sql, [leased.eventId]);
+      removeFromQueue(this.ctx.storage.sql, [leased.eventId], this.now());
       return null;
     }
     const { destination, key } = event;

@@ -33,12 +33,15 @@ export class OutcomeWriter {
    * @param moreComing whether attempts are still under way, whose outcomes could join a batch.
    * @param onSettled called with each batch's attempts once the batch is written or its write has
    *   failed, so whoever waits on the backlog (or on a 410 reaching D1) can look again.
+   * @param now the dispatcher's clock: a delivery's next event falls due at this time once the
+   *   events before it are settled.
    */
   constructor(
     private readonly db: D1Database,
     private readonly sql: SqlStorage,
     private readonly moreComing: () => boolean,
     private readonly onSettled: (attempts: readonly AttemptRecord[]) => void,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Outcomes not yet in D1. */
@@ -102,6 +105,6 @@ export class OutcomeWriter {
       if (a.nextAttemptAt === null) done.push(a.eventId);
       else reschedule(this.sql, a.eventId, a.nextAttemptAt);
     }
-    removeFromQueue(this.sql, done);
+    removeFromQueue(this.sql, done, this.now());
   }
 }

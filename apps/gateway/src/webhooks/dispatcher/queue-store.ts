@@ -14,6 +14,13 @@ export type HandedEvent = { id: string; attempts: number; event?: OutboxEvent };
 /** An attempt that has been leased: nobody else will start it until the lease ends. */
 export type LeasedAttempt = { eventId: string; attempt: number };
 
+/**
+ * A later event of a delivery waits with this as its due time until the delivery's earlier events
+ * have left the queue (delivered or dead): then it falls due (`removeFromQueue`). Far beyond any real
+ * time, and never armed as an alarm.
+ */
+export const WAITING_FOR_EARLIER = Number.MAX_SAFE_INTEGER;
+
 /** @example createQueueSchema(ctx.storage.sql) // in the constructor; idempotent */
 export function createQueueSchema(sql: SqlStorage): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS queue (
@@ -22,15 +29,31 @@ export function createQueueSchema(sql: SqlStorage): void {
     next_attempt_at INTEGER NOT NULL,
     lease_until INTEGER
   )`);
+  // The event's delivery and its place among that delivery's events (null for a send's own event,
+  // and for events queued before these columns existed): what keeps a recipient's events in order.
+  const columns = new Set(
+    sql
+      .exec<{ name: string }>("SELECT name FROM pragma_table_info('queue')")
+      .toArray()
+      .map((c) => c.name),
+  );
+  if (!columns.has("delivery_id")) sql.exec("ALTER TABLE queue ADD COLUMN delivery_id INTEGER");
+  if (!columns.has("sequence")) sql.exec("ALTER TABLE queue ADD COLUMN sequence INTEGER");
   sql.exec("CREATE INDEX IF NOT EXISTS queue_due ON queue (next_attempt_at)");
   // Waiting events (no lease) in due order, and leases by their end: what the next start and the
   // next wake-up look for, found without walking the attempts in flight or the whole queue.
   sql.exec("CREATE INDEX IF NOT EXISTS queue_lease_due ON queue (lease_until, next_attempt_at)");
+  sql.exec(
+    "CREATE INDEX IF NOT EXISTS queue_delivery ON queue (delivery_id, sequence) WHERE delivery_id IS NOT NULL",
+  );
 }
 
 /**
  * Adds events due at `nowMs`. An event already queued keeps its place, attempt count and lease:
- * handing an event twice never makes two deliveries run side by side. Returns the ids it added.
+ * handing an event twice never makes two deliveries run side by side. A recipient's events go out in
+ * their `sequence` order: an event whose delivery has an earlier event in the queue (handed over
+ * before, or in the same hand-over) waits until that one has left (`WAITING_FOR_EARLIER`). Returns
+ * the ids it added.
  *
  * @example addToQueue(sql, [{ id: eventId, attempts: 0 }], Date.now()) // [eventId]
  */
@@ -38,17 +61,35 @@ export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowM
   if (events.length === 0) return [];
   // One statement for the whole hand-over; RETURNING lists only the rows actually inserted. (`WHERE
   // true` lets SQLite parse ON CONFLICT after a SELECT.)
-  return sql
-    .exec(
-      `INSERT INTO queue (event_id, attempts, next_attempt_at)
-       SELECT value ->> '$.id', value ->> '$.attempts', ?2 FROM json_each(?1) WHERE true
+  const added = sql
+    .exec<{ event_id: string }>(
+      `INSERT INTO queue (event_id, attempts, next_attempt_at, delivery_id, sequence)
+       SELECT value ->> '$.id', value ->> '$.attempts', ?2, value ->> '$.delivery', value ->> '$.sequence'
+       FROM json_each(?1) WHERE true
        ON CONFLICT (event_id) DO NOTHING
        RETURNING event_id`,
-      JSON.stringify(events.map((e) => ({ id: e.id, attempts: e.attempts }))),
+      JSON.stringify(
+        events.map((e) => ({
+          id: e.id,
+          attempts: e.attempts,
+          delivery: e.event?.deliveryId ?? null,
+          sequence: e.event?.deliveryId == null ? null : e.event.sequence,
+        })),
+      ),
       nowMs,
     )
     .toArray()
-    .map((row) => row.event_id as string);
+    .map((row) => row.event_id);
+  if (added.length > 0)
+    sql.exec(
+      `UPDATE queue SET next_attempt_at = ?2
+       WHERE event_id IN (SELECT value FROM json_each(?1)) AND delivery_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM queue earlier
+                     WHERE earlier.delivery_id = queue.delivery_id AND earlier.sequence < queue.sequence)`,
+      JSON.stringify(added),
+      WAITING_FOR_EARLIER,
+    );
+  return added;
 }
 
 /**
@@ -102,10 +143,31 @@ export function reschedule(sql: SqlStorage, eventId: string, at: number): void {
   sql.exec("UPDATE queue SET next_attempt_at = ?, lease_until = NULL WHERE event_id = ?", at, eventId);
 }
 
-/** @example removeFromQueue(sql, [eventId]) // delivered or dead: nothing more is owed */
-export function removeFromQueue(sql: SqlStorage, eventIds: readonly string[]): void {
+/**
+ * Forgets events (delivered or dead: nothing more is owed), and lets the next event of each of their
+ * deliveries fall due at `nowMs` if it was waiting for them.
+ *
+ * @example removeFromQueue(sql, [eventId], Date.now())
+ */
+export function removeFromQueue(sql: SqlStorage, eventIds: readonly string[], nowMs: number): void {
   if (eventIds.length === 0) return;
-  sql.exec("DELETE FROM queue WHERE event_id IN (SELECT value FROM json_each(?))", JSON.stringify(eventIds));
+  const deliveries = sql
+    .exec<{ delivery_id: number | null }>(
+      "DELETE FROM queue WHERE event_id IN (SELECT value FROM json_each(?)) RETURNING delivery_id",
+      JSON.stringify(eventIds),
+    )
+    .toArray()
+    .flatMap((r) => (r.delivery_id === null ? [] : [r.delivery_id]));
+  if (deliveries.length === 0) return;
+  sql.exec(
+    `UPDATE queue SET next_attempt_at = ?2
+     WHERE next_attempt_at = ?3 AND event_id IN (
+       SELECT (SELECT q.event_id FROM queue q WHERE q.delivery_id = d.value ORDER BY q.sequence LIMIT 1)
+       FROM (SELECT DISTINCT value FROM json_each(?1)) d)`,
+    JSON.stringify(deliveries),
+    nowMs,
+    WAITING_FOR_EARLIER,
+  );
 }
 
 /**
@@ -121,9 +183,11 @@ export function nextWakeAt(sql: SqlStorage): number | null {
     .exec<{ at: number | null }>(
       `SELECT MIN(at) AS at FROM (
          SELECT next_attempt_at AS at FROM (
-           SELECT next_attempt_at FROM queue WHERE lease_until IS NULL ORDER BY next_attempt_at LIMIT 1)
+           SELECT next_attempt_at FROM queue WHERE lease_until IS NULL AND next_attempt_at < ?1
+           ORDER BY next_attempt_at LIMIT 1)
          UNION ALL
          SELECT MIN(MAX(next_attempt_at, lease_until)) FROM queue WHERE lease_until IS NOT NULL)`,
+      WAITING_FOR_EARLIER,
     )
     .toArray()[0];
   return row?.at ?? null;
@@ -171,9 +235,11 @@ export function queueStats(sql: SqlStorage, nowMs: number): QueueStats {
       `SELECT COUNT(*) AS queued,
               COUNT(CASE WHEN lease_until > ?1 THEN 1 END) AS in_flight,
               COUNT(CASE WHEN next_attempt_at <= ?1 AND (lease_until IS NULL OR lease_until <= ?1) THEN 1 END) AS due,
-              MIN(CASE WHEN lease_until IS NULL OR lease_until <= ?1 THEN next_attempt_at END) AS next_at
+              MIN(CASE WHEN (lease_until IS NULL OR lease_until <= ?1) AND next_attempt_at < ?2
+                       THEN next_attempt_at END) AS next_at
        FROM queue`,
       nowMs,
+      WAITING_FOR_EARLIER,
     )
     .one();
   return { queued: row.queued, inFlight: row.in_flight, due: row.due, nextAttemptAt: row.next_at };

@@ -21,6 +21,8 @@ export type KeyWebhookSettings = {
 export type OutboxEvent = {
   id: string;
   sendId: string;
+  /** The recipient's delivery the event is about; null for a send's own (`sms.queued`). */
+  deliveryId: number | null;
   keyId: string;
   eventType: string;
   sequence: number;
@@ -37,6 +39,7 @@ export type OutboxEvent = {
 type EventRow = {
   id: string;
   send_id: string;
+  delivery_id: number | null;
   key_id: string;
   event_type: string;
   sequence: number;
@@ -66,7 +69,7 @@ export function outboxEventsStatement(
 ): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT e.id, e.send_id, e.key_id, e.event_type, e.sequence, e.destination, e.payload, e.occurred_at,
+      `SELECT e.id, e.send_id, e.delivery_id, e.key_id, e.event_type, e.sequence, e.destination, e.payload, e.occurred_at,
               e.status, e.attempts,
               k.webhook_signing_secret AS k_secret, k.webhook_url, k.webhook_basic_auth_username,
               k.webhook_basic_auth_password_enc, k.webhook_previous_signing_secret,
@@ -106,6 +109,7 @@ function outboxEventOf(row: EventRow): OutboxEvent {
   return {
     id: row.id,
     sendId: row.send_id,
+    deliveryId: row.delivery_id,
     keyId: row.key_id,
     eventType: row.event_type,
     sequence: row.sequence,
