@@ -72,4 +72,36 @@ describe("a recipient's webhook events", () => {
     ]);
     expect(await stub.queued()).toEqual([]);
   });
+
+  it("are noted as held in D1 while they wait, so the sweep does not hand them over again", async () => {
+    const endpoint = receiverEndpoint();
+    await scriptReceiver(endpoint.path, [{ status: 500 }]);
+    const merchant = await merchantWithWebhook(endpoint.url);
+    const sent = await api(merchant.apiKey, "POST", "/send", { to: ["+243998857001"], message: "Code 4712" });
+    expect(sent.status).toBe(201);
+    const messageId = sent.body.data.message_id as string;
+    // The dispatcher runs on the system clock: the first attempts go out at once and fail.
+    const state = () =>
+      rows<{ event_type: string; attempts: number; taken: number }>(
+        `SELECT event_type, attempts, taken_at IS NOT NULL AS taken FROM webhook_events
+         WHERE send_id = ? ORDER BY sequence, event_type`,
+        messageId,
+      );
+    const settled = await waitFor(
+      state,
+      (list) =>
+        list.length === 4 &&
+        list.every(
+          (e) =>
+            e.taken === 1 &&
+            (e.event_type === "sms.sent" || e.event_type === "sms.delivered" || e.attempts === 1),
+        ),
+    );
+    expect(settled).toEqual([
+      { event_type: "sms.queued", attempts: 1, taken: 1 },
+      { event_type: "sms.processing", attempts: 1, taken: 1 },
+      { event_type: "sms.sent", attempts: 0, taken: 1 },
+      { event_type: "sms.delivered", attempts: 0, taken: 1 },
+    ]);
+  });
 });

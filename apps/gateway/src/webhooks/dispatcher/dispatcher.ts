@@ -109,19 +109,20 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
    *
    * D1 learns that this dispatcher holds them (so the sweep leaves them alone) in the batch that reads
    * them for their first attempt or, when that attempt goes out from the writer's copy, in the write
-   * of its outcome; only when neither will come soon (the queue is behind, or the dispatcher's clock
-   * says they are not due yet) is it told here, in a round trip of its own.
+   * of its outcome; only when neither will come soon (the queue is behind, some wait for an earlier
+   * event of their recipient, or the dispatcher's clock says they are not due yet) is it told here,
+   * in a round trip of its own.
    */
   async enqueue(events: HandedEvent[]): Promise<number> {
     const now = this.now();
-    const added = addToQueue(this.ctx.storage.sql, events, now);
+    const { added, waiting } = addToQueue(this.ctx.storage.sql, events, now);
     this.keepHandedCopies(events, added);
     await this.armBy(now);
     this.wakeup.ring();
     // Due now by the wall clock: start at once instead of waiting for the alarm to be scheduled. The
     // alarm stays armed, so a run cut short by an eviction still resumes.
     const startsNow = now <= Date.now();
-    const behind = !startsNow || holdsMoreThan(this.ctx.storage.sql, maxInFlight);
+    const behind = !startsNow || waiting.length > 0 || holdsMoreThan(this.ctx.storage.sql, maxInFlight);
     if (startsNow) {
       this.drain().catch((error) => log.error("webhook.drain_failed", { error }));
     }

@@ -53,12 +53,16 @@ export function createQueueSchema(sql: SqlStorage): void {
  * handing an event twice never makes two deliveries run side by side. A recipient's events go out in
  * their `sequence` order: an event whose delivery has an earlier event in the queue (handed over
  * before, or in the same hand-over) waits until that one has left (`WAITING_FOR_EARLIER`). Returns
- * the ids it added.
+ * the ids it added, and those of them that wait.
  *
- * @example addToQueue(sql, [{ id: eventId, attempts: 0 }], Date.now()) // [eventId]
+ * @example addToQueue(sql, [{ id: eventId, attempts: 0 }], Date.now()) // { added: [eventId], waiting: [] }
  */
-export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowMs: number): string[] {
-  if (events.length === 0) return [];
+export function addToQueue(
+  sql: SqlStorage,
+  events: readonly HandedEvent[],
+  nowMs: number,
+): { added: string[]; waiting: string[] } {
+  if (events.length === 0) return { added: [], waiting: [] };
   // One statement for the whole hand-over; RETURNING lists only the rows actually inserted. (`WHERE
   // true` lets SQLite parse ON CONFLICT after a SELECT.)
   const added = sql
@@ -80,16 +84,20 @@ export function addToQueue(sql: SqlStorage, events: readonly HandedEvent[], nowM
     )
     .toArray()
     .map((row) => row.event_id);
-  if (added.length > 0)
-    sql.exec(
+  if (added.length === 0) return { added, waiting: [] };
+  const waiting = sql
+    .exec<{ event_id: string }>(
       `UPDATE queue SET next_attempt_at = ?2
        WHERE event_id IN (SELECT value FROM json_each(?1)) AND delivery_id IS NOT NULL
          AND EXISTS (SELECT 1 FROM queue earlier
-                     WHERE earlier.delivery_id = queue.delivery_id AND earlier.sequence < queue.sequence)`,
+                     WHERE earlier.delivery_id = queue.delivery_id AND earlier.sequence < queue.sequence)
+       RETURNING event_id`,
       JSON.stringify(added),
       WAITING_FOR_EARLIER,
-    );
-  return added;
+    )
+    .toArray()
+    .map((row) => row.event_id);
+  return { added, waiting };
 }
 
 /**
