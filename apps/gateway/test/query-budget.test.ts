@@ -284,6 +284,47 @@ describe("D1 queries per invocation", () => {
     await expectLedgerBalanced(merchantId);
   });
 
+  it("a receipt batch where no two messages merge, each known by carrier id alone (shard after shard)", async () => {
+    const { merchantId, apiKey } = await newMerchant({ rate_limits: { send: 1000 } });
+    const held = recordingQueues({ hold: true });
+    const bindings = (count: Counter): Cloudflare.Env => ({ ...counted(count), ...held.queues });
+    const to = Array.from({ length: receiptBatchSize * 4 }, (_, i) => `+24383${String(i).padStart(7, "0")}`);
+    const id = await request("POST /send (receipts by carrier id)", bindings, apiKey, "/send", {
+      to,
+      message: "Ids",
+    });
+    for (const bodies of batchesOf(held.sentTo.SEND_QUEUE, 0, batchSize))
+      await consume(`queue: ${bodies.length} chunks`, "lisoloo-send-sandbox", bodies, bindings);
+    const submitted = await rowsIn<{ carrier: string; carrier_message_id: string }>(
+      (await onMerchantShard(merchantId)).DB,
+      "SELECT carrier, carrier_message_id FROM deliveries WHERE send_id = ? ORDER BY id",
+      id,
+    );
+    // The worst batch for the budget: every message from another connector instance, so none merges
+    // with its neighbour, and none names its shard (an SMPP bind's receipts), so each is looked for in
+    // every shard until one claims it.
+    const at = new Date().toISOString();
+    const bodies: QueueMessage[] = Array.from({ length: receiptBatchSize }, (_, m) => ({
+      type: "receipts",
+      carrier: submitted[0]?.carrier as string,
+      source: `bind#${m}`,
+      receipts: submitted.slice(m * 4, m * 4 + 4).map((d) => ({
+        carrierMessageId: d.carrier_message_id,
+        status: "delivered",
+        at,
+      })),
+    }));
+    await consume(
+      `receipt queue: ${bodies.length} messages, none merged, by carrier id`,
+      "lisoloo-receipts-sandbox",
+      bodies,
+      bindings,
+    );
+    expect(
+      await rows("SELECT status, count(*) AS n FROM deliveries WHERE send_id = ? GROUP BY 1", id),
+    ).toEqual([{ status: "delivered", n: receiptBatchSize * 4 }]);
+  });
+
   it("dead letters: every chunk of a 1000-recipient send in one batch fails and is refunded", async () => {
     const { merchantId, apiKey } = await newMerchant({ rate_limits: { send: 1000 } });
     const held = recordingQueues({ hold: true });
