@@ -1,6 +1,24 @@
 /**
  * The error catalogue of the Lisoloo API (CONTRACT §3). Codes, names and HTTP statuses are part of
  * the public wire contract: never renumber, only add.
+ *
+ * @example
+ * import { errorCatalogue } from "@lisoloo/protocol/errors";
+ *
+ * for (const { code, name, http, retryable } of errorCatalogue) {
+ *   console.log(code, name, http ?? "(not HTTP)", retryable ? "retryable" : "final");
+ * }
+ * // 1001 INVALID_APP_KEY 401 final
+ * // 1002 APP_KEY_EXPIRED 403 final
+ * // …
+ * // 1301 RATE_LIMIT_EXCEEDED 429 retryable
+ * // …
+ * // 1505 SMS_EXPIRED (not HTTP) final
+ *
+ * // A code read from the wire is a plain string, maybe newer than this package: find it
+ * const wireCode: string = "1202";
+ * const entry = errorCatalogue.find((e) => e.code === wireCode);
+ * console.log(entry?.name); // INSUFFICIENT_BALANCE
  */
 export const errorCatalogue = [
   {
@@ -165,8 +183,18 @@ export type HttpErrorCode = Extract<ErrorEntry, { http: number }>["code"];
 const byCode = new Map<string, ErrorEntry>(errorCatalogue.map((e) => [e.code, e]));
 
 /**
- * Looks up a catalogue entry.
- * @example errorByCode("1104").http // 400
+ * Looks up a catalogue entry by a code known at compile time. A code read from the wire is a plain
+ * string that may be newer than this package: find it in {@link errorCatalogue} instead.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { errorByCode, httpStatusOf } from "@lisoloo/protocol/errors";
+ *
+ * const entry = errorByCode("1301");
+ * assert.equal(entry.name, "RATE_LIMIT_EXCEEDED");
+ * assert.equal(entry.http, 429);
+ * assert.equal(entry.retryable, true);
+ * assert.equal(httpStatusOf("1202"), 402); // takes only codes answered over HTTP (not 15xx)
  */
 export function errorByCode<C extends ErrorCode>(code: C): Extract<ErrorEntry, { code: C }> {
   return byCode.get(code) as Extract<ErrorEntry, { code: C }>;
@@ -174,7 +202,16 @@ export function errorByCode<C extends ErrorCode>(code: C): Extract<ErrorEntry, {
 
 /**
  * The HTTP status a code is answered with.
- * @example httpStatusOf("1202") // 402
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { errorByCode, httpStatusOf } from "@lisoloo/protocol/errors";
+ *
+ * const entry = errorByCode("1301");
+ * assert.equal(entry.name, "RATE_LIMIT_EXCEEDED");
+ * assert.equal(entry.http, 429);
+ * assert.equal(entry.retryable, true);
+ * assert.equal(httpStatusOf("1202"), 402); // takes only codes answered over HTTP (not 15xx)
  */
 export function httpStatusOf(code: HttpErrorCode): number {
   return errorByCode(code).http as number;

@@ -7,6 +7,14 @@ import { type Language, localizedErrorMessage, localizedErrorText } from "./loca
  * The codes a request-validation failure can carry, highest priority first: when a body has
  * several mistakes, the envelope's `error_code` is the first of these that any finding has, and
  * `details` still lists every finding with its own code.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type ValidationErrorCode, validationErrorCodes } from "@lisoloo/protocol/errors";
+ *
+ * // The codes a validation failure can carry, highest priority first
+ * const order: readonly ValidationErrorCode[] = validationErrorCodes;
+ * assert.deepEqual(order, ["1106", "1109", "1203", "1101", "1104", "1102", "1103", "1105", "1110"]);
  */
 export const validationErrorCodes = [
   "1106",
@@ -57,7 +65,14 @@ const identifier = /^[A-Za-z_$][\w$]*$/;
 
 /**
  * Writes an issue path the way `details[].field` shows it.
- * @example formatIssuePath(["scheduled_dates", 1, "time"]) // "scheduled_dates[1].time"
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { formatIssuePath } from "@lisoloo/protocol/errors";
+ *
+ * // How details[].field writes a path
+ * assert.equal(formatIssuePath(["scheduled_dates", 1, "time"]), "scheduled_dates[1].time");
+ * assert.equal(formatIssuePath(["headers", "Content-Type"]), 'headers["Content-Type"]');
  */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
   let out = "";
@@ -103,10 +118,28 @@ function paramCode(issue: z.core.$ZodIssue): ValidationErrorCode | undefined {
  * The top-level code is the finding highest in {@link validationErrorCodes}.
  *
  * @example
- * const result = z.object({ to: z.array(z.string()) }).strict().safeParse(body);
- * if (!result.success) errorFromIssues(result.error.issues, { input: body });
- * // { error_code: "1109", message: "Missing required field",
- * //   details: [{ field: "to", message: "Required", code: "MISSING_REQUIRED_FIELD" }] }
+ * import assert from "node:assert/strict";
+ * import { errorFromIssues } from "@lisoloo/protocol/errors";
+ * import * as z from "zod";
+ *
+ * const contactSchema = z.strictObject({
+ *   name: z.string(),
+ *   phone: z
+ *     .string()
+ *     .refine((s) => /^\+\d{1,15}$/.test(s), { error: "Must be +digits", params: { code: "1104" } }),
+ * });
+ * const input: unknown = { phone: "0998", nickname: "Mado" };
+ * const result = contactSchema.safeParse(input);
+ * assert.ok(!result.success);
+ * assert.deepEqual(errorFromIssues(result.error.issues, { input }), {
+ *   error_code: "1109",
+ *   message: "Missing required field",
+ *   details: [
+ *     { field: "name", message: "Required", code: "MISSING_REQUIRED_FIELD" },
+ *     { field: "phone", message: "Must be +digits", code: "INVALID_PHONE_NUMBER" },
+ *     { field: "nickname", message: 'Unknown field "nickname"', code: "INVALID_FIELD_FORMAT" },
+ *   ],
+ * });
  */
 export function errorFromIssues(
   issues: readonly z.core.$ZodIssue[],

@@ -9,7 +9,14 @@ export type Language = "en" | "fr";
 
 /**
  * The catalogue message of a code in the given language.
- * @example localizedErrorMessage("1201", "fr") // "Message introuvable"
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { frenchErrorMessages, localizedErrorMessage } from "@lisoloo/protocol/errors";
+ *
+ * assert.equal(localizedErrorMessage("1201"), "Message not found");
+ * assert.equal(localizedErrorMessage("1201", "fr"), "Message introuvable");
+ * assert.equal(frenchErrorMessages["1202"], "Solde insuffisant"); // every catalogue code has one
  */
 export function localizedErrorMessage(code: ErrorCode, language: Language = "en"): string {
   return language === "fr" ? frenchErrorMessages[code] : errorByCode(code).message;
@@ -27,9 +34,17 @@ const frenchTexts = new Map<string, string>([
  * top-level `message`, or a `details[].message`. A text without a translation is returned as it is,
  * so a client never loses a message, only its translation.
  *
- * @example localizedErrorText("Must not be empty", "fr") // "Ne doit pas être vide"
- * @example localizedErrorText('Unknown field "recipients"', "fr") // 'Champ inconnu "recipients"'
- * @example localizedErrorText("Must not be empty") // "Must not be empty"
+ * @example
+ * import assert from "node:assert/strict";
+ * import { localizedErrorText } from "@lisoloo/protocol/errors";
+ *
+ * // Any English text the API writes: a catalogue message, a specific message, a details[].message
+ * assert.equal(localizedErrorText("Invalid phone number", "fr"), "Numéro de téléphone invalide");
+ * assert.equal(localizedErrorText("Must not be empty", "fr"), "Ne doit pas être vide");
+ * assert.equal(localizedErrorText('Unknown field "recipients"', "fr"), 'Champ inconnu "recipients"');
+ * // A text it does not know comes back unchanged, and "en" never changes anything
+ * assert.equal(localizedErrorText("Something new", "fr"), "Something new");
+ * assert.equal(localizedErrorText("Must not be empty"), "Must not be empty");
  */
 export function localizedErrorText(text: string, language: Language = "en"): string {
   if (language === "en") return text;

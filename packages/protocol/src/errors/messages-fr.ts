@@ -1,6 +1,16 @@
 import type { ErrorCode } from "./catalogue.js";
 
-/** French wording of each catalogue message (French is the DRC's working language). Codes never change. */
+/**
+ * French wording of each catalogue message (French is the DRC's working language). Codes never change.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { frenchErrorMessages, localizedErrorMessage } from "@lisoloo/protocol/errors";
+ *
+ * assert.equal(localizedErrorMessage("1201"), "Message not found");
+ * assert.equal(localizedErrorMessage("1201", "fr"), "Message introuvable");
+ * assert.equal(frenchErrorMessages["1202"], "Solde insuffisant"); // every catalogue code has one
+ */
 export const frenchErrorMessages: Record<ErrorCode, string> = {
   "1001": "app-key manquante ou invalide",
   "1002": "L'app-key a expiré",

@@ -31,10 +31,17 @@ export interface DeliveryCountSummary {
 }
 
 /**
- * Counts a list of delivery statuses.
+ * Counts a list of delivery statuses into the `deliveries` of a {@link MessageTally}; every status
+ * is present, 0 when absent.
  *
  * @example
- * tallyDeliveries(["sent", "delivered", "sent"]).sent; // 2
+ * import assert from "node:assert/strict";
+ * import { aggregateStatus, tallyDeliveries } from "@lisoloo/protocol/lifecycle";
+ *
+ * const deliveries = tallyDeliveries(["delivered", "sent", "delivered"]);
+ * assert.equal(deliveries.delivered, 2);
+ * assert.equal(deliveries.failed, 0); // every status is present
+ * assert.equal(aggregateStatus({ deliveries }), "sent");
  */
 export function tallyDeliveries(statuses: Iterable<DeliveryStatus>): Record<DeliveryStatus, number> {
   const counts = Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Record<DeliveryStatus, number>;
@@ -58,9 +65,19 @@ export function tallyDeliveries(statuses: Iterable<DeliveryStatus>): Record<Deli
  * It depends only on the counts, so the order deliveries are listed or summed in never matters.
  *
  * @example
- * aggregateStatus({ deliveries: { delivered: 2, undelivered: 1 } }); // "partially_delivered"
- * aggregateStatus({ deliveries: { delivered: 3 }, futureDeliveries: 3 }); // "scheduled"
- * aggregateStatus({ deliveries: { sent: 1, delivered: 4 } }); // "sent"
+ * import assert from "node:assert/strict";
+ * import { aggregateStatus } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.equal(
+ *   aggregateStatus({ deliveries: { delivered: 2, expired: 1, sent: 1 }, futureDeliveries: 4 }),
+ *   "sent",
+ * );
+ * assert.equal(aggregateStatus({ deliveries: { delivered: 3 }, futureDeliveries: 3 }), "scheduled");
+ * assert.equal(aggregateStatus({ deliveries: { delivered: 2, undelivered: 1 } }), "partially_delivered");
+ * assert.equal(aggregateStatus({ deliveries: { rejected: 2 } }), "rejected");
+ * assert.equal(aggregateStatus({ deliveries: { rejected: 1, expired: 1 } }), "failed");
+ * assert.equal(aggregateStatus({ deliveries: {}, futureDeliveries: 3, paused: true }), "paused");
+ * assert.equal(aggregateStatus({ deliveries: {} }), "none");
  */
 export function aggregateStatus(tally: MessageTally): MessageStatus {
   const counts = normalize(tally);
@@ -97,8 +114,16 @@ export function aggregateStatus(tally: MessageTally): MessageStatus {
  * `total_deliveries`.
  *
  * @example
- * countForStatus({ deliveries: { delivered: 2, expired: 1, sent: 1 }, futureDeliveries: 4 });
- * // { delivered: 2, failed: 1, pending: 5, cancelled: 0, total_deliveries: 8 }
+ * import assert from "node:assert/strict";
+ * import { countForStatus } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.deepEqual(countForStatus({ deliveries: { delivered: 2, expired: 1, sent: 1 }, futureDeliveries: 4 }), {
+ *   delivered: 2,
+ *   failed: 1,
+ *   pending: 5,
+ *   cancelled: 0,
+ *   total_deliveries: 8,
+ * });
  */
 export function countForStatus(tally: MessageTally): DeliveryCountSummary {
   const counts = normalize(tally);

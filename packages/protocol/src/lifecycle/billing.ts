@@ -2,7 +2,19 @@ import { assertNever } from "./assert-never.js";
 import type { DeliveryErrorCode } from "./error-codes.js";
 import { type DeliveryStatus, isTerminal } from "./statuses.js";
 
-/** What happens to the price of a final delivery: kept (`charged`) or paid back (`refunded`). */
+/**
+ * What happens to the price of a final delivery: kept (`charged`) or paid back (`refunded`).
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { billingOf, billingOutcomes } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.deepEqual(billingOutcomes, ["charged", "refunded"]);
+ * assert.equal(billingOf({ status: "delivery_unknown", handed_to_carrier: true }), "charged");
+ * assert.equal(billingOf({ status: "failed", error_code: "1501", handed_to_carrier: true }), "refunded");
+ * assert.equal(billingOf({ status: "cancelled", handed_to_carrier: false }), "refunded");
+ * assert.equal(billingOf({ status: "sent", handed_to_carrier: true }), null); // not final yet
+ */
 export const billingOutcomes = ["charged", "refunded"] as const;
 
 /** Whether a final delivery is paid for. */
@@ -30,9 +42,14 @@ export type GatewayEnd =
  * with, so they prove nothing on their own.
  *
  * @example
- * handedToCarrier({ status: "processing", has_carrier_message_id: true }); // true
- * handedToCarrier({ status: "processing", has_carrier_message_id: false }); // false: claimed, not submitted
- * handedToCarrier({ status: "sent", has_carrier_message_id: false }); // true: a carrier reported it
+ * import assert from "node:assert/strict";
+ * import { handedToCarrier } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.equal(handedToCarrier({ status: "processing", has_carrier_message_id: true }), true);
+ * // Claimed by a connector, not submitted yet
+ * assert.equal(handedToCarrier({ status: "processing", has_carrier_message_id: false }), false);
+ * // A carrier reported it, even if its message id was never recorded
+ * assert.equal(handedToCarrier({ status: "sent", has_carrier_message_id: false }), true);
  */
 export function handedToCarrier(delivery: {
   readonly status: DeliveryStatus;
@@ -72,10 +89,14 @@ export function handedToCarrier(delivery: {
  *   (`delivered`, `partially_delivered`, `undelivered`, `rejected`, `expired`, `delivery_unknown`).
  *
  * @example
- * billingOf({ status: "delivery_unknown", handed_to_carrier: true }); // "charged"
- * billingOf({ status: "failed", error_code: "1501", handed_to_carrier: false }); // "refunded"
- * billingOf({ status: "cancelled", handed_to_carrier: false }); // "refunded"
- * billingOf({ status: "sent", handed_to_carrier: true }); // null: not final yet
+ * import assert from "node:assert/strict";
+ * import { billingOf, billingOutcomes } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.deepEqual(billingOutcomes, ["charged", "refunded"]);
+ * assert.equal(billingOf({ status: "delivery_unknown", handed_to_carrier: true }), "charged");
+ * assert.equal(billingOf({ status: "failed", error_code: "1501", handed_to_carrier: true }), "refunded");
+ * assert.equal(billingOf({ status: "cancelled", handed_to_carrier: false }), "refunded");
+ * assert.equal(billingOf({ status: "sent", handed_to_carrier: true }), null); // not final yet
  */
 export function billingOf(facts: BillingFacts): BillingOutcome | null {
   const { status } = facts;
@@ -105,8 +126,11 @@ export function billingOf(facts: BillingFacts): BillingOutcome | null {
  * waiting behind a backlog. The gateway ends a delivery it gives up on before validity the same way.
  *
  * @example
- * validityEndState(true); // { status: "delivery_unknown", error_code: "1503" }
- * validityEndState(false); // { status: "failed", error_code: "1501" }
+ * import assert from "node:assert/strict";
+ * import { validityEndState } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.deepEqual(validityEndState(true), { status: "delivery_unknown", error_code: "1503" });
+ * assert.deepEqual(validityEndState(false), { status: "failed", error_code: "1501" });
  */
 export function validityEndState(handed: boolean): GatewayEnd {
   return handed

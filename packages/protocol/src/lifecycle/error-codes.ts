@@ -1,7 +1,17 @@
 import { assertNever } from "./assert-never.js";
 import type { DeliveryStatus } from "./statuses.js";
 
-/** The catalogue codes (CONTRACT §3) that explain why a delivery did not succeed. */
+/**
+ * The catalogue codes (CONTRACT §3) that explain why a delivery did not succeed.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { deliveryErrorCodes, errorCodeForStatus } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.equal(errorCodeForStatus("rejected"), "1502");
+ * assert.equal(errorCodeForStatus("delivered"), null); // not a failure
+ * assert.deepEqual(deliveryErrorCodes, ["1501", "1502", "1503", "1504", "1505"]);
+ */
 export const deliveryErrorCodes = ["1501", "1502", "1503", "1504", "1505"] as const;
 
 /** A code carried by `sms.failed` events and recipient details. */
@@ -14,8 +24,12 @@ export type DeliveryErrorCode = (typeof deliveryErrorCodes)[number];
  * fallback when no part carried one.
  *
  * @example
- * errorCodeForStatus("rejected"); // "1502"
- * errorCodeForStatus("delivered"); // null
+ * import assert from "node:assert/strict";
+ * import { deliveryErrorCodes, errorCodeForStatus } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.equal(errorCodeForStatus("rejected"), "1502");
+ * assert.equal(errorCodeForStatus("delivered"), null); // not a failure
+ * assert.deepEqual(deliveryErrorCodes, ["1501", "1502", "1503", "1504", "1505"]);
  */
 export function errorCodeForStatus(status: DeliveryStatus): DeliveryErrorCode | null {
   switch (status) {

@@ -1,7 +1,19 @@
 import { assertNever } from "./assert-never.js";
 import type { DeliveryStatus } from "./statuses.js";
 
-/** The webhook event types a delivery's transitions emit (`sms.queued` belongs to the send). */
+/**
+ * The webhook event types a delivery's transitions emit (`sms.queued` belongs to the send).
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { deliveryEventTypes, eventTypeFor } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.equal(eventTypeFor("sent", "delivered"), "sms.delivered");
+ * assert.equal(eventTypeFor("pending", "delivered"), "sms.delivered"); // skipped statuses emit nothing
+ * assert.equal(eventTypeFor("sent", "expired"), "sms.failed");
+ * assert.equal(eventTypeFor("processing", "enroute"), null);
+ * assert.deepEqual(deliveryEventTypes, ["sms.processing", "sms.sent", "sms.delivered", "sms.failed"]);
+ */
 export const deliveryEventTypes = ["sms.processing", "sms.sent", "sms.delivered", "sms.failed"] as const;
 
 /** A per-recipient webhook event type. */
@@ -22,9 +34,14 @@ export type DeliveryEventType = (typeof deliveryEventTypes)[number];
  * transition, one event, for the status reached.
  *
  * @example
- * eventTypeFor("sent", "delivered"); // "sms.delivered"
- * eventTypeFor("processing", "enroute"); // null
- * eventTypeFor("sent", "expired"); // "sms.failed"
+ * import assert from "node:assert/strict";
+ * import { deliveryEventTypes, eventTypeFor } from "@lisoloo/protocol/lifecycle";
+ *
+ * assert.equal(eventTypeFor("sent", "delivered"), "sms.delivered");
+ * assert.equal(eventTypeFor("pending", "delivered"), "sms.delivered"); // skipped statuses emit nothing
+ * assert.equal(eventTypeFor("sent", "expired"), "sms.failed");
+ * assert.equal(eventTypeFor("processing", "enroute"), null);
+ * assert.deepEqual(deliveryEventTypes, ["sms.processing", "sms.sent", "sms.delivered", "sms.failed"]);
  */
 export function eventTypeFor(from: DeliveryStatus, to: DeliveryStatus): DeliveryEventType | null {
   if (from === to) return null;

@@ -5,6 +5,28 @@ import { type DeliveryStatus, deliveryStatuses, deliveryStatusRank, isTerminal }
 /**
  * The statuses a receipt can report. `pending` is where a delivery starts and
  * `partially_delivered` is only ever the merge of part receipts, so neither comes in a receipt.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import {
+ *   deliveryStatuses,
+ *   type ReceiptOutcome,
+ *   receiptOutcomes,
+ *   receiptStatuses,
+ * } from "@lisoloo/protocol/lifecycle";
+ *
+ * const outcomes: readonly ReceiptOutcome[] = receiptOutcomes;
+ * assert.deepEqual(outcomes, [
+ *   "applied",
+ *   "merged",
+ *   "ignored_duplicate",
+ *   "ignored_late",
+ *   "ignored_terminal",
+ *   "ignored_invalid",
+ * ]);
+ * // Every delivery status can come in a receipt, but these two
+ * const neverInReceipts = deliveryStatuses.filter((s) => !(receiptStatuses as readonly string[]).includes(s));
+ * assert.deepEqual(neverInReceipts, ["pending", "partially_delivered"]);
  */
 export const receiptStatuses: readonly ReceiptStatus[] = deliveryStatuses.filter(
   (s): s is ReceiptStatus => s !== "pending" && s !== "partially_delivered",
@@ -48,7 +70,31 @@ export interface DeliveryState {
   readonly parts?: readonly PartState[] | null | undefined;
 }
 
-/** What `applyReceipt` did with a receipt. Ignored receipts are meant to be recorded, not applied. */
+/**
+ * What `applyReceipt` did with a receipt. Ignored receipts are meant to be recorded, not applied.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import {
+ *   deliveryStatuses,
+ *   type ReceiptOutcome,
+ *   receiptOutcomes,
+ *   receiptStatuses,
+ * } from "@lisoloo/protocol/lifecycle";
+ *
+ * const outcomes: readonly ReceiptOutcome[] = receiptOutcomes;
+ * assert.deepEqual(outcomes, [
+ *   "applied",
+ *   "merged",
+ *   "ignored_duplicate",
+ *   "ignored_late",
+ *   "ignored_terminal",
+ *   "ignored_invalid",
+ * ]);
+ * // Every delivery status can come in a receipt, but these two
+ * const neverInReceipts = deliveryStatuses.filter((s) => !(receiptStatuses as readonly string[]).includes(s));
+ * assert.deepEqual(neverInReceipts, ["pending", "partially_delivered"]);
+ */
 export const receiptOutcomes = [
   "applied",
   "merged",
@@ -78,7 +124,21 @@ const receiptStatusSet: ReadonlySet<string> = new Set(receiptStatuses);
  * A fresh delivery, as created when its dispatch is released.
  *
  * @example
- * newDeliveryState(); // { status: "pending", error_code: null, parts: null }
+ * import assert from "node:assert/strict";
+ * import { applyReceipt, newDeliveryState } from "@lisoloo/protocol/lifecycle";
+ *
+ * let state = newDeliveryState();
+ * assert.deepEqual(state, { status: "pending", error_code: null, parts: null });
+ *
+ * const sent = applyReceipt(state, { status: "sent", at: "2026-06-01T08:00:01Z" });
+ * assert.equal(sent.outcome, "applied");
+ * assert.equal(sent.event_type, "sms.sent");
+ * state = sent.next;
+ *
+ * // A receipt of a lower rank arriving late changes nothing
+ * const late = applyReceipt(state, { status: "processing", at: "2026-06-01T08:00:00Z" });
+ * assert.equal(late.outcome, "ignored_late");
+ * assert.equal(late.next, state);
  */
 export function newDeliveryState(): DeliveryState {
   return { status: "pending", error_code: null, parts: null };
@@ -98,17 +158,21 @@ export function newDeliveryState(): DeliveryState {
  * `partially_delivered`.
  *
  * @example
- * const sent = applyReceipt(newDeliveryState(), { status: "sent", at: "2026-06-01T08:00:01Z" });
- * sent.outcome; // "applied"
- * sent.event_type; // "sms.sent"
- * applyReceipt(sent.next, { status: "processing", at: "2026-06-01T08:00:00Z" }).outcome; // "ignored_late"
+ * import assert from "node:assert/strict";
+ * import { applyReceipt, newDeliveryState } from "@lisoloo/protocol/lifecycle";
  *
- * @example
  * let state = newDeliveryState();
- * for (const index of [2, 1]) {
- *   state = applyReceipt(state, { status: "delivered", part: { index, total: 2 }, at: "2026-06-01T08:00:05Z" }).next;
- * }
- * state.status; // "delivered"
+ * assert.deepEqual(state, { status: "pending", error_code: null, parts: null });
+ *
+ * const sent = applyReceipt(state, { status: "sent", at: "2026-06-01T08:00:01Z" });
+ * assert.equal(sent.outcome, "applied");
+ * assert.equal(sent.event_type, "sms.sent");
+ * state = sent.next;
+ *
+ * // A receipt of a lower rank arriving late changes nothing
+ * const late = applyReceipt(state, { status: "processing", at: "2026-06-01T08:00:00Z" });
+ * assert.equal(late.outcome, "ignored_late");
+ * assert.equal(late.next, state);
  */
 export function applyReceipt(current: DeliveryState, receipt: Receipt): ReceiptResult {
   if (!receiptStatusSet.has(receipt.status)) return ignored(current, "ignored_invalid");

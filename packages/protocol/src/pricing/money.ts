@@ -1,4 +1,17 @@
-/** Micro-units in one unit of currency: every amount inside Lisoloo is an integer count of 1e-6. */
+/**
+ * Micro-units in one unit of currency: every amount inside Lisoloo is an integer count of 1e-6.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { fromMicros, MICROS_PER_UNIT, toMicros } from "@lisoloo/protocol/pricing";
+ *
+ * assert.equal(MICROS_PER_UNIT, 1_000_000);
+ * assert.equal(toMicros(0.02), 20_000); // a number is read through its shortest decimal form
+ * assert.equal(toMicros("12.5"), 12_500_000); // a string as written
+ * assert.throws(() => toMicros("0.0000001"), RangeError); // more than 6 decimal places
+ * assert.equal(fromMicros(20_000), 0.02);
+ * assert.equal(fromMicros(toMicros(0.1) + toMicros(0.2)), 0.3); // no 0.30000000000000004
+ */
 export const MICROS_PER_UNIT = 1_000_000;
 
 const decimalPattern = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
@@ -10,9 +23,17 @@ const decimalPattern = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
  *
  * @throws RangeError when the amount has more than 6 decimal places, is not a finite decimal, or
  * does not fit a safe integer once in micro-units.
- * @example toMicros(0.02) // 20000
- * @example toMicros("12.5") // 12500000
- * @example toMicros("0.0000001") // throws: more than 6 decimal places
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { fromMicros, MICROS_PER_UNIT, toMicros } from "@lisoloo/protocol/pricing";
+ *
+ * assert.equal(MICROS_PER_UNIT, 1_000_000);
+ * assert.equal(toMicros(0.02), 20_000); // a number is read through its shortest decimal form
+ * assert.equal(toMicros("12.5"), 12_500_000); // a string as written
+ * assert.throws(() => toMicros("0.0000001"), RangeError); // more than 6 decimal places
+ * assert.equal(fromMicros(20_000), 0.02);
+ * assert.equal(fromMicros(toMicros(0.1) + toMicros(0.2)), 0.3); // no 0.30000000000000004
  */
 export function toMicros(amount: number | string): number {
   if (typeof amount === "number" && !Number.isFinite(amount)) {
@@ -52,8 +73,17 @@ export function toMicros(amount: number | string): number {
  * through JSON exactly; larger ones are correctly rounded.
  *
  * @throws RangeError when `micros` is not a safe integer.
- * @example fromMicros(20000) // 0.02
- * @example fromMicros(2_000_000) // 2
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { fromMicros, MICROS_PER_UNIT, toMicros } from "@lisoloo/protocol/pricing";
+ *
+ * assert.equal(MICROS_PER_UNIT, 1_000_000);
+ * assert.equal(toMicros(0.02), 20_000); // a number is read through its shortest decimal form
+ * assert.equal(toMicros("12.5"), 12_500_000); // a string as written
+ * assert.throws(() => toMicros("0.0000001"), RangeError); // more than 6 decimal places
+ * assert.equal(fromMicros(20_000), 0.02);
+ * assert.equal(fromMicros(toMicros(0.1) + toMicros(0.2)), 0.3); // no 0.30000000000000004
  */
 export function fromMicros(micros: number): number {
   assertMicros(micros, "micros");
@@ -72,9 +102,14 @@ export function assertMicros(value: number, name: string, { nonNegative = false 
  * throughout, so no amount is ever shown rounded.
  *
  * @throws RangeError when `micros` is not a safe integer.
- * @example formatMicros(2_000_000) // "2.00"
- * @example formatMicros(75_000) // "0.075"
- * @example formatMicros(-500_000) // "-0.50"
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { formatMicros } from "@lisoloo/protocol/pricing";
+ *
+ * assert.equal(formatMicros(2_000_000), "2.00"); // at least two decimals
+ * assert.equal(formatMicros(75_000), "0.075"); // more only when the amount has them
+ * assert.equal(formatMicros(-500_000), "-0.50");
  */
 export function formatMicros(micros: number): string {
   assertMicros(micros, "micros");

@@ -1,6 +1,22 @@
 import { assertMicros } from "./money.js";
 
-/** The unit price charged when a merchant has none configured: 0.01 per message (CONTRACT §5). */
+/**
+ * The unit price charged when a merchant has none configured: 0.01 per message (CONTRACT §5).
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_UNIT_PRICE_MICROS, fromMicros, priceSend, toMicros } from "@lisoloo/protocol/pricing";
+ *
+ * const price = priceSend({ recipients: 50, segments: 2, dispatches: 1, unitPriceMicros: toMicros("0.02") });
+ * assert.deepEqual(price, { totalMessages: 100, totalCostMicros: 2_000_000, unitPriceMicros: 20_000 });
+ * assert.equal(fromMicros(price.totalCostMicros), 2); // the response's total_cost
+ *
+ * assert.equal(DEFAULT_UNIT_PRICE_MICROS, 10_000);
+ * assert.equal(
+ *   priceSend({ recipients: 1, segments: 1, dispatches: 1 }).unitPriceMicros,
+ *   DEFAULT_UNIT_PRICE_MICROS,
+ * );
+ */
 export const DEFAULT_UNIT_PRICE_MICROS = 10_000;
 
 /** What {@link priceSend} needs: the send's size and the merchant's price per message. */
@@ -37,9 +53,20 @@ function assertCount(value: number, name: string): void {
  *
  * @throws RangeError when a count is not a positive integer, the price is negative, or a product
  * leaves the safe-integer range.
- * @example priceSend({ recipients: 3, segments: 1, dispatches: 1, unitPriceMicros: 20_000 })
- * // { totalMessages: 3, totalCostMicros: 60_000, unitPriceMicros: 20_000 }  (0.06)
- * @example priceSend({ recipients: 1, segments: 1, dispatches: 1 }).totalCostMicros // 10_000 (0.01)
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_UNIT_PRICE_MICROS, fromMicros, priceSend, toMicros } from "@lisoloo/protocol/pricing";
+ *
+ * const price = priceSend({ recipients: 50, segments: 2, dispatches: 1, unitPriceMicros: toMicros("0.02") });
+ * assert.deepEqual(price, { totalMessages: 100, totalCostMicros: 2_000_000, unitPriceMicros: 20_000 });
+ * assert.equal(fromMicros(price.totalCostMicros), 2); // the response's total_cost
+ *
+ * assert.equal(DEFAULT_UNIT_PRICE_MICROS, 10_000);
+ * assert.equal(
+ *   priceSend({ recipients: 1, segments: 1, dispatches: 1 }).unitPriceMicros,
+ *   DEFAULT_UNIT_PRICE_MICROS,
+ * );
  */
 export function priceSend(input: PriceSendInput): SendPrice {
   const { recipients, segments, dispatches } = input;

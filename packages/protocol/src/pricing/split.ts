@@ -25,10 +25,21 @@ export type DebitSplit =
  * and the result says by how much it falls short (→ 402 `1202`).
  *
  * @throws RangeError on a negative or non-integer amount or balance.
- * @example splitDebit(60_000, { prepaidMicros: 50_000, postpaidMicros: 1_000_000 })
- * // { sufficient: true, prepaid: 50_000, postpaid: 10_000 }
- * @example splitDebit(60_000, { prepaidMicros: 10_000, postpaidMicros: 0 })
- * // { sufficient: false, available: 10_000, shortfall: 50_000 }
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { splitDebit } from "@lisoloo/protocol/pricing";
+ *
+ * assert.deepEqual(splitDebit(2_000_000, { prepaidMicros: 1_500_000, postpaidMicros: 10_000_000 }), {
+ *   sufficient: true,
+ *   prepaid: 1_500_000,
+ *   postpaid: 500_000,
+ * });
+ * assert.deepEqual(splitDebit(2_000_000, { prepaidMicros: 500_000, postpaidMicros: 0 }), {
+ *   sufficient: false,
+ *   available: 500_000,
+ *   shortfall: 1_500_000,
+ * });
  */
 export function splitDebit(totalMicros: number, balances: WalletBalances): DebitSplit {
   assertMicros(totalMicros, "totalMicros", { nonNegative: true });
@@ -66,8 +77,16 @@ export interface RefundSplit extends WalletSplit {
  * refundable is reported as `excess`, never paid.
  *
  * @throws RangeError on a negative or non-integer amount.
- * @example splitRefund(30_000, { prepaidTaken: 50_000, postpaidTaken: 10_000, prepaidRefunded: 0, postpaidRefunded: 0 })
- * // { prepaid: 20_000, postpaid: 10_000, excess: 0 }
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { splitRefund } from "@lisoloo/protocol/pricing";
+ *
+ * const ledger = { prepaidTaken: 1_500_000, postpaidTaken: 500_000, prepaidRefunded: 0, postpaidRefunded: 0 };
+ * assert.deepEqual(splitRefund(600_000, ledger), { prepaid: 100_000, postpaid: 500_000, excess: 0 });
+ * // After that refund, asking for more than what is left pays back only what is left
+ * const after = { ...ledger, prepaidRefunded: 100_000, postpaidRefunded: 500_000 };
+ * assert.deepEqual(splitRefund(2_000_000, after), { prepaid: 1_400_000, postpaid: 0, excess: 600_000 });
  */
 export function splitRefund(refundMicros: number, ledger: RefundLedger): RefundSplit {
   assertMicros(refundMicros, "refundMicros", { nonNegative: true });

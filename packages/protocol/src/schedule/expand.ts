@@ -50,13 +50,27 @@ const invalid = (field: string, message: string): ScheduleIssue => ({
  *
  * @throws {RangeError} when `timeZone` is unknown or `now` is an invalid date (server-side errors,
  *   not the client's).
+ *
  * @example
+ * import assert from "node:assert/strict";
+ * import { expandSchedule } from "@lisoloo/protocol/schedule";
+ *
  * const result = expandSchedule(
- *   { sending_type: "recurring", recurring_schedule: { start_date: "2026-06-01", end_date: "2026-06-03", frequency: "daily", times: ["08:00"] } },
+ *   {
+ *     sending_type: "recurring",
+ *     recurring_schedule: {
+ *       start_date: "2026-06-01",
+ *       end_date: "2026-07-01",
+ *       frequency: "daily",
+ *       times: ["08:00", "12:30", "18:00"],
+ *     },
+ *   },
  *   { timeZone: "Africa/Kinshasa", now: new Date("2026-05-27T10:00:00Z") },
  * );
- * // { ok: true, instants: [2026-06-01T07:00Z, 2026-06-02T07:00Z, 2026-06-03T07:00Z],
- * //   firstLocalIso: "2026-06-01T08:00:00+01:00" }
+ * assert.ok(result.ok);
+ * assert.equal(result.instants.length, 93); // 31 days × 3 times
+ * assert.equal(result.instants[0]?.toISOString(), "2026-06-01T07:00:00.000Z");
+ * assert.equal(result.firstLocalIso, "2026-06-01T08:00:00+01:00"); // the response's scheduled_at
  */
 export function expandSchedule(request: ScheduleRequest, options: ExpandOptions = {}): ScheduleExpansion {
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;

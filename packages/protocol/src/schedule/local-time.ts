@@ -1,7 +1,17 @@
 import { civilFromDays, DAY_MS, MINUTE_MS, pad, parseDate, parseTime } from "./civil.js";
 import { assertTimeZone, offsetAt, wallClockAt } from "./zone.js";
 
-/** The zone a merchant's dates and times are in when it has not chosen one (CONTRACT §6). */
+/**
+ * The zone a merchant's dates and times are in when it has not chosen one (CONTRACT §6).
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_TIME_ZONE, isValidTimeZone } from "@lisoloo/protocol/schedule";
+ *
+ * assert.equal(DEFAULT_TIME_ZONE, "Africa/Kinshasa"); // when the merchant has not chosen one
+ * assert.equal(isValidTimeZone("Europe/Paris"), true);
+ * assert.equal(isValidTimeZone("Mars/Olympus_Mons"), false);
+ */
 export const DEFAULT_TIME_ZONE = "Africa/Kinshasa";
 
 /**
@@ -38,10 +48,18 @@ export function wallToInstant(wall: number, timeZone: string, offsets?: Map<numb
  * of the two.
  *
  * @throws {RangeError} when the date, the time or the zone is not valid.
+ *
  * @example
- * localToUtc("2026-06-01", "08:00", "Africa/Kinshasa").toISOString(); // "2026-06-01T07:00:00.000Z"
- * localToUtc("2026-03-08", "02:30", "America/New_York").toISOString(); // "2026-03-08T07:30:00.000Z"
- * localToUtc("2026-11-01", "01:30", "America/New_York").toISOString(); // "2026-11-01T05:30:00.000Z"
+ * import assert from "node:assert/strict";
+ * import { localToUtc } from "@lisoloo/protocol/schedule";
+ *
+ * assert.equal(localToUtc("2026-06-01", "08:00", "Africa/Kinshasa").toISOString(), "2026-06-01T07:00:00.000Z");
+ * // 02:30 does not exist that night: it moves forward by the gap, to 03:30 EDT
+ * assert.equal(localToUtc("2026-03-08", "02:30", "America/New_York").toISOString(), "2026-03-08T07:30:00.000Z");
+ * // 01:30 happens twice that night: the first one (EDT)
+ * assert.equal(localToUtc("2026-11-01", "01:30", "America/New_York").toISOString(), "2026-11-01T05:30:00.000Z");
+ * assert.equal(localToUtc("2026-03-29", "02:30", "Europe/Paris").toISOString(), "2026-03-29T01:30:00.000Z");
+ * assert.throws(() => localToUtc("2026-02-30", "08:00", "Africa/Kinshasa"), RangeError);
  */
 export function localToUtc(date: string, time: string, timeZone: string): Date {
   const day = parseDate(date);
@@ -58,9 +76,22 @@ export function localToUtc(date: string, time: string, timeZone: string): Date {
  * `±HH:MM:SS`.
  *
  * @throws {RangeError} when the zone is unknown or the date is invalid.
+ *
  * @example
- * formatLocalIso(new Date("2026-06-01T07:00:00Z"), "Africa/Kinshasa"); // "2026-06-01T08:00:00+01:00"
- * formatLocalIso(new Date("2026-01-15T17:30:00Z"), "America/New_York"); // "2026-01-15T12:30:00-05:00"
+ * import assert from "node:assert/strict";
+ * import { formatLocalIso } from "@lisoloo/protocol/schedule";
+ *
+ * // ISO 8601 with the zone's offset at that instant, as scheduled_at shows it
+ * assert.equal(
+ *   formatLocalIso(new Date("2026-06-01T07:00:00Z"), "Africa/Kinshasa"),
+ *   "2026-06-01T08:00:00+01:00",
+ * );
+ * assert.equal(
+ *   formatLocalIso(new Date("2026-01-15T17:30:00Z"), "America/New_York"),
+ *   "2026-01-15T12:30:00-05:00",
+ * );
+ * // A number of milliseconds works too; the offset is the one in force then (EDT)
+ * assert.equal(formatLocalIso(Date.UTC(2026, 6, 15, 17, 30), "America/New_York"), "2026-07-15T13:30:00-04:00");
  */
 export function formatLocalIso(instant: Date | number, timeZone: string): string {
   const t = typeof instant === "number" ? instant : instant.getTime();

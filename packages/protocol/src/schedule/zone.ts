@@ -35,8 +35,12 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  * Whether `Intl` knows an IANA time zone name.
  *
  * @example
- * isValidTimeZone("Africa/Kinshasa"); // true
- * isValidTimeZone("Mars/Olympus_Mons"); // false
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_TIME_ZONE, isValidTimeZone } from "@lisoloo/protocol/schedule";
+ *
+ * assert.equal(DEFAULT_TIME_ZONE, "Africa/Kinshasa"); // when the merchant has not chosen one
+ * assert.equal(isValidTimeZone("Europe/Paris"), true);
+ * assert.equal(isValidTimeZone("Mars/Olympus_Mons"), false);
  */
 export function isValidTimeZone(timeZone: string): boolean {
   try {

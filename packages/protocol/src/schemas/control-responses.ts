@@ -12,7 +12,26 @@ import { messageStatusSchema } from "./status-schemas.js";
 /**
  * `data` of `DELETE /cancel/{message_id}` → 200: the deliveries not yet handed to a carrier are
  * cancelled and refunded to the wallets they were paid from.
- * @example cancelDataSchema.parse(body.data).refunded_amount // 0.04
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type CancelData, cancelDataSchema, cancelResponseSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of DELETE /cancel/{message_id}: what no carrier holds yet is cancelled and refunded
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     status: "cancelled",
+ *     cancelled_deliveries: 2,
+ *     refunded_amount: 0.04,
+ *     currency: "USD",
+ *   },
+ * };
+ * const cancelled: CancelData = cancelResponseSchema.parse(body).data;
+ * assert.equal(cancelled.refunded_amount, 0.04);
+ * assert.equal(cancelDataSchema.parse(cancelled).status, "cancelled");
  */
 export const cancelDataSchema = z
   .object({
@@ -43,14 +62,49 @@ export const cancelDataSchema = z
 /** `data` of `DELETE /cancel/{message_id}`. */
 export type CancelData = z.output<typeof cancelDataSchema>;
 
-/** The whole 200 body of `DELETE /cancel/{message_id}`. */
+/**
+ * The whole 200 body of `DELETE /cancel/{message_id}`.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type CancelData, cancelDataSchema, cancelResponseSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of DELETE /cancel/{message_id}: what no carrier holds yet is cancelled and refunded
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     status: "cancelled",
+ *     cancelled_deliveries: 2,
+ *     refunded_amount: 0.04,
+ *     currency: "USD",
+ *   },
+ * };
+ * const cancelled: CancelData = cancelResponseSchema.parse(body).data;
+ * assert.equal(cancelled.refunded_amount, 0.04);
+ * assert.equal(cancelDataSchema.parse(cancelled).status, "cancelled");
+ */
 export const cancelResponseSchema = successEnvelopeSchema(cancelDataSchema, 200).meta({
   id: "CancelResponse",
 });
 
 /**
  * `data` of `POST /pause/{message_id}` → 200: future dispatches are held.
- * @example pauseDataSchema.parse(body.data).paused_dispatches // 3
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type PauseData, pauseDataSchema, pauseResponseSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of POST /pause/{message_id}: future dispatches are held
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: { message_id: "507f1f77bcf86cd799439011", status: "paused", paused_dispatches: 3 },
+ * };
+ * const paused: PauseData = pauseResponseSchema.parse(body).data;
+ * assert.equal(paused.paused_dispatches, 3);
+ * assert.equal(pauseDataSchema.safeParse({ ...paused, status: "scheduled" }).success, false);
  */
 export const pauseDataSchema = z
   .object({
@@ -63,13 +117,49 @@ export const pauseDataSchema = z
 /** `data` of `POST /pause/{message_id}`. */
 export type PauseData = z.output<typeof pauseDataSchema>;
 
-/** The whole 200 body of `POST /pause/{message_id}`. */
+/**
+ * The whole 200 body of `POST /pause/{message_id}`.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type PauseData, pauseDataSchema, pauseResponseSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of POST /pause/{message_id}: future dispatches are held
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: { message_id: "507f1f77bcf86cd799439011", status: "paused", paused_dispatches: 3 },
+ * };
+ * const paused: PauseData = pauseResponseSchema.parse(body).data;
+ * assert.equal(paused.paused_dispatches, 3);
+ * assert.equal(pauseDataSchema.safeParse({ ...paused, status: "scheduled" }).success, false);
+ */
 export const pauseResponseSchema = successEnvelopeSchema(pauseDataSchema, 200).meta({ id: "PauseResponse" });
 
 /**
  * `data` of `POST /resume/{message_id}` → 200: dispatches whose time passed while paused are
  * skipped and refunded, the rest go on.
- * @example resumeDataSchema.parse(body.data).skipped // 1
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type ResumeData, resumeDataSchema, resumeResponseSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of POST /resume/{message_id}: dispatches whose time passed while paused are skipped and refunded
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     status: "scheduled",
+ *     skipped: 1,
+ *     refunded_amount: 0.02,
+ *     currency: "USD",
+ *     next_dispatch_at: "2030-06-08T07:00:00Z",
+ *   },
+ * };
+ * const resumed: ResumeData = resumeResponseSchema.parse(body).data;
+ * assert.equal(resumed.skipped, 1);
+ * assert.equal(resumeDataSchema.parse(resumed).next_dispatch_at, "2030-06-08T07:00:00Z");
  */
 export const resumeDataSchema = z
   .object({
@@ -101,7 +191,30 @@ export const resumeDataSchema = z
 /** `data` of `POST /resume/{message_id}`. */
 export type ResumeData = z.output<typeof resumeDataSchema>;
 
-/** The whole 200 body of `POST /resume/{message_id}`. */
+/**
+ * The whole 200 body of `POST /resume/{message_id}`.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type ResumeData, resumeDataSchema, resumeResponseSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of POST /resume/{message_id}: dispatches whose time passed while paused are skipped and refunded
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     status: "scheduled",
+ *     skipped: 1,
+ *     refunded_amount: 0.02,
+ *     currency: "USD",
+ *     next_dispatch_at: "2030-06-08T07:00:00Z",
+ *   },
+ * };
+ * const resumed: ResumeData = resumeResponseSchema.parse(body).data;
+ * assert.equal(resumed.skipped, 1);
+ * assert.equal(resumeDataSchema.parse(resumed).next_dispatch_at, "2030-06-08T07:00:00Z");
+ */
 export const resumeResponseSchema = successEnvelopeSchema(resumeDataSchema, 200).meta({
   id: "ResumeResponse",
 });

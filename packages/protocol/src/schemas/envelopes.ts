@@ -4,9 +4,26 @@ import { utcTimestampSchema } from "./primitives.js";
 /**
  * Wraps a `data` schema in the success envelope `{ status_code, success: true, data }` (CONTRACT §3).
  * With `statusCode`, `status_code` is that literal; otherwise any 2xx.
+ *
  * @example
- * const sendResponseSchema = successEnvelopeSchema(sendDataSchema, 201);
- * sendResponseSchema.parse(await response.json()).data.message_id;
+ * import assert from "node:assert/strict";
+ * import { successEnvelopeSchema } from "@lisoloo/protocol/schemas";
+ * import * as z from "zod";
+ *
+ * const pongResponseSchema = successEnvelopeSchema(z.object({ pong: z.boolean() }), 200);
+ * assert.equal(
+ *   pongResponseSchema.parse({ status_code: 200, success: true, data: { pong: true } }).data.pong,
+ *   true,
+ * );
+ * assert.equal(
+ *   pongResponseSchema.safeParse({ status_code: 201, success: true, data: { pong: true } }).success,
+ *   false,
+ * );
+ * // Without a status code, any 2xx is accepted
+ * assert.equal(
+ *   successEnvelopeSchema(z.null()).safeParse({ status_code: 202, success: true, data: null }).success,
+ *   true,
+ * );
  */
 export function successEnvelopeSchema<T extends z.ZodType>(data: T, statusCode?: number) {
   return z.object({
@@ -19,7 +36,33 @@ export function successEnvelopeSchema<T extends z.ZodType>(data: T, statusCode?:
   });
 }
 
-/** One field-level finding of an error. */
+/**
+ * One field-level finding of an error.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type ErrorEnvelope, errorDetailSchema, errorEnvelopeSchema } from "@lisoloo/protocol/schemas";
+ *
+ * const body: unknown = {
+ *   success: false,
+ *   status_code: 400,
+ *   error_code: "1104",
+ *   message: "Invalid phone number",
+ *   detail: "Invalid phone number",
+ *   details: [{ field: "to[3]", message: "Must match ^\\+?\\d{1,15}$", code: "INVALID_PHONE_NUMBER" }],
+ *   timestamp: "2026-05-27T10:15:00Z",
+ *   request_id: "req_8f3a4c2e9b1d7a6f",
+ *   retryable: false,
+ *   retry_after: null,
+ * };
+ * const error: ErrorEnvelope = errorEnvelopeSchema.parse(body);
+ * assert.equal(error.error_code, "1104");
+ * assert.equal(error.details?.[0]?.field, "to[3]");
+ * assert.equal(
+ *   errorDetailSchema.safeParse({ field: "to[3]", message: "Bad", code: "not a name" }).success,
+ *   false,
+ * );
+ */
 export const errorDetailSchema = z
   .object({
     field: z.string().meta({ description: "Path of the offending value", examples: ["to[3]"] }),
@@ -37,7 +80,30 @@ export const errorDetailSchema = z
 /**
  * The error envelope of every 4xx and 5xx (CONTRACT §3). `error_code` is any four-digit code so that
  * a client keeps parsing errors added to the catalogue after it was built.
- * @example errorEnvelopeSchema.parse(await response.json()).error_code // "1104"
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type ErrorEnvelope, errorDetailSchema, errorEnvelopeSchema } from "@lisoloo/protocol/schemas";
+ *
+ * const body: unknown = {
+ *   success: false,
+ *   status_code: 400,
+ *   error_code: "1104",
+ *   message: "Invalid phone number",
+ *   detail: "Invalid phone number",
+ *   details: [{ field: "to[3]", message: "Must match ^\\+?\\d{1,15}$", code: "INVALID_PHONE_NUMBER" }],
+ *   timestamp: "2026-05-27T10:15:00Z",
+ *   request_id: "req_8f3a4c2e9b1d7a6f",
+ *   retryable: false,
+ *   retry_after: null,
+ * };
+ * const error: ErrorEnvelope = errorEnvelopeSchema.parse(body);
+ * assert.equal(error.error_code, "1104");
+ * assert.equal(error.details?.[0]?.field, "to[3]");
+ * assert.equal(
+ *   errorDetailSchema.safeParse({ field: "to[3]", message: "Bad", code: "not a name" }).success,
+ *   false,
+ * );
  */
 export const errorEnvelopeSchema = z
   .object({

@@ -3,7 +3,15 @@ import { frequencies, MAX_SCHEDULED_DATES, MAX_TIMES_PER_DAY, weekdays } from ".
 
 /**
  * A calendar date in the merchant's time zone, `YYYY-MM-DD`; it must exist (`2026-02-30` does not).
- * @example calendarDateSchema.parse("2028-02-29")
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { calendarDateSchema, localTimeSchema } from "@lisoloo/protocol/schemas";
+ *
+ * assert.equal(calendarDateSchema.safeParse("2028-02-29").success, true);
+ * assert.equal(calendarDateSchema.safeParse("2027-02-29").success, false); // not a leap year
+ * assert.equal(localTimeSchema.safeParse("23:59").success, true);
+ * assert.equal(localTimeSchema.safeParse("24:00").success, false); // 00:00 to 23:59
  */
 export const calendarDateSchema = z.iso
   .date({ error: "Must be a real calendar date, YYYY-MM-DD" })
@@ -11,14 +19,38 @@ export const calendarDateSchema = z.iso
 
 /**
  * A wall-clock time in the merchant's time zone, `HH:mm`, 00:00–23:59.
- * @example localTimeSchema.parse("08:30")
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { calendarDateSchema, localTimeSchema } from "@lisoloo/protocol/schemas";
+ *
+ * assert.equal(calendarDateSchema.safeParse("2028-02-29").success, true);
+ * assert.equal(calendarDateSchema.safeParse("2027-02-29").success, false); // not a leap year
+ * assert.equal(localTimeSchema.safeParse("23:59").success, true);
+ * assert.equal(localTimeSchema.safeParse("24:00").success, false); // 00:00 to 23:59
  */
 export const localTimeSchema = z
   .string({ error: "Must be a string HH:mm" })
   .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, { error: "Must be a time HH:mm between 00:00 and 23:59" })
   .meta({ description: "Local time in the merchant's time zone, 24-hour HH:mm", examples: ["08:00"] });
 
-/** One entry of `scheduled_dates`. */
+/**
+ * One entry of `scheduled_dates`.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { scheduledDateSchema, scheduledDatesSchema } from "@lisoloo/protocol/schemas";
+ *
+ * assert.deepEqual(scheduledDateSchema.parse({ date: "2030-06-01", time: "08:00" }), {
+ *   date: "2030-06-01",
+ *   time: "08:00",
+ * });
+ * assert.equal(
+ *   scheduledDateSchema.safeParse({ date: "2030-06-01", time: "08:00", zone: "UTC" }).success,
+ *   false,
+ * ); // strict
+ * assert.equal(scheduledDatesSchema.safeParse([]).success, false); // 1 to 20 entries
+ */
 export const scheduledDateSchema = z
   .strictObject(
     { date: calendarDateSchema, time: localTimeSchema },
@@ -26,7 +58,23 @@ export const scheduledDateSchema = z
   )
   .meta({ id: "ScheduledDate", description: "One dispatch moment, local to the merchant's time zone" });
 
-/** `scheduled_dates`: 1–20 moments (future-only and de-duplication are the schedule module's). */
+/**
+ * `scheduled_dates`: 1–20 moments (future-only and de-duplication are the schedule module's).
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { scheduledDateSchema, scheduledDatesSchema } from "@lisoloo/protocol/schemas";
+ *
+ * assert.deepEqual(scheduledDateSchema.parse({ date: "2030-06-01", time: "08:00" }), {
+ *   date: "2030-06-01",
+ *   time: "08:00",
+ * });
+ * assert.equal(
+ *   scheduledDateSchema.safeParse({ date: "2030-06-01", time: "08:00", zone: "UTC" }).success,
+ *   false,
+ * ); // strict
+ * assert.equal(scheduledDatesSchema.safeParse([]).success, false); // 1 to 20 entries
+ */
 export const scheduledDatesSchema = z
   .array(scheduledDateSchema, { error: "Must be an array of { date, time }" })
   .min(1, { error: "Must list at least one date" })
@@ -82,6 +130,27 @@ const recurringScheduleObject = z.strictObject(
  * `recurring_schedule` (CONTRACT §6). Checked here: shapes, real dates, `end_date` not before
  * `start_date`, distinct times and days, `days_of_week` only with `weekly`. Checked by the schedule
  * module (it needs the clock and the merchant's zone): occurrences in the future, at most 1000.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { recurringScheduleSchema } from "@lisoloo/protocol/schemas";
+ *
+ * const weekly = recurringScheduleSchema.parse({
+ *   start_date: "2030-06-03",
+ *   end_date: "2030-06-30",
+ *   frequency: "weekly",
+ *   times: ["08:00", "17:30"],
+ *   days_of_week: ["mon", "thu"],
+ * });
+ * assert.equal(weekly.interval, 1); // the default
+ *
+ * const daily = recurringScheduleSchema.safeParse({
+ *   end_date: "2030-06-30",
+ *   frequency: "daily",
+ *   times: ["08:00"],
+ *   days_of_week: ["mon"],
+ * });
+ * assert.equal(daily.success, false); // days_of_week only goes with frequency "weekly"
  */
 export const recurringScheduleSchema = recurringScheduleObject
   .superRefine(

@@ -5,11 +5,63 @@ import { normalizedPhoneSchema, phoneNumberSchema, sendingTypeSchema } from "./p
 import { recurringScheduleSchema, scheduledDatesSchema } from "./schedule-fields.js";
 import { isWellFormedText, wellFormedTextCheck } from "./well-formed.js";
 
-/** The most entries `to` may have (CONTRACT §4); more is `1203`. */
+/**
+ * The most entries `to` may have (CONTRACT §4); more is `1203`.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { MAX_MESSAGE_LENGTH, MAX_RECIPIENTS, parseSendRequest } from "@lisoloo/protocol/schemas";
+ *
+ * assert.equal(MAX_RECIPIENTS, 1000);
+ * assert.equal(MAX_MESSAGE_LENGTH, 1600); // Unicode code points, not UTF-16 units
+ *
+ * const to = Array.from({ length: MAX_RECIPIENTS + 1 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
+ * const tooMany = parseSendRequest({ to, message: "Bonjour" });
+ * assert.ok(!tooMany.success);
+ * assert.equal(tooMany.error.error_code, "1203");
+ *
+ * assert.equal(
+ *   parseSendRequest({ to: ["+243998857000"], message: "😀".repeat(MAX_MESSAGE_LENGTH) }).success,
+ *   true,
+ * );
+ */
 export const MAX_RECIPIENTS = 1000;
-/** The longest `message`, in Unicode code points. */
+/**
+ * The longest `message`, in Unicode code points.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { MAX_MESSAGE_LENGTH, MAX_RECIPIENTS, parseSendRequest } from "@lisoloo/protocol/schemas";
+ *
+ * assert.equal(MAX_RECIPIENTS, 1000);
+ * assert.equal(MAX_MESSAGE_LENGTH, 1600); // Unicode code points, not UTF-16 units
+ *
+ * const to = Array.from({ length: MAX_RECIPIENTS + 1 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
+ * const tooMany = parseSendRequest({ to, message: "Bonjour" });
+ * assert.ok(!tooMany.success);
+ * assert.equal(tooMany.error.error_code, "1203");
+ *
+ * assert.equal(
+ *   parseSendRequest({ to: ["+243998857000"], message: "😀".repeat(MAX_MESSAGE_LENGTH) }).success,
+ *   true,
+ * );
+ */
 export const MAX_MESSAGE_LENGTH = 1600;
-/** The longest `callback_url`, in characters: the same cap as a key's webhook URL. */
+/**
+ * The longest `callback_url`, in characters: the same cap as a key's webhook URL.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { callbackUrlSchema, MAX_CALLBACK_URL_LENGTH } from "@lisoloo/protocol/schemas";
+ *
+ * assert.equal(MAX_CALLBACK_URL_LENGTH, 2048);
+ * assert.equal(callbackUrlSchema.safeParse("https://example.com/webhooks/sms").success, true);
+ * assert.equal(callbackUrlSchema.safeParse("ftp://example.com/webhooks/sms").success, false);
+ * assert.equal(
+ *   callbackUrlSchema.safeParse(`https://example.com/${"a".repeat(MAX_CALLBACK_URL_LENGTH)}`).success,
+ *   false,
+ * );
+ */
 export const MAX_CALLBACK_URL_LENGTH = 2048;
 
 /** Alphanumeric (1–11 of `[A-Za-z0-9 ]`, one letter at least) or numeric (`+?` and 1–15 digits). */
@@ -17,8 +69,15 @@ const senderIdPattern = /^(?:(?=[A-Za-z0-9 ]{1,11}$)[0-9 ]*[A-Za-z][A-Za-z0-9 ]*
 
 /**
  * `sender_id`: the name or number the recipient sees.
- * @example senderIdSchema.parse("LISOLOO") // ok
- * @example senderIdSchema.safeParse("MY COMPANY LTD").success // false: 14 characters
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { senderIdSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // 1 to 11 letters, digits or spaces with one letter at least, or +? and 1 to 15 digits
+ * assert.equal(senderIdSchema.parse("LISOLOO"), "LISOLOO");
+ * assert.equal(senderIdSchema.safeParse("+243998857000").success, true);
+ * assert.equal(senderIdSchema.safeParse("MY COMPANY LTD").success, false); // 14 characters
  */
 export const senderIdSchema = z
   .string({ error: "Must be a string" })
@@ -35,6 +94,18 @@ export const senderIdSchema = z
 /**
  * `callback_url`: syntax and length only here; the gateway's SSRF guard is passed to
  * {@link parseSendRequest}.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { callbackUrlSchema, MAX_CALLBACK_URL_LENGTH } from "@lisoloo/protocol/schemas";
+ *
+ * assert.equal(MAX_CALLBACK_URL_LENGTH, 2048);
+ * assert.equal(callbackUrlSchema.safeParse("https://example.com/webhooks/sms").success, true);
+ * assert.equal(callbackUrlSchema.safeParse("ftp://example.com/webhooks/sms").success, false);
+ * assert.equal(
+ *   callbackUrlSchema.safeParse(`https://example.com/${"a".repeat(MAX_CALLBACK_URL_LENGTH)}`).success,
+ *   false,
+ * );
  */
 export const callbackUrlSchema = z
   .url({ protocol: /^https?$/, error: "Must be an absolute http(s) URL" })
@@ -141,10 +212,21 @@ function removeDuplicates(
  * 1000 dispatches) belong to the schedule module.
  *
  * Prefer {@link parseSendRequest}, which also maps failures to the error envelope.
+ *
  * @example
- * sendRequestSchema.parse({ to: ["+243 998 857 000", "+243998857000"], message: "Hi" });
- * // { to: ["+243998857000"], duplicates_removed: 1, message: "Hi", sending_type: "immediate",
- * //   validity_period: 172800, transliterate: false }
+ * import assert from "node:assert/strict";
+ * import { type SendRequest, type SendRequestInput, sendRequestSchema } from "@lisoloo/protocol/schemas";
+ *
+ * const input: SendRequestInput = { to: ["+243 998 857 000", "+243998857000"], message: "Bonjour" };
+ * const request: SendRequest = sendRequestSchema.parse(input);
+ * assert.deepEqual(request, {
+ *   to: ["+243998857000"],
+ *   duplicates_removed: 1,
+ *   message: "Bonjour",
+ *   sending_type: "immediate",
+ *   validity_period: 172800,
+ *   transliterate: false,
+ * });
  */
 export const sendRequestSchema = sendRequestBodySchema
   .pipe(z.transform(removeDuplicates))
@@ -159,6 +241,18 @@ export type SendRequest = z.output<typeof sendRequestSchema>;
 /**
  * The code of each built-in issue of a send body, by field (custom issues carry their own). Wrong
  * JSON types inside a schedule are `1110`; any other schedule finding is `1103`.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { errorFromIssues } from "@lisoloo/protocol/errors";
+ * import { sendRequestIssueCode, sendRequestSchema } from "@lisoloo/protocol/schemas";
+ *
+ * const body = { to: ["+243998857000"], message: "Bonjour", sender_id: "MY COMPANY LTD" };
+ * const result = sendRequestSchema.safeParse(body);
+ * assert.ok(!result.success);
+ * const error = errorFromIssues(result.error.issues, { input: body, codeOf: sendRequestIssueCode });
+ * assert.equal(error.error_code, "1102");
+ * assert.equal(error.details?.[0]?.code, "INVALID_SENDER_ID");
  */
 export const sendRequestIssueCode: IssueCodeResolver = (issue) => {
   const [field, ...rest] = issue.path;
@@ -199,13 +293,24 @@ export type ParseSendRequestResult =
  * `message` and `details`, naming every offending field in one pass.
  *
  * @example
- * const result = parseSendRequest(body, { checkCallbackUrl: ssrfGuard });
- * if (!result.success) throw new ApiError(result.error.error_code, { details: result.error.details });
- * result.data.to; // ["+243998857000"]
- * @example
- * parseSendRequest({ to: ["12ab"], message: "Hi" }).error
- * // { error_code: "1104", message: "Invalid phone number",
- * //   details: [{ field: "to[0]", message: "Must match ^\\+?\\d{1,15}$", code: "INVALID_PHONE_NUMBER" }] }
+ * import assert from "node:assert/strict";
+ * import { parseSendRequest } from "@lisoloo/protocol/schemas";
+ *
+ * const ok = parseSendRequest({ to: ["+243 998 857 000", "+243998857000"], message: "Bonjour" });
+ * assert.ok(ok.success);
+ * assert.deepEqual(ok.data.to, ["+243998857000"]); // normalized, duplicates removed
+ * assert.equal(ok.data.duplicates_removed, 1);
+ *
+ * const bad = parseSendRequest({ to: ["+243998857000", "12ab"], message: "" });
+ * assert.ok(!bad.success);
+ * assert.deepEqual(bad.error, {
+ *   error_code: "1104",
+ *   message: "Invalid phone number",
+ *   details: [
+ *     { field: "to[1]", message: "Must match ^\\+?\\d{1,15}$", code: "INVALID_PHONE_NUMBER" },
+ *     { field: "message", message: "Must not be empty", code: "INVALID_FIELD_FORMAT" },
+ *   ],
+ * });
  */
 export function parseSendRequest(
   input: unknown,

@@ -12,7 +12,35 @@ import { deliveryErrorCodeSchema, deliveryStatusSchema, messageStatusSchema } fr
 /**
  * `data` of `GET /status/{message_id}` (CONTRACT §7). The counts are of deliveries (recipient ×
  * dispatch), future dispatches included: `delivered + failed + pending + cancelled = total_deliveries`.
- * @example statusDataSchema.parse(body.data).status // "partially_delivered"
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type StatusData, statusDataSchema, statusResponseSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of GET /status/{message_id}
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     status: "partially_delivered",
+ *     delivered: 2,
+ *     failed: 1,
+ *     pending: 0,
+ *     total_deliveries: 3,
+ *     cancelled: 0,
+ *     total_recipients: 3,
+ *     segments: 1,
+ *     sending_type: "immediate",
+ *     next_dispatch_at: null,
+ *     created_at: "2026-05-27T10:15:00Z",
+ *     updated_at: "2026-05-27T10:15:08Z",
+ *   },
+ * };
+ * const status: StatusData = statusResponseSchema.parse(body).data;
+ * // The counters always add up
+ * assert.equal(status.delivered + status.failed + status.pending + status.cancelled, status.total_deliveries);
+ * assert.equal(statusDataSchema.safeParse({ ...status, status: "lost" }).success, false);
  */
 export const statusDataSchema = z
   .object({
@@ -60,12 +88,82 @@ export const statusDataSchema = z
 /** `data` of `GET /status/{message_id}`. */
 export type StatusData = z.output<typeof statusDataSchema>;
 
-/** The whole 200 body of `GET /status/{message_id}`. */
+/**
+ * The whole 200 body of `GET /status/{message_id}`.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { type StatusData, statusDataSchema, statusResponseSchema } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of GET /status/{message_id}
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     status: "partially_delivered",
+ *     delivered: 2,
+ *     failed: 1,
+ *     pending: 0,
+ *     total_deliveries: 3,
+ *     cancelled: 0,
+ *     total_recipients: 3,
+ *     segments: 1,
+ *     sending_type: "immediate",
+ *     next_dispatch_at: null,
+ *     created_at: "2026-05-27T10:15:00Z",
+ *     updated_at: "2026-05-27T10:15:08Z",
+ *   },
+ * };
+ * const status: StatusData = statusResponseSchema.parse(body).data;
+ * // The counters always add up
+ * assert.equal(status.delivered + status.failed + status.pending + status.cancelled, status.total_deliveries);
+ * assert.equal(statusDataSchema.safeParse({ ...status, status: "lost" }).success, false);
+ */
 export const statusResponseSchema = successEnvelopeSchema(statusDataSchema, 200).meta({
   id: "StatusResponse",
 });
 
-/** One recipient in one dispatch, as `GET /status/{message_id}/recipients` lists it. */
+/**
+ * One recipient in one dispatch, as `GET /status/{message_id}/recipients` lists it.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import {
+ *   type RecipientsPage,
+ *   recipientDeliverySchema,
+ *   recipientsPageSchema,
+ *   recipientsResponseSchema,
+ * } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of GET /status/{message_id}/recipients: one page, one item per recipient and dispatch
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     items: [
+ *       {
+ *         phone: "+243998857000",
+ *         dispatch_at: "2026-05-27T10:15:00Z",
+ *         status: "undelivered",
+ *         carrier: "sandbox",
+ *         error_code: "1504",
+ *         reason: "Undeliverable",
+ *         sent_at: "2026-05-27T10:15:02Z",
+ *         delivered_at: null,
+ *         failed_at: "2026-05-27T10:15:08Z",
+ *         updated_at: "2026-05-27T10:15:08Z",
+ *       },
+ *     ],
+ *     next_cursor: null, // pass a non-null cursor as ?cursor= to read the next page
+ *   },
+ * };
+ * const page: RecipientsPage = recipientsResponseSchema.parse(body).data;
+ * assert.equal(recipientsPageSchema.parse(page).next_cursor, null);
+ * const [first] = page.items;
+ * assert.equal(recipientDeliverySchema.parse(first).error_code, "1504");
+ */
 export const recipientDeliverySchema = z
   .object({
     phone: normalizedPhoneSchema,
@@ -92,9 +190,43 @@ export type RecipientDelivery = z.output<typeof recipientDeliverySchema>;
 /**
  * `data` of `GET /status/{message_id}/recipients` (Extension): one page, ordered by dispatch then
  * recipient. Pass `next_cursor` as `?cursor=` for the next page; `null` on the last one.
+ *
  * @example
- * const page = recipientsPageSchema.parse(body.data);
- * for (const item of page.items) console.log(item.phone, item.status);
+ * import assert from "node:assert/strict";
+ * import {
+ *   type RecipientsPage,
+ *   recipientDeliverySchema,
+ *   recipientsPageSchema,
+ *   recipientsResponseSchema,
+ * } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of GET /status/{message_id}/recipients: one page, one item per recipient and dispatch
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     items: [
+ *       {
+ *         phone: "+243998857000",
+ *         dispatch_at: "2026-05-27T10:15:00Z",
+ *         status: "undelivered",
+ *         carrier: "sandbox",
+ *         error_code: "1504",
+ *         reason: "Undeliverable",
+ *         sent_at: "2026-05-27T10:15:02Z",
+ *         delivered_at: null,
+ *         failed_at: "2026-05-27T10:15:08Z",
+ *         updated_at: "2026-05-27T10:15:08Z",
+ *       },
+ *     ],
+ *     next_cursor: null, // pass a non-null cursor as ?cursor= to read the next page
+ *   },
+ * };
+ * const page: RecipientsPage = recipientsResponseSchema.parse(body).data;
+ * assert.equal(recipientsPageSchema.parse(page).next_cursor, null);
+ * const [first] = page.items;
+ * assert.equal(recipientDeliverySchema.parse(first).error_code, "1504");
  */
 export const recipientsPageSchema = z
   .object({
@@ -107,7 +239,46 @@ export const recipientsPageSchema = z
 /** One page of per-recipient detail. */
 export type RecipientsPage = z.output<typeof recipientsPageSchema>;
 
-/** The whole 200 body of `GET /status/{message_id}/recipients`. */
+/**
+ * The whole 200 body of `GET /status/{message_id}/recipients`.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import {
+ *   type RecipientsPage,
+ *   recipientDeliverySchema,
+ *   recipientsPageSchema,
+ *   recipientsResponseSchema,
+ * } from "@lisoloo/protocol/schemas";
+ *
+ * // The 200 body of GET /status/{message_id}/recipients: one page, one item per recipient and dispatch
+ * const body: unknown = {
+ *   status_code: 200,
+ *   success: true,
+ *   data: {
+ *     message_id: "507f1f77bcf86cd799439011",
+ *     items: [
+ *       {
+ *         phone: "+243998857000",
+ *         dispatch_at: "2026-05-27T10:15:00Z",
+ *         status: "undelivered",
+ *         carrier: "sandbox",
+ *         error_code: "1504",
+ *         reason: "Undeliverable",
+ *         sent_at: "2026-05-27T10:15:02Z",
+ *         delivered_at: null,
+ *         failed_at: "2026-05-27T10:15:08Z",
+ *         updated_at: "2026-05-27T10:15:08Z",
+ *       },
+ *     ],
+ *     next_cursor: null, // pass a non-null cursor as ?cursor= to read the next page
+ *   },
+ * };
+ * const page: RecipientsPage = recipientsResponseSchema.parse(body).data;
+ * assert.equal(recipientsPageSchema.parse(page).next_cursor, null);
+ * const [first] = page.items;
+ * assert.equal(recipientDeliverySchema.parse(first).error_code, "1504");
+ */
 export const recipientsResponseSchema = successEnvelopeSchema(recipientsPageSchema, 200).meta({
   id: "RecipientsResponse",
 });

@@ -8,9 +8,14 @@ export const ILL_FORMED_TEXT_MESSAGE =
  * stored as it was sent nor delivered as an SMS. `String.prototype.isWellFormed` answers the same
  * question where it exists (ES2024); not every runtime this package runs in has it.
  *
- * @example isWellFormedText("Bonjour 😀") // true
- * @example isWellFormedText("a\ud800b") // false: a high surrogate with no low one after it
- * @example isWellFormedText("\udc00") // false: a low surrogate with no high one before it
+ * @example
+ * import assert from "node:assert/strict";
+ * import { isWellFormedText } from "@lisoloo/protocol/schemas";
+ *
+ * // A lone surrogate can travel in JSON ("\ud800") but has no UTF-8 form: the API refuses it (1110)
+ * assert.equal(isWellFormedText("Bonjour 😀"), true);
+ * assert.equal(isWellFormedText("a\ud800b"), false);
+ * assert.equal(isWellFormedText("\udc00"), false);
  */
 export function isWellFormedText(text: string): boolean {
   for (let i = 0; i < text.length; i++) {

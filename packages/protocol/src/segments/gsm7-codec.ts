@@ -4,8 +4,14 @@ import { basicBySeptet, extensionBySeptet, gsm7Cost, gsm7Septet } from "./gsm7-l
 /**
  * Whether every character of `text` is in the GSM 03.38 default alphabet or its extension table,
  * i.e. whether the text is sent as GSM-7 rather than UCS-2. The empty string is GSM-7.
- * @example isGsm7("Hello €") // true
- * @example isGsm7("Ça coûte 5 €") // false: "û" is not GSM
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { isGsm7 } from "@lisoloo/protocol/segments";
+ *
+ * assert.equal(isGsm7("Hello €"), true); // € is in the extension table
+ * assert.equal(isGsm7("Ça coûte 5 €"), false); // "û" is not GSM: the whole message goes UCS-2
+ * assert.equal(isGsm7(""), true);
  */
 export function isGsm7(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -18,7 +24,20 @@ export function isGsm7(text: string): boolean {
  * The unpacked GSM-7 septets of `text`, one per byte; an extension character is two bytes,
  * 0x1B then its septet. This is the user data before 7-bit packing.
  * @throws RangeError naming the first character (and its index) that is not in GSM 03.38.
- * @example encodeGsm7("A€") // Uint8Array [0x41, 0x1b, 0x65]
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { decodeGsm7, encodeGsm7 } from "@lisoloo/protocol/segments";
+ *
+ * const septets = encodeGsm7("A€");
+ * assert.deepEqual([...septets], [0x41, 0x1b, 0x65]);
+ * assert.equal(decodeGsm7(septets), "A€");
+ * assert.equal(decodeGsm7([0x1b, 0x41]), "A"); // an escape before a septet with no extension character
+ * assert.throws(
+ *   () => encodeGsm7("ça"),
+ *   /Character "ç" \(U\+00E7\) at index 0 is not in the GSM 03.38 alphabet/,
+ * );
+ * assert.throws(() => decodeGsm7([0x41, 0x1b]), RangeError); // a final lone escape
  */
 export function encodeGsm7(text: string): Uint8Array {
   let septets = 0;
@@ -42,7 +61,20 @@ export function encodeGsm7(text: string): Uint8Array {
  * prescribes for receivers, an escape followed by a septet that has no extension character reads as
  * that septet's basic character, and escape-escape reads as a space.
  * @throws RangeError when a value is above 0x7F or the input ends with a lone escape.
- * @example decodeGsm7(new Uint8Array([0x41, 0x1b, 0x65])) // "A€"
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { decodeGsm7, encodeGsm7 } from "@lisoloo/protocol/segments";
+ *
+ * const septets = encodeGsm7("A€");
+ * assert.deepEqual([...septets], [0x41, 0x1b, 0x65]);
+ * assert.equal(decodeGsm7(septets), "A€");
+ * assert.equal(decodeGsm7([0x1b, 0x41]), "A"); // an escape before a septet with no extension character
+ * assert.throws(
+ *   () => encodeGsm7("ça"),
+ *   /Character "ç" \(U\+00E7\) at index 0 is not in the GSM 03.38 alphabet/,
+ * );
+ * assert.throws(() => decodeGsm7([0x41, 0x1b]), RangeError); // a final lone escape
  */
 export function decodeGsm7(septets: ArrayLike<number>): string {
   let text = "";

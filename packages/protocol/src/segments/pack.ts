@@ -6,6 +6,17 @@ export type SmsEncoding = "GSM-7" | "UCS-2";
 /**
  * Units one segment holds: septets for GSM-7, UTF-16 code units for UCS-2. A concatenated segment
  * gives 6 octets to the user data header, hence 153 and 67.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { countSegments, segmentCapacity } from "@lisoloo/protocol/segments";
+ *
+ * assert.deepEqual(segmentCapacity["GSM-7"], { single: 160, concatenated: 153 });
+ * assert.deepEqual(segmentCapacity["UCS-2"], { single: 70, concatenated: 67 });
+ * assert.equal(countSegments("a".repeat(160)).segments, 1);
+ * assert.equal(countSegments("a".repeat(161)).segments, 2); // 153 + 8
+ * assert.equal(countSegments("é".repeat(1600)).segments, 11); // é is GSM-7
+ * assert.equal(countSegments("ê".repeat(1600)).segments, 24); // ê is not: UCS-2
  */
 export const segmentCapacity = {
   "GSM-7": { single: 160, concatenated: 153 },

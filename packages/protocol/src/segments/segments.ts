@@ -12,10 +12,30 @@ export interface SegmentOptions {
  * UCS-2 for the whole message, and how many segments it takes (CONTRACT §5). Segments are counted by
  * packing: an escape pair (`€`, `[`, …) or a surrogate pair (most emoji) never straddles two segments.
  * The empty string is one segment of 0 units, as an empty SMS is still one PDU.
- * @example countSegments("Hello")
- * // { encoding: "GSM-7", segments: 1, units: 5, unitsPerSegment: 160, remainingInSegment: 155 }
- * @example countSegments("€".repeat(81)).segments // 2: 162 septets, 76 escape pairs fit in 153
- * @example countSegments("Merci 🙏").units // 8: UCS-2, the emoji is two code units
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { countSegments } from "@lisoloo/protocol/segments";
+ *
+ * assert.deepEqual(countSegments("Votre code: 482913"), {
+ *   encoding: "GSM-7",
+ *   segments: 1,
+ *   units: 18,
+ *   unitsPerSegment: 160,
+ *   remainingInSegment: 142,
+ * });
+ * // 306 septets, but a segment never splits an escape pair: 76 "]" fill 152 of 153 septets
+ * assert.equal(countSegments("]".repeat(153)).segments, 3);
+ * // One character outside GSM-7 makes the whole message UCS-2; the emoji is two code units
+ * assert.deepEqual(countSegments("Merci 🙏"), {
+ *   encoding: "UCS-2",
+ *   segments: 1,
+ *   units: 8,
+ *   unitsPerSegment: 70,
+ *   remainingInSegment: 62,
+ * });
+ * // Counted as `transliterate: true` would send it: "—" and "ç" have GSM-7 forms
+ * assert.equal(countSegments("Rendez-vous à 10 h — ça marche ?", { transliterate: true }).encoding, "GSM-7");
  */
 export function countSegments(text: string, options?: SegmentOptions): SegmentCount {
   return pack(options?.transliterate ? transliterate(text).text : text);
@@ -24,8 +44,18 @@ export function countSegments(text: string, options?: SegmentOptions): SegmentCo
 /**
  * The text of each segment, as a connector submits them; joined, they give back the (possibly
  * transliterated) text. Always at least one element: `splitSegments("")` is `[""]`.
- * @example splitSegments("a".repeat(152) + "€" + "b".repeat(10))
- * // ["a".repeat(152), "€" + "b".repeat(10)]: the escape pair moves whole to segment 2
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { splitSegments } from "@lisoloo/protocol/segments";
+ *
+ * // "€" is an escape pair (2 septets): it does not fit in the 153rd septet, so it starts segment 2
+ * assert.deepEqual(splitSegments(`${"a".repeat(152)}€${"b".repeat(10)}`), [
+ *   "a".repeat(152),
+ *   `€${"b".repeat(10)}`,
+ * ]);
+ * assert.deepEqual(splitSegments(""), [""]); // an empty SMS is still one PDU
+ * assert.deepEqual(splitSegments("Ça coûte 5 €", { transliterate: true }), ["Ça coute 5 €"]);
  */
 export function splitSegments(text: string, options?: SegmentOptions): string[] {
   const source = options?.transliterate ? transliterate(text).text : text;

@@ -32,11 +32,25 @@ const table = new Map<string, string>(Object.entries(transliterationTable));
  * A character is resolved by, in order: {@link transliterationTable}; its canonical composition
  * (`C` + combining cedilla → `Ç`, which is GSM); its base letter with the accents dropped
  * (`ā` → `a`, `ɛ́` → `e`). Combining accents with no base are removed.
- * @example transliterate("Merci 🙏 à bientôt") // unchanged: the emoji keeps the message in UCS-2
- * // { text: "Merci 🙏 à bientôt", replacements: [], unmapped: ["🙏"] }
- * @example transliterate("Rendez-vous à 10 h — ça marche ?")
- * // { text: "Rendez-vous à 10 h - ca marche ?",
- * //   replacements: [{ from: "—", to: "-", count: 1 }, { from: "ç", to: "c", count: 1 }], unmapped: [] }
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { transliterate } from "@lisoloo/protocol/segments";
+ *
+ * assert.deepEqual(transliterate("Rendez-vous à 10 h — ça marche ?"), {
+ *   text: "Rendez-vous à 10 h - ca marche ?",
+ *   replacements: [
+ *     { from: "—", to: "-", count: 1 },
+ *     { from: "ç", to: "c", count: 1 },
+ *   ],
+ *   unmapped: [],
+ * });
+ * // All or nothing: the emoji has no GSM-7 form, so the text stays as it was
+ * assert.deepEqual(transliterate("Merci 🙏 à bientôt"), {
+ *   text: "Merci 🙏 à bientôt",
+ *   replacements: [],
+ *   unmapped: ["🙏"],
+ * });
  */
 export function transliterate(text: string): Transliteration {
   if (isGsm7(text)) return { text, replacements: [], unmapped: [] };

@@ -2,6 +2,18 @@
  * Characters that force UCS-2 and the GSM-7 text that replaces them when transliteration is asked
  * for. Every key is outside GSM 03.38 and every value is GSM-7, so letters GSM already has
  * (`é è ù ì ò à Ç É Ä Ö Ü Ñ Å ä ö ü ñ å Æ æ Ø ø ß`) are never replaced.
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { isGsm7, transliterationTable } from "@lisoloo/protocol/segments";
+ *
+ * assert.equal(transliterationTable["\u2019"], "'"); // ’ right single quotation mark
+ * assert.equal(transliterationTable["œ"], "oe");
+ * // Every key forces UCS-2 and every replacement is GSM-7
+ * for (const [from, to] of Object.entries(transliterationTable)) {
+ *   assert.equal(isGsm7(from), false);
+ *   assert.equal(isGsm7(to), true);
+ * }
  */
 export const transliterationTable: Readonly<Record<string, string>> = {
   // Quotes and apostrophes
