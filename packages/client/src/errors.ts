@@ -1,10 +1,20 @@
 import { type ErrorCode, type ErrorName, errorCatalogue } from "@lisoloo/protocol/errors";
 import type { ErrorEnvelope, StatusData } from "@lisoloo/protocol/schemas";
+import type { RateLimitInfo } from "./response-info.js";
 
 /**
  * Base class of every error this package throws, so one `instanceof` check catches them all.
+ *
  * @example
- * try { await client.balance(); } catch (error) { if (error instanceof LisolooError) report(error); }
+ * import { createLisolooClient, LisolooError } from "@lisoloo/client";
+ *
+ * const lisoloo = createLisolooClient();
+ * try {
+ *   await lisoloo.status("0123456789abcdef01234567"); // no such send
+ * } catch (error) {
+ *   if (!(error instanceof LisolooError)) throw error;
+ *   console.log(error.name, error.message); // "LisolooApiError" "Message not found"
+ * }
  */
 export class LisolooError extends Error {
   override name = "LisolooError";
@@ -16,12 +26,16 @@ export class LisolooError extends Error {
  * than this package). `name` stays `"LisolooApiError"`, as for any `Error`.
  *
  * @example
+ * import { createLisolooClient, LisolooApiError } from "@lisoloo/client";
+ *
+ * const lisoloo = createLisolooClient();
  * try {
- *   await client.send({ to: ["12ab"], message: "Hi" });
+ *   await lisoloo.send({ to: ["12ab", "+243998857000"], message: "Bonjour" });
  * } catch (error) {
- *   if (error instanceof LisolooApiError && error.error_code === "1104") {
- *     for (const d of error.details ?? []) console.log(d.field, d.message); // "to[0]" …
- *   }
+ *   if (!(error instanceof LisolooApiError)) throw error;
+ *   console.log(error.status, error.error_code, error.error_name); // 400 "1104" "INVALID_PHONE_NUMBER"
+ *   for (const d of error.details ?? []) console.log(d.field, d.message); // "to[0]" "Must match ^\+?\d{1,15}$"
+ *   console.log(error.request_id, error.retryable); // "req_…" false
  * }
  */
 export class LisolooApiError extends LisolooError {
@@ -42,8 +56,13 @@ export class LisolooApiError extends LisolooError {
   readonly retry_after: number | null;
   /** When the API answered (UTC, ISO 8601). */
   readonly timestamp: string;
+  /**
+   * The bucket's budget from the `RateLimit-*` headers, when the response had them (every answer of
+   * a rate-limited endpoint, a 429 included); else `null`.
+   */
+  readonly rateLimit: RateLimitInfo | null;
 
-  constructor(status: number, envelope: ErrorEnvelope) {
+  constructor(status: number, envelope: ErrorEnvelope, init: { rateLimit?: RateLimitInfo | null } = {}) {
     super(envelope.message);
     this.status = status;
     this.error_code = envelope.error_code;
@@ -53,14 +72,26 @@ export class LisolooApiError extends LisolooError {
     this.retryable = envelope.retryable;
     this.retry_after = envelope.retry_after;
     this.timestamp = envelope.timestamp;
+    this.rateLimit = init.rateLimit ?? null;
   }
 }
 
 /**
  * The request never got an answer: the connection failed, or `cause` says why. Safe requests are
  * retried before this is thrown.
+ *
  * @example
- * catch (error) { if (error instanceof LisolooNetworkError) console.log(error.cause); }
+ * import { createLisolooClient, LisolooNetworkError } from "@lisoloo/client";
+ *
+ * // A .invalid name never resolves: there is no one to answer.
+ * const lisoloo = createLisolooClient({ baseUrl: "http://api.lisoloo.invalid", retry: false });
+ * try {
+ *   await lisoloo.balance();
+ * } catch (error) {
+ *   if (!(error instanceof LisolooNetworkError)) throw error;
+ *   console.log(error.message); // "GET http://api.lisoloo.invalid/api/v1/lisoloo/sms-api/balance failed: TypeError: fetch failed"
+ *   console.log(error.cause instanceof Error); // true
+ * }
  */
 export class LisolooNetworkError extends LisolooError {
   override name = "LisolooNetworkError";
@@ -68,8 +99,21 @@ export class LisolooNetworkError extends LisolooError {
 
 /**
  * One attempt took longer than the client's `timeoutMs` (each attempt has its own budget).
+ *
  * @example
- * catch (error) { if (error instanceof LisolooTimeoutError) console.log(error.timeoutMs); }
+ * import { createLisolooClient, type FetchLike, LisolooTimeoutError } from "@lisoloo/client";
+ *
+ * // A fetch that never answers (a stalled proxy), so each attempt runs out of time.
+ * const stalled: FetchLike = (_url, init) =>
+ *   new Promise((_resolve, reject) => init.signal?.addEventListener("abort", () => reject(init.signal?.reason)));
+ *
+ * const lisoloo = createLisolooClient({ fetch: stalled, timeoutMs: 200, retry: { attempts: 2, baseDelayMs: 100 } });
+ * try {
+ *   await lisoloo.balance();
+ * } catch (error) {
+ *   if (!(error instanceof LisolooTimeoutError)) throw error;
+ *   console.log(error.timeoutMs, error.message); // 200 "No response within 200 ms"
+ * }
  */
 export class LisolooTimeoutError extends LisolooNetworkError {
   override name = "LisolooTimeoutError";
@@ -85,8 +129,21 @@ export class LisolooTimeoutError extends LisolooNetworkError {
  * The server answered something the contract does not describe: a success body that fails the
  * protocol's schema, or an error that is not the error envelope (e.g. an HTML page from a proxy).
  * `issues` lists what the schema refused, when a schema was applied.
+ *
  * @example
- * catch (error) { if (error instanceof LisolooResponseError) console.log(error.status, error.body); }
+ * import { createLisolooClient, LisolooResponseError } from "@lisoloo/client";
+ *
+ * // A proxy in front of the API answering with its own page.
+ * const lisoloo = createLisolooClient({
+ *   fetch: async () => new Response("<h1>502 Bad Gateway</h1>", { status: 502 }),
+ *   retry: false,
+ * });
+ * try {
+ *   await lisoloo.balance();
+ * } catch (error) {
+ *   if (!(error instanceof LisolooResponseError)) throw error;
+ *   console.log(error.status, error.body, error.request_id); // 502 "<h1>502 Bad Gateway</h1>" null
+ * }
  */
 export class LisolooResponseError extends LisolooError {
   override name = "LisolooResponseError";
@@ -112,8 +169,26 @@ export class LisolooResponseError extends LisolooError {
 /**
  * `waitForFinal` ran out of time before the send reached a final status. `last` is the last status
  * read.
+ *
  * @example
- * catch (error) { if (error instanceof LisolooWaitTimeoutError) console.log(error.last.pending); }
+ * import { createLisolooClient, LisolooWaitTimeoutError } from "@lisoloo/client";
+ *
+ * const lisoloo = createLisolooClient();
+ * const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+ * const sent = await lisoloo.send({
+ *   to: ["+243998857000"],
+ *   message: "Rappel",
+ *   sending_type: "scheduled",
+ *   scheduled_dates: [{ date, time: "09:00" }],
+ * });
+ * try {
+ *   await lisoloo.waitForFinal(sent.message_id, { intervalMs: 500, timeoutMs: 2_000 });
+ * } catch (error) {
+ *   if (!(error instanceof LisolooWaitTimeoutError)) throw error;
+ *   console.log(error.message_id === sent.message_id, error.last.status); // true "scheduled"
+ * } finally {
+ *   await lisoloo.cancel(sent.message_id); // and refunded
+ * }
  */
 export class LisolooWaitTimeoutError extends LisolooError {
   override name = "LisolooWaitTimeoutError";

@@ -43,6 +43,20 @@ export function retryPolicyOf(options: RetryOptions | false | undefined): RetryP
   return policy;
 }
 
+/**
+ * A call's own policy: `override` fields replace the client's, `false` means a single try, and
+ * `undefined` keeps the client's policy as it is.
+ */
+export function callRetryPolicy(base: RetryPolicy, override: RetryOptions | false | undefined): RetryPolicy {
+  if (override === undefined) return base;
+  if (override === false) return { ...base, attempts: 1 };
+  return retryPolicyOf({
+    attempts: override.attempts ?? base.attempts,
+    baseDelayMs: override.baseDelayMs ?? base.baseDelayMs,
+    maxDelayMs: override.maxDelayMs ?? base.maxDelayMs,
+  });
+}
+
 function backoff(attempt: number, policy: RetryPolicy, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return ceiling * (0.5 + random() / 2);

@@ -1,12 +1,8 @@
 import type { Language } from "@lisoloo/protocol/errors";
 import { type ErrorEnvelope, errorEnvelopeSchema } from "@lisoloo/protocol/schemas";
-import {
-  LisolooApiError,
-  LisolooError,
-  LisolooNetworkError,
-  LisolooResponseError,
-  LisolooTimeoutError,
-} from "./errors.js";
+import { LisolooApiError, LisolooNetworkError, LisolooResponseError, LisolooTimeoutError } from "./errors.js";
+import { callHook, type LisolooHooks, type LisolooRequestEvent } from "./hooks.js";
+import { type LisolooResponseInfo, responseInfoOf, type WithResponse } from "./response-info.js";
 import { type Repeatability, type RetryPolicy, retryDelay } from "./retry.js";
 import { sleep } from "./sleep.js";
 
@@ -34,6 +30,7 @@ export interface TransportConfig {
   language: Language | undefined;
   timeoutMs: number;
   retry: RetryPolicy;
+  hooks: LisolooHooks;
 }
 
 /** One API call, before any attempt. */
@@ -49,6 +46,10 @@ export interface ApiCall<T> {
   repeatability: Repeatability;
   schema: ResponseSchema<T>;
   signal?: AbortSignal | undefined;
+  /** This call's budget per attempt; the client's `timeoutMs` when absent. */
+  timeoutMs?: number | undefined;
+  /** This call's retry policy; the client's when absent. */
+  retry?: RetryPolicy | undefined;
 }
 
 function urlOf(config: TransportConfig, call: ApiCall<unknown>): string {
@@ -83,8 +84,12 @@ function retryAfterHeader(response: Response): number | null {
 }
 
 /** Turns one HTTP response into the typed result, or the error it stands for. */
-function interpret<T>(response: Response, text: string, schema: ResponseSchema<T>): T {
-  const requestId = response.headers.get("x-request-id");
+function interpret<T>(
+  response: Response,
+  text: string,
+  schema: ResponseSchema<T>,
+  info: LisolooResponseInfo,
+): T {
   const json = parseJson(text);
   if (response.ok) {
     const parsed = json.ok ? schema.safeParse(json.value) : null;
@@ -93,7 +98,7 @@ function interpret<T>(response: Response, text: string, schema: ResponseSchema<T
       json.ok
         ? `HTTP ${response.status}: the body does not match the Lisoloo API contract`
         : `HTTP ${response.status}: the body is not JSON`,
-      { status: response.status, requestId, body: text, issues: parsed?.error.issues ?? [] },
+      { status: response.status, requestId: info.requestId, body: text, issues: parsed?.error.issues ?? [] },
     );
   }
   const envelope = json.ok ? errorEnvelopeSchema.safeParse(json.value) : null;
@@ -102,39 +107,52 @@ function interpret<T>(response: Response, text: string, schema: ResponseSchema<T
       ...envelope.data,
       retry_after: envelope.data.retry_after ?? retryAfterHeader(response),
     };
-    throw new LisolooApiError(response.status, data);
+    throw new LisolooApiError(response.status, data, { rateLimit: info.rateLimit });
   }
   throw new LisolooResponseError(`HTTP ${response.status} without the Lisoloo error envelope`, {
     status: response.status,
-    requestId,
+    requestId: info.requestId,
     body: text,
   });
 }
+
+/** How one attempt ended; `info` is `null` when no response came. */
+type Attempt<T> =
+  | { ok: true; value: T; info: LisolooResponseInfo }
+  | { ok: false; error: unknown; info: LisolooResponseInfo | null };
 
 async function attemptOnce<T>(
   config: TransportConfig,
   call: ApiCall<T>,
   url: string,
   init: RequestInit,
-): Promise<T> {
+  timeoutMs: number,
+): Promise<Attempt<T>> {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
-  }, config.timeoutMs);
+  }, timeoutMs);
   const forwardAbort = () => controller.abort(call.signal?.reason);
   call.signal?.addEventListener("abort", forwardAbort, { once: true });
   try {
     const response = await config.fetch(url, { ...init, signal: controller.signal });
     // The body is read under the same timer: a server can stall after the headers too.
     const text = await response.text();
-    return interpret(response, text, call.schema);
+    const info = responseInfoOf(response);
+    try {
+      return { ok: true, value: interpret(response, text, call.schema, info), info };
+    } catch (error) {
+      return { ok: false, error, info };
+    }
   } catch (error) {
-    if (error instanceof LisolooError) throw error;
-    if (timedOut) throw new LisolooTimeoutError(config.timeoutMs);
-    if (call.signal?.aborted) throw call.signal.reason;
-    throw new LisolooNetworkError(`${init.method} ${url} failed: ${String(error)}`, { cause: error });
+    if (timedOut) return { ok: false, error: new LisolooTimeoutError(timeoutMs), info: null };
+    if (call.signal?.aborted) return { ok: false, error: call.signal.reason, info: null };
+    const failure = new LisolooNetworkError(`${init.method} ${url} failed: ${String(error)}`, {
+      cause: error,
+    });
+    return { ok: false, error: failure, info: null };
   } finally {
     clearTimeout(timer);
     call.signal?.removeEventListener("abort", forwardAbort);
@@ -142,24 +160,43 @@ async function attemptOnce<T>(
 }
 
 /**
- * Sends one call, retrying under the client's policy, and returns the schema's output. The body is
- * serialised once, so every retry (and an Idempotency-Key replay) carries the same bytes.
+ * Sends one call, retrying under its policy, and returns the schema's output with what the response
+ * said. The body is serialised once, so every retry (and an Idempotency-Key replay) carries the same
+ * bytes. The hooks see each attempt; the request headers, and so the API key, are never shown to them.
  */
-export async function callApi<T>(config: TransportConfig, call: ApiCall<T>): Promise<T> {
+export async function callApi<T>(config: TransportConfig, call: ApiCall<T>): Promise<WithResponse<T>> {
   const url = urlOf(config, call);
   const init: RequestInit = {
     method: call.method,
     headers: headersOf(config, call),
     body: call.body === undefined ? null : JSON.stringify(call.body),
   };
+  const timeoutMs = call.timeoutMs ?? config.timeoutMs;
+  const policy = call.retry ?? config.retry;
   for (let attempt = 1; ; attempt++) {
     call.signal?.throwIfAborted();
-    try {
-      return await attemptOnce(config, call, url, init);
-    } catch (error) {
-      const delay = retryDelay(error, attempt, config.retry, call.repeatability);
-      if (delay === null) throw error;
-      await sleep(delay, call.signal);
-    }
+    const request: LisolooRequestEvent = {
+      method: call.method,
+      url,
+      attempt,
+      idempotencyKey: call.idempotencyKey ?? null,
+    };
+    callHook(config.hooks.onRequest, request);
+    const started = performance.now();
+    const outcome = await attemptOnce(config, call, url, init, timeoutMs);
+    const retryInMs = outcome.ok ? null : retryDelay(outcome.error, attempt, policy, call.repeatability);
+    callHook(config.hooks.onResponse, {
+      ...request,
+      status: outcome.info?.status ?? null,
+      durationMs: performance.now() - started,
+      requestId: outcome.info?.requestId ?? null,
+      rateLimit: outcome.info?.rateLimit ?? null,
+      idempotentReplayed: outcome.info?.idempotentReplayed ?? false,
+      error: outcome.ok ? null : outcome.error,
+      retryInMs,
+    });
+    if (outcome.ok) return { data: outcome.value, response: outcome.info };
+    if (retryInMs === null) throw outcome.error;
+    await sleep(retryInMs, call.signal);
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
 import { errorByCode, type HttpErrorCode, type Language, localizedErrorMessage } from "@lisoloo/protocol";
+import { serve } from "./serve.js";
 
 /** A request as the server received it. */
 export interface ReceivedRequest {
@@ -44,7 +44,7 @@ export async function startFakeApi(
   reply: (request: ReceivedRequest, index: number) => Reply | Promise<Reply>,
 ): Promise<FakeApi> {
   const requests: ReceivedRequest[] = [];
-  const server = createServer(async (req, res) => {
+  const server = await serve(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const received: ReceivedRequest = {
@@ -76,17 +76,7 @@ export async function startFakeApi(
     }
     res.end(text);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, requests, close: server.close };
 }
 
 /** A success envelope, as the API wraps `data`. */

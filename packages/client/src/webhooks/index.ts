@@ -1,3 +1,6 @@
+export { createWebhookHandler } from "./handler.js";
+export type { WebhookHandlerOptions } from "./receive.js";
+export { type SignedWebhook, type SignWebhookOptions, signWebhook } from "./sign.js";
 export {
   WebhookVerificationError,
   type WebhookVerificationReason,

@@ -22,6 +22,13 @@ export function secretKeyBytes(secret: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** Standard base64 of bytes, as the `webhook-signature` header carries a MAC. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 /** The signed content `"{id}.{timestamp}.{body}"` as bytes; a byte body is used exactly as received. */
 export function signedContent(
   id: string,

@@ -56,7 +56,19 @@ function nowSeconds(now: Date | number | undefined): number {
  * Pass the body exactly as received: parsing and re-serialising it changes the bytes.
  *
  * @example
- * const { id } = await verifyWebhookSignature(await request.text(), request.headers, env.LISOLOO_WEBHOOK_SECRET);
+ * import { signWebhook, verifyWebhookSignature } from "@lisoloo/client/webhooks";
+ * import { z } from "zod";
+ *
+ * const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; // a test secret
+ * // A request as the gateway sends it; in a receiver, the request's own body and headers.
+ * const { body, headers } = await signWebhook({
+ *   secret,
+ *   payload: { event_id: crypto.randomUUID(), event_type: "webhook.ping", message_id: null, data: {} },
+ * });
+ *
+ * const { id, timestamp } = await verifyWebhookSignature(body, headers, secret);
+ * const ping = z.object({ event_id: z.uuid(), event_type: z.string() }).parse(JSON.parse(body));
+ * console.log(id === ping.event_id, ping.event_type, Math.abs(Date.now() / 1000 - timestamp) < 5); // true "webhook.ping" true
  */
 export async function verifyWebhookSignature(
   rawBody: string | Uint8Array,
@@ -106,12 +118,24 @@ export async function verifyWebhookSignature(
  * `webhook.ping`, an event type newer than this package) or `invalid_payload`.
  *
  * @example
- * // Any Fetch-style handler (Cloudflare Workers, Hono, Deno, Bun):
- * const event = await verifyWebhook(await request.text(), request.headers, env.LISOLOO_WEBHOOK_SECRET);
- * if (event.event_type === "sms.failed") console.log(event.data.recipient_phone, event.data.error_code);
- * @example
- * // While rotating the secret, accept both:
- * await verifyWebhook(body, headers, [newSecret, oldSecret]);
+ * import { verifyWebhook, WebhookVerificationError } from "@lisoloo/client/webhooks";
+ *
+ * const secret = process.env.LISOLOO_WEBHOOK_SECRET ?? "";
+ *
+ * export default {
+ *   async fetch(request: Request): Promise<Response> {
+ *     try {
+ *       const event = await verifyWebhook(await request.text(), request.headers, secret);
+ *       if (event.event_type === "sms.failed") console.log(event.data.recipient_phone, event.data.error_code);
+ *       return new Response(null, { status: 204 });
+ *     } catch (error) {
+ *       if (!(error instanceof WebhookVerificationError)) throw error;
+ *       // webhook.ping, or an event type newer than this package: authentic, so acknowledge it.
+ *       if (error.reason === "unknown_event_type") return new Response(null, { status: 204 });
+ *       return new Response(error.reason, { status: error.reason === "invalid_payload" ? 400 : 401 });
+ *     }
+ *   },
+ * };
  */
 export async function verifyWebhook(
   rawBody: string | Uint8Array,
