@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createLisolooClient, type LisolooClientOptions, LisolooTimeoutError } from "../src/index.js";
-import { apiError, type FakeApi, ok, type Reply, startFakeApi } from "./fake-api.js";
+import { apiError, type FakeApi, ok, type Reply, startScriptedApi } from "./fake-api.js";
 import { balanceData, newMessageId, recipientDelivery, sendData, statusData } from "./fixtures.js";
 
 let api: FakeApi | undefined;
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 /** A client against a server that answers `replies` in order, then keeps answering the last one. */
 async function scripted(replies: Reply[], options: Partial<LisolooClientOptions> = {}) {
-  api = await startFakeApi((_request, i) => replies[Math.min(i, replies.length - 1)] as Reply);
+  api = await startScriptedApi(replies);
   const client = createLisolooClient({ apiKey: "sk_test_x", baseUrl: api.url, ...options });
   return { client, api };
 }

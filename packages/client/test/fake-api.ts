@@ -79,6 +79,11 @@ export async function startFakeApi(
   return { url: server.url, requests, close: server.close };
 }
 
+/** A fake API that answers `replies` in order, then keeps answering the last one. */
+export function startScriptedApi(replies: Reply[]): Promise<FakeApi> {
+  return startFakeApi((_request, i) => replies[Math.min(i, replies.length - 1)] as Reply);
+}
+
 /** A success envelope, as the API wraps `data`. */
 export function ok(data: unknown, status = 200): Answer {
   return { status, body: { status_code: status, success: true, data } };

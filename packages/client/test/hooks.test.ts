@@ -7,7 +7,7 @@ import {
   type LisolooRequestEvent,
   type LisolooResponseEvent,
 } from "../src/index.js";
-import { apiError, type FakeApi, ok, type Reply, startFakeApi } from "./fake-api.js";
+import { apiError, type FakeApi, ok, type Reply, startFakeApi, startScriptedApi } from "./fake-api.js";
 import { balanceData, newMessageId, sendData } from "./fixtures.js";
 
 let api: FakeApi | undefined;
@@ -21,7 +21,7 @@ const sendBody = { to: ["+243998857000"], message: "Hi" };
 
 /** A client whose hooks record every event, against a server answering `replies` in order. */
 async function observed(replies: Reply[], options: Partial<LisolooClientOptions> = {}) {
-  api = await startFakeApi((_request, i) => replies[Math.min(i, replies.length - 1)] as Reply);
+  api = await startScriptedApi(replies);
   const apiKey = `sk_test_${newMessageId()}`;
   const events: (["request", LisolooRequestEvent] | ["response", LisolooResponseEvent])[] = [];
   const client = createLisolooClient({
@@ -48,49 +48,36 @@ describe("onRequest and onResponse", () => {
     const url = `${api.url}${PREFIX}/send`;
     const key = api.requests[0]?.headers["idempotency-key"];
     const request = (attempt: number) => ({ method: "POST", url, attempt, idempotencyKey: key });
+    const response = (attempt: number, outcome: Partial<LisolooResponseEvent>) => ({
+      ...request(attempt),
+      durationMs: expect.any(Number),
+      rateLimit: null,
+      idempotentReplayed: false,
+      ...outcome,
+    });
     expect(events).toEqual([
       ["request", request(1)],
       [
         "response",
-        {
-          ...request(1),
+        response(1, {
           status: 503,
-          durationMs: expect.any(Number),
           requestId: failure.headers["x-request-id"],
-          rateLimit: null,
-          idempotentReplayed: false,
           error: expect.any(LisolooApiError),
           retryInMs: expect.any(Number),
-        },
+        }),
       ],
       ["request", request(2)],
       [
         "response",
-        {
-          ...request(2),
+        response(2, {
           status: null,
-          durationMs: expect.any(Number),
           requestId: null,
-          rateLimit: null,
-          idempotentReplayed: false,
           error: expect.any(LisolooNetworkError),
           retryInMs: expect.any(Number),
-        },
+        }),
       ],
       ["request", request(3)],
-      [
-        "response",
-        {
-          ...request(3),
-          status: 201,
-          durationMs: expect.any(Number),
-          requestId: "req_ok",
-          rateLimit: null,
-          idempotentReplayed: false,
-          error: null,
-          retryInMs: null,
-        },
-      ],
+      ["response", response(3, { status: 201, requestId: "req_ok", error: null, retryInMs: null })],
     ]);
     for (const [, event] of events) {
       if ("durationMs" in event) expect(event.durationMs).toBeGreaterThanOrEqual(0);

@@ -6,7 +6,7 @@ import {
   LisolooNetworkError,
   LisolooTimeoutError,
 } from "../src/index.js";
-import { apiError, type FakeApi, ok, type Reply, startFakeApi } from "./fake-api.js";
+import { apiError, type FakeApi, ok, type Reply, startScriptedApi } from "./fake-api.js";
 import {
   balanceData,
   cancelData,
@@ -25,7 +25,7 @@ afterEach(async () => {
 
 /** A client against a server that answers `replies` in order, then keeps answering the last one. */
 async function scripted(replies: Reply[], options: Partial<LisolooClientOptions> = {}) {
-  api = await startFakeApi((_request, i) => replies[Math.min(i, replies.length - 1)] as Reply);
+  api = await startScriptedApi(replies);
   const client = createLisolooClient({
     apiKey: `sk_test_${newMessageId()}`,
     baseUrl: api.url,
