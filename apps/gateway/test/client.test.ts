@@ -3,11 +3,13 @@ import {
   createLisolooClient,
   LisolooApiError,
   type LisolooClientOptions,
+  type LisolooResponseEvent,
   verifyWebhook,
   WebhookVerificationError,
 } from "@lisoloo/client";
+import { createWebhookHandler } from "@lisoloo/client/webhooks";
 import { describe, expect, it } from "vitest";
-import { newMerchant } from "./helpers";
+import { admin, newMerchant } from "./helpers";
 import { merchantWithWebhook } from "./webhooks/fixtures";
 import { receiverEndpoint, waitForRequest } from "./webhooks/receiver";
 
@@ -20,6 +22,9 @@ function clientFor(apiKey: string, options: Partial<LisolooClientOptions> = {}) 
     ...options,
   });
 }
+
+const distinctIds = (received: { headers: Record<string, string> }[]) =>
+  new Set(received.map((r) => r.headers["webhook-id"])).size;
 
 const phones = (n: number) =>
   Array.from({ length: n }, () => `+24381${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`);
@@ -73,6 +78,41 @@ describe("@lisoloo/client against the gateway", () => {
     const other = await client.send(body);
     expect(other.message_id).not.toBe(first.message_id);
     expect((await client.balance()).balance).toBeCloseTo(5 - 2 * 0.02, 6);
+  });
+
+  it("reads the gateway's request id, rate limit and replay headers through withResponse and the hooks", async () => {
+    const { apiKey } = await newMerchant({ unit_price: 0.02, wallets: { LISOLOO_SMS: 5 } });
+    const seen: LisolooResponseEvent[] = [];
+    const client = clientFor(apiKey, { onResponse: (event) => seen.push(event) });
+    const body = { to: phones(1), message: "Une fois" };
+    const key = `order-${crypto.randomUUID()}`;
+    const first = await client.withResponse.send(body, { idempotencyKey: key });
+    const again = await client.withResponse.send(body, { idempotencyKey: key });
+    expect(first.response).toMatchObject({
+      status: 201,
+      requestId: expect.stringMatching(/^req_/),
+      idempotentReplayed: false,
+      rateLimit: { limit: 60, remaining: 59, reset: expect.any(Number) },
+    });
+    expect(again.response).toMatchObject({ status: 201, idempotentReplayed: true, rateLimit: { limit: 60 } });
+    expect(again.data).toEqual(first.data);
+    const health = await client.withResponse.health();
+    expect(health.response.rateLimit).toBeNull();
+    expect(seen.map((event) => [event.status, event.requestId])).toEqual(
+      [first, again, health].map(({ response }) => [response.status, response.requestId]),
+    );
+  });
+
+  it("gives a real 429 its RateLimit headers", async () => {
+    const { apiKey } = await newMerchant();
+    const client = clientFor(apiKey, { retry: false });
+    for (let i = 0; i < 30; i++) await client.balance();
+    const error = await client.balance().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LisolooApiError);
+    expect(error).toMatchObject({
+      error_code: "1301",
+      rateLimit: { limit: 30, remaining: 0, reset: (error as LisolooApiError).retry_after },
+    });
   });
 
   it("surfaces a real 1104 with every bad index as LisolooApiError, in French when asked", async () => {
@@ -133,8 +173,6 @@ describe("@lisoloo/client against the gateway", () => {
     const merchant = await merchantWithWebhook(endpoint.url);
     const client = clientFor(merchant.apiKey);
     const sent = await client.send({ to: phones(1), message: "Suivi" });
-    const distinctIds = (received: { headers: Record<string, string> }[]) =>
-      new Set(received.map((r) => r.headers["webhook-id"])).size;
     const received = await waitForRequest(endpoint.path, (r) => distinctIds(r) >= 4, 30_000);
 
     const types = new Set<string>();
@@ -152,5 +190,42 @@ describe("@lisoloo/client against the gateway", () => {
     const error = await verifyWebhook(tampered, first.headers, merchant.secret).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WebhookVerificationError);
     expect(error).toMatchObject({ reason: "no_matching_signature" });
+  }, 60_000);
+
+  it("answers the gateway's real events, and its webhook.ping, 204 without a body through createWebhookHandler", async () => {
+    const endpoint = receiverEndpoint();
+    const merchant = await merchantWithWebhook(endpoint.url);
+    await clientFor(merchant.apiKey).send({ to: phones(1), message: "Suivi" });
+    const ping = await admin("POST", `/keys/${merchant.keyId}/webhook/ping`);
+    expect(ping.body.data).toMatchObject({ event_type: "webhook.ping" });
+    const received = await waitForRequest(endpoint.path, (r) => distinctIds(r) >= 5, 30_000);
+
+    const seen: string[] = [];
+    const handle = createWebhookHandler({
+      secret: merchant.secret,
+      onEvent: (event) => {
+        seen.push(event.event_type);
+      },
+    });
+    for (const request of received) {
+      const {
+        "content-type": type,
+        "webhook-id": id,
+        "webhook-timestamp": at,
+        "webhook-signature": signature,
+      } = request.headers;
+      const headers = {
+        "content-type": type ?? "",
+        "webhook-id": id ?? "",
+        "webhook-timestamp": at ?? "",
+        "webhook-signature": signature ?? "",
+      };
+      const response = await handle(
+        new Request(endpoint.url, { method: "POST", headers, body: request.body }),
+      );
+      expect([response.status, response.body]).toEqual([204, null]);
+    }
+    expect(received.map((r) => r.headers["webhook-id"])).toContain(ping.body.data.event_id);
+    expect([...new Set(seen)].sort()).toEqual(["sms.delivered", "sms.processing", "sms.queued", "sms.sent"]);
   }, 60_000);
 });
