@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { errorFromIssues, formatIssuePath, validationErrorCodes } from "./from-issues.js";
 
 function issuesOf(schema: z.ZodType, input: unknown): z.core.$ZodIssue[] {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ErrorName } from "./catalogue.js";
 import { errorByCode } from "./catalogue.js";
 import { type Language, localizedErrorMessage, localizedErrorText } from "./localize.js";

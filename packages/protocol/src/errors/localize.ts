@@ -22,12 +22,19 @@ export function localizedErrorMessage(code: ErrorCode, language: Language = "en"
   return language === "fr" ? frenchErrorMessages[code] : errorByCode(code).message;
 }
 
-// A Map, not an object lookup: a text such as "constructor" must not find Object's prototype.
-const frenchTexts = new Map<string, string>([
-  ...errorCatalogue.map((e) => [e.message, frenchErrorMessages[e.code]] as const),
-  ...Object.entries(frenchFindingTexts),
-  ...Object.entries(frenchRequestTexts),
-]);
+// A Map, not an object lookup: a text such as "constructor" must not find Object's prototype. Built
+// on first use rather than at import, so a bundle that only needs `localizedErrorMessage` does not
+// carry every French text the gateway can write.
+let frenchTexts: ReadonlyMap<string, string> | undefined;
+
+function frenchTextOf(text: string): string | undefined {
+  frenchTexts ??= new Map<string, string>([
+    ...errorCatalogue.map((e) => [e.message, frenchErrorMessages[e.code]] as const),
+    ...Object.entries(frenchFindingTexts),
+    ...Object.entries(frenchRequestTexts),
+  ]);
+  return frenchTexts.get(text);
+}
 
 /**
  * Any English error text the API writes, in the given language: a catalogue message, a specific
@@ -48,5 +55,5 @@ const frenchTexts = new Map<string, string>([
  */
 export function localizedErrorText(text: string, language: Language = "en"): string {
   if (language === "en") return text;
-  return frenchTexts.get(text) ?? frenchPatternText(text) ?? text;
+  return frenchTextOf(text) ?? frenchPatternText(text) ?? text;
 }

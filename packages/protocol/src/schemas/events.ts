@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { type TerminalDeliveryStatus, terminalDeliveryStatuses } from "../lifecycle/statuses.js";
+import * as z from "zod";
+import { failedEventStatuses, type WebhookEventType } from "./event-types.js";
 import {
   countSchema,
   currencySchema,
@@ -14,36 +14,6 @@ import {
 } from "./primitives.js";
 import { acceptedStatusSchema } from "./send-response.js";
 import { deliveryErrorCodeSchema } from "./status-schemas.js";
-
-/**
- * The five webhook event types (CONTRACT §8), stable.
- *
- * @example
- * import assert from "node:assert/strict";
- * import { failedEventStatuses, type WebhookEventType, webhookEventTypes } from "@lisoloo/protocol/schemas";
- *
- * const types: readonly WebhookEventType[] = webhookEventTypes;
- * assert.deepEqual(types, ["sms.queued", "sms.processing", "sms.sent", "sms.delivered", "sms.failed"]);
- * // The `status` values an sms.failed event can carry
- * assert.deepEqual(failedEventStatuses, [
- *   "partially_delivered",
- *   "undelivered",
- *   "rejected",
- *   "expired",
- *   "delivery_unknown",
- *   "failed",
- * ]);
- */
-export const webhookEventTypes = [
-  "sms.queued",
-  "sms.processing",
-  "sms.sent",
-  "sms.delivered",
-  "sms.failed",
-] as const;
-
-/** A webhook event type. */
-export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /** Envelope fields every event shares, before `event_type` and `data`. */
 const envelopeFields = {
@@ -221,30 +191,6 @@ export const smsDeliveredEventSchema = eventSchema(
     segments: z.int().min(1).meta({ description: "Segments delivered" }),
   }),
   "SmsDeliveredEvent",
-);
-
-/**
- * The final statuses `sms.failed` reports: every terminal one except `delivered` and `cancelled`.
- *
- * @example
- * import assert from "node:assert/strict";
- * import { failedEventStatuses, type WebhookEventType, webhookEventTypes } from "@lisoloo/protocol/schemas";
- *
- * const types: readonly WebhookEventType[] = webhookEventTypes;
- * assert.deepEqual(types, ["sms.queued", "sms.processing", "sms.sent", "sms.delivered", "sms.failed"]);
- * // The `status` values an sms.failed event can carry
- * assert.deepEqual(failedEventStatuses, [
- *   "partially_delivered",
- *   "undelivered",
- *   "rejected",
- *   "expired",
- *   "delivery_unknown",
- *   "failed",
- * ]);
- */
-export const failedEventStatuses = terminalDeliveryStatuses.filter(
-  (status): status is Exclude<TerminalDeliveryStatus, "delivered" | "cancelled"> =>
-    status !== "delivered" && status !== "cancelled",
 );
 
 /**

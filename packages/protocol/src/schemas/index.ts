@@ -24,8 +24,8 @@ export {
   errorEnvelopeSchema,
   successEnvelopeSchema,
 } from "./envelopes.js";
+export { failedEventStatuses, type WebhookEventType, webhookEventTypes } from "./event-types.js";
 export {
-  failedEventStatuses,
   smsDeliveredEventSchema,
   smsFailedEventSchema,
   smsProcessingEventSchema,
@@ -33,9 +33,7 @@ export {
   smsSentEventSchema,
   type WebhookEvent,
   type WebhookEventOf,
-  type WebhookEventType,
   webhookEventSchema,
-  webhookEventTypes,
 } from "./events.js";
 export {
   currencySchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import * as exported from "./index.js";
 
 const schemas = Object.entries(exported as Record<string, unknown>).filter(

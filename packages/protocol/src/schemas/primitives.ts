@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { sendingTypes } from "../schedule/types.js";
 import { isWellFormedText, wellFormedTextCheck } from "./well-formed.js";
 

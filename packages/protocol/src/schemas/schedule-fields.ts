@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { frequencies, MAX_SCHEDULED_DATES, MAX_TIMES_PER_DAY, weekdays } from "../schedule/types.js";
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { errorFromIssues, type IssueCodeResolver, type ValidationError } from "../errors/from-issues.js";
 import type { Language } from "../errors/localize.js";
 import { normalizedPhoneSchema, phoneNumberSchema, sendingTypeSchema } from "./primitives.js";

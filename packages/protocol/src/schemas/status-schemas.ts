@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { deliveryErrorCodes } from "../lifecycle/error-codes.js";
 import { deliveryStatuses, messageStatuses } from "../lifecycle/statuses.js";
 
