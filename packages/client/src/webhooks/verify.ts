@@ -1,4 +1,5 @@
-import { type WebhookEvent, webhookEventSchema, webhookEventTypes } from "@lisoloo/protocol/schemas";
+import { type WebhookEvent, webhookEventTypes } from "@lisoloo/protocol/schemas";
+import { readWebhookEvent } from "./event-shape.js";
 import { constantTimeEqual, hmacSha256, secretKeyBytes, signedContent, v1Signatures } from "./signature.js";
 import { WebhookVerificationError } from "./verification-error.js";
 
@@ -113,9 +114,10 @@ export async function verifyWebhookSignature(
 
 /**
  * Verifies a webhook request from the Lisoloo API (see {@link verifyWebhookSignature}) and returns
- * its body as a typed event, parsed with the protocol's `webhookEventSchema`. A body that is signed
- * but not one of the five events throws with reason `unknown_event_type` (an operator's
- * `webhook.ping`, an event type newer than this package) or `invalid_payload`.
+ * its body as a typed event, checked as the protocol's `webhookEventSchema` checks it (unknown fields
+ * are dropped) but without loading zod. A body that is signed but not one of the five events throws
+ * with reason `unknown_event_type` (an operator's `webhook.ping`, an event type newer than this
+ * package) or `invalid_payload`, whose `cause` names the first field that does not fit.
  *
  * @example
  * import { verifyWebhook, WebhookVerificationError } from "@lisoloo/client/webhooks";
@@ -151,14 +153,14 @@ export async function verifyWebhook(
   } catch (cause) {
     throw new WebhookVerificationError("invalid_payload", "The body is not JSON", { cause });
   }
-  const parsed = webhookEventSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
+  const reading = readWebhookEvent(json);
+  if (reading.ok) return reading.event;
   const type =
     typeof json === "object" && json !== null ? (json as { event_type?: unknown }).event_type : null;
   if (typeof type === "string" && !(webhookEventTypes as readonly string[]).includes(type)) {
     throw new WebhookVerificationError("unknown_event_type", `${type} is not an event this package knows`);
   }
   throw new WebhookVerificationError("invalid_payload", "The body is not a Lisoloo webhook event", {
-    cause: parsed.error,
+    cause: new TypeError(`${reading.field} must be ${reading.expected}`),
   });
 }
