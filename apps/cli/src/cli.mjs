@@ -48,7 +48,11 @@ export function helpText(group, command) {
         `${spec.description}${spec.required ? " (required)" : ""}${spec.multiple ? " (repeatable)" : ""}`,
       ];
     });
-    options.push(["--json", "Print the API's JSON answer as is"], ["-h, --help", "Show this help"]);
+    const help = command.help ?? {};
+    options.push(
+      ["--json", help.json ?? "Print the API's JSON answer as is"],
+      ["-h, --help", "Show this help"],
+    );
     const width = Math.max(...options.map(([name]) => (name ?? "").length));
     return [
       `Usage: ${usageOf(command)}`,
@@ -58,7 +62,8 @@ export function helpText(group, command) {
       "Options:",
       ...options.map(([name, text]) => `  ${(name ?? "").padEnd(width)}  ${text}`),
       "",
-      environmentHelp,
+      ...(help.about ? [help.about, ""] : []),
+      help.environment ?? environmentHelp,
     ].join("\n");
   }
   const list = group ? commands.filter((c) => c.group === group) : commands;
@@ -168,7 +173,8 @@ function parseBody(text) {
 
 /**
  * Runs one command line and returns the exit status: 0 done, 1 the API refused or could not be
- * reached (or a ping was not delivered), 2 the command was mistyped or the configuration is missing.
+ * reached (or a ping was not delivered, or a smoke check failed), 2 the command was mistyped or the
+ * configuration is missing.
  * @param {string[]} argv
  * @param {CliIo} io
  * @returns {Promise<number>}
@@ -184,6 +190,8 @@ export async function run(argv, io) {
   let parsed;
   try {
     parsed = parseCommandLine(command, rest);
+    // A program of its own reads its settings (a UsageError) before it does anything.
+    if ("execute" in command) return await command.execute(parsed.values, io);
     request = await command.request(parsed.args, parsed.values, { readStdin: io.readStdin });
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

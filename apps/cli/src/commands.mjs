@@ -2,6 +2,7 @@
 // answer reads in a terminal. Requests and renderings are pure functions; cli.mjs does the I/O.
 import { carrierCommands } from "./carrier-commands.mjs";
 import { cell, fields, signed, table } from "./format.mjs";
+import { smokeCommand } from "./smoke/command.mjs";
 import {
   countries,
   defined,
@@ -32,10 +33,17 @@ import {
  *   summary: string;
  *   args: string[];
  *   options?: Record<string, OptionSpec>;
+ *   help?: { about?: string; environment?: string; json?: string };
+ * }} CommandWords
+ * @typedef {CommandWords & {
  *   request: (args: Record<string, string>, options: OptionValues, context: RequestContext) => AdminRequest | Promise<AdminRequest>;
  *   render: (data: any, args: Record<string, string>, options: OptionValues) => string;
  *   failed?: (data: any) => boolean;
- * }} Command
+ * }} AdminCommand one admin API request, its answer rendered
+ * @typedef {CommandWords & {
+ *   execute: (options: OptionValues, io: import("./cli.mjs").CliIo) => Promise<number>;
+ * }} ProgramCommand a program of its own (the smoke test), given the I/O and returning the exit status
+ * @typedef {AdminCommand | ProgramCommand} Command
  */
 
 /** @param {string} id */
@@ -351,6 +359,7 @@ export const commands = [
       }),
   ),
   ...carrierCommands,
+  smokeCommand,
 ];
 
 /** The command's arguments, as `<name>` words. @param {Command} command */

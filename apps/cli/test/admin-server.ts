@@ -6,10 +6,14 @@ export type Recorded = {
   method: string;
   path: string;
   authorization: string | undefined;
+  /** The merchant API's key header, for routes outside /admin/v1. */
+  appKey?: string | undefined;
   contentType: string | undefined;
   body: unknown;
 };
 export type Answer = { status: number; body: unknown };
+/** A fixed answer, or one chosen from the request (e.g. by its app-key). */
+export type Answerer = Answer | ((request: Recorded) => Answer);
 
 /**
  * A stand-in for the gateway's admin API on 127.0.0.1: records every request and answers what the
@@ -17,25 +21,34 @@ export type Answer = { status: number; body: unknown };
  */
 export async function startAdminServer() {
   const requests: Recorded[] = [];
-  const answers = new Map<string, Answer>();
+  const answers = new Map<string, Answerer>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const text = Buffer.concat(chunks).toString("utf8");
       const path = req.url ?? "";
-      requests.push({
+      const recorded: Recorded = {
         method: req.method ?? "",
         path,
         authorization: req.headers.authorization,
         contentType: req.headers["content-type"],
         body: text ? JSON.parse(text) : undefined,
-      });
-      const answer = answers.get(`${req.method} ${path}`) ?? {
+      };
+      const appKey = req.headers["app-key"];
+      if (typeof appKey === "string") recorded.appKey = appKey;
+      requests.push(recorded);
+      const scripted = answers.get(`${req.method} ${path}`);
+      const answer = (typeof scripted === "function" ? scripted(recorded) : scripted) ?? {
         status: 404,
         body: envelope(404, "1403", "Route not found"),
       };
-      res.writeHead(answer.status, { "content-type": "application/json" });
+      // As the gateway does: an envelope's request id is also the X-Request-Id header.
+      const requestId = (answer.body as { request_id?: unknown } | null)?.request_id;
+      res.writeHead(answer.status, {
+        "content-type": "application/json",
+        ...(typeof requestId === "string" ? { "x-request-id": requestId } : {}),
+      });
       res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
     });
   });
@@ -44,8 +57,13 @@ export async function startAdminServer() {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    answer(route: string, answer: Answer) {
+    answer(route: string, answer: Answerer) {
       answers.set(route, answer);
+    },
+    /** Forgets every scripted answer, so a test starts from the 404s. */
+    reset() {
+      requests.length = 0;
+      answers.clear();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
