@@ -38,27 +38,34 @@ function lisoloo(args: string[], vars: Record<string, string> = {}): Promise<Ran
   });
 }
 
-/** Each check's line: its mark, name and what was seen. */
-function checkLines(stdout: string) {
-  return stdout
+/**
+ * Asserts a smoke run passed every check, exit 0, and returns each check's line by its name. The
+ * whole output is the message of a failure, so it shows which check saw what.
+ */
+function everyCheckPassed(ran: Ran): Map<string, string> {
+  const lines = ran.stdout
     .split("\n")
     .filter((line) => /^[✓✗–] /.test(line))
     .map((line) => ({ mark: line[0], name: line.slice(2, 14).trim(), line }));
+  const output = ran.stdout + ran.stderr;
+  expect(
+    lines.filter((l) => l.mark !== "✓").map((l) => l.line),
+    output,
+  ).toEqual([]);
+  expect(
+    lines.map((l) => l.name),
+    output,
+  ).toEqual(everyCheck);
+  expect(ran.stdout).toContain(`${everyCheck.length} passed, 0 failed, 0 skipped`);
+  expect(ran.code).toBe(0);
+  return new Map(lines.map((l) => [l.name, l.line]));
 }
 
 describe("pnpm smoke against the local gateway", () => {
   it("with only --base-url and --admin-token: every check passes, exit 0", { timeout: 120_000 }, async () => {
     const { baseUrl, adminToken } = inject("gateway");
     const ran = await lisoloo(["smoke", "--base-url", baseUrl, "--admin-token", adminToken]);
-    const lines = checkLines(ran.stdout);
-    expect(
-      lines.filter((l) => l.mark !== "✓").map((l) => l.line),
-      ran.stdout + ran.stderr,
-    ).toEqual([]);
-    expect(lines.map((l) => l.name)).toEqual(everyCheck);
-    expect(ran.stdout).toContain(`${everyCheck.length} passed, 0 failed, 0 skipped`);
-    expect(ran.code).toBe(0);
-    const webhook = lines.find((l) => l.name === "webhook")?.line;
+    const webhook = everyCheckPassed(ran).get("webhook");
     expect(webhook).toMatch(/events of [0-9a-f]{24} arrived signed \(verifyWebhook\) with the Basic login/);
     expect(webhook).toContain("sms.failed 1501 +999000000005");
   });
@@ -83,17 +90,10 @@ describe("pnpm smoke against the local gateway", () => {
     const ran = await lisoloo(["smoke", "--base-url", baseUrl, "--api-key", apiKey], {
       ADMIN_TOKEN: adminToken,
     });
-    const lines = checkLines(ran.stdout);
-    expect(
-      lines.filter((l) => l.mark !== "✓").map((l) => l.line),
-      ran.stdout + ran.stderr,
-    ).toEqual([]);
-    expect(lines.map((l) => l.name)).toEqual(everyCheck);
-    expect(ran.code).toBe(0);
-    for (const name of ["field error", "send", "balance"])
-      expect(lines.find((l) => l.name === name)?.line).toMatch(/ \[your key\]$/);
-    expect(lines.find((l) => l.name === "balance")?.line).toContain("GET /balance 5.00 → 4.98 USD");
-    expect(lines.find((l) => l.name === "webhook")?.line).toMatch(/ \[throwaway key\]$/);
+    const lines = everyCheckPassed(ran);
+    for (const name of ["field error", "send", "balance"]) expect(lines.get(name)).toMatch(/ \[your key\]$/);
+    expect(lines.get("balance")).toContain("GET /balance 5.00 → 4.98 USD");
+    expect(lines.get("webhook")).toMatch(/ \[throwaway key\]$/);
     expect(ran.stdout).not.toContain(apiKey);
   });
 });
