@@ -5,6 +5,7 @@ import { healthRoutes } from "./health/route";
 import { keyRoutes } from "./keys";
 import { merchantRoutes } from "./merchants";
 import { requireAdmin } from "./require-admin";
+import { resealRoutes } from "./reseal/route";
 import { routingTableRoutes } from "./routing";
 import { walletRoutes } from "./wallets";
 import { webhookRoutes } from "./webhooks";
@@ -20,5 +21,6 @@ export function adminApp(): Hono<AppEnv> {
   admin.route("/", carrierAdminRoutes);
   admin.route("/", routingTableRoutes);
   admin.route("/", healthRoutes);
+  admin.route("/", resealRoutes);
   return admin;
 }

@@ -116,7 +116,7 @@ export const webhookRoutes = new Hono<AppEnv>()
       destination: key.webhookUrl,
       key: keySettings(key),
       environment: config.environment,
-      credentialsKey: config.credentialsKey,
+      credentialKeys: config.credentialKeys,
       allowHttpLocalhost: config.allowHttpLocalhostWebhooks,
     });
     if (typeof result === "string") {

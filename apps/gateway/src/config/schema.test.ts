@@ -52,6 +52,25 @@ describe("the environment schema accepts", () => {
     ],
     // Carriers and routes are data (D1, the admin API), not environment: nothing to set for them.
     ["production", production, { environment: "production", allowHttpLocalhostWebhooks: false }],
+    [
+      "no previous secrets: one admin token, one credentials key",
+      base,
+      { adminToken: secretToken, adminTokenPrevious: null, credentialKeys: [secretKey] },
+    ],
+    [
+      "previous secrets while rotating: the current key first",
+      {
+        ...base,
+        ADMIN_TOKEN_PREVIOUS: "old-admin-token-0123456789",
+        CREDENTIALS_KEY_PREVIOUS: "old-key-0123456789",
+      },
+      {
+        adminToken: secretToken,
+        adminTokenPrevious: "old-admin-token-0123456789",
+        credentialsKey: secretKey,
+        credentialKeys: [secretKey, "old-key-0123456789"],
+      },
+    ],
     ["test-only bindings next to the real ones", { ...base, WEBHOOK_RECEIVER_URL: "http://127.0.0.1:1" }, {}],
     ["no public base URL (no HTTP relay can send receipts back)", base, { publicBaseUrl: null }],
     ["no D1 query count unless asked", base, { logD1Queries: false }],
@@ -125,6 +144,30 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
       },
     ],
   ],
+  ...(["ADMIN_TOKEN_PREVIOUS", "CREDENTIALS_KEY_PREVIOUS"] as const).flatMap(
+    (variable): [string, Record<string, unknown>, ConfigFinding[]][] => [
+      [
+        `a short ${variable}`,
+        { ...base, [variable]: "old-but-short" },
+        [
+          {
+            variable,
+            problem: "Too short: a secret needs at least 16 characters (the value is not shown)",
+          },
+        ],
+      ],
+      [
+        `a blank ${variable} (delete it instead)`,
+        { ...base, [variable]: "" },
+        [{ variable, problem: expect.stringMatching(/^Too short/) as unknown as string }],
+      ],
+      [
+        `a ${variable} that is not a string`,
+        { ...base, [variable]: 42 },
+        [{ variable, problem: "Must be a string" }],
+      ],
+    ],
+  ),
   [
     "a blank admin token",
     { ...base, ADMIN_TOKEN: " ".repeat(20) },
@@ -244,6 +287,7 @@ describe("the environment schema refuses", () => {
     for (const env of [
       { ...base, ADMIN_TOKEN: ` ${token} `.slice(0, 10), CREDENTIALS_KEY: key },
       { ...base, ADMIN_TOKEN: 1234567890, CREDENTIALS_KEY: [key] },
+      { ...base, ADMIN_TOKEN_PREVIOUS: ` ${token} `.slice(0, 10), CREDENTIALS_KEY_PREVIOUS: key },
     ]) {
       const result = parseConfig(env);
       expect(result.ok).toBe(false);

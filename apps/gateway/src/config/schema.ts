@@ -9,8 +9,19 @@ export type Config = {
   environment: "sandbox" | "production";
   /** Bearer token of the operator API (§11). */
   adminToken: string;
-  /** Key material for encrypting webhook Basic passwords and carrier passwords at rest. */
+  /**
+   * While an admin token is rotated, the other accepted one (`ADMIN_TOKEN_PREVIOUS`): both open the
+   * operator API until it is deleted. Null when not rotating.
+   */
+  adminTokenPrevious: string | null;
+  /** Key material for encrypting webhook Basic passwords and carrier passwords at rest: what seals and signs. */
   credentialsKey: string;
+  /**
+   * Every key that opens a sealed secret or verifies a relay dlr-url signature: `CREDENTIALS_KEY` first,
+   * then `CREDENTIALS_KEY_PREVIOUS` while a rotation lasts, so what was sealed or signed under the
+   * outgoing key keeps working until the re-seal (admin/reseal/) has moved it and in-flight messages are done.
+   */
+  credentialKeys: readonly string[];
   /** Lets `http://localhost` webhooks through the SSRF guard: local development only (§8). */
   allowHttpLocalhostWebhooks: boolean;
   /** The sandbox slow number's delay, when the deployment shortens it (tests do); null = the default. */
@@ -159,7 +170,10 @@ export const envSchema = z
   .object({
     ENVIRONMENT: environmentSchema,
     ADMIN_TOKEN: secret("ADMIN_TOKEN"),
+    // Set only while rotating (DEPLOYING.md); when set, held to the same rules as the current one.
+    ADMIN_TOKEN_PREVIOUS: secret("ADMIN_TOKEN_PREVIOUS").optional(),
     CREDENTIALS_KEY: secret("CREDENTIALS_KEY"),
+    CREDENTIALS_KEY_PREVIOUS: secret("CREDENTIALS_KEY_PREVIOUS").optional(),
     ALLOW_HTTP_LOCALHOST_WEBHOOKS: flagSchema.optional(),
     SANDBOX_SLOW_DELIVERY_SECONDS: secondsSchema.optional(),
     PUBLIC_BASE_URL: baseUrlSchema.optional(),
@@ -190,7 +204,12 @@ export const envSchema = z
     (env): Config => ({
       environment: env.ENVIRONMENT,
       adminToken: env.ADMIN_TOKEN,
+      adminTokenPrevious: env.ADMIN_TOKEN_PREVIOUS ?? null,
       credentialsKey: env.CREDENTIALS_KEY,
+      credentialKeys:
+        env.CREDENTIALS_KEY_PREVIOUS === undefined
+          ? [env.CREDENTIALS_KEY]
+          : [env.CREDENTIALS_KEY, env.CREDENTIALS_KEY_PREVIOUS],
       allowHttpLocalhostWebhooks: env.ALLOW_HTTP_LOCALHOST_WEBHOOKS === "true",
       sandboxSlowDeliverySeconds: env.SANDBOX_SLOW_DELIVERY_SECONDS ?? null,
       publicBaseUrl: env.PUBLIC_BASE_URL ?? null,

@@ -1,7 +1,8 @@
 /**
  * Encrypts small secrets (webhook Basic passwords, carrier passwords) at rest with AES-256-GCM. The
  * key is derived from the `CREDENTIALS_KEY` secret with SHA-256, so any high-entropy string works as
- * the secret.
+ * the secret. Sealing always uses the current key; opening also tries `CREDENTIALS_KEY_PREVIOUS`, so
+ * the key can be rotated without a moment where stored secrets do not open (DEPLOYING.md).
  */
 const keys = new Map<string, Promise<CryptoKey>>();
 
@@ -43,13 +44,54 @@ export async function sealSecret(material: string, plaintext: string): Promise<s
   return toBase64(out);
 }
 
-/** Reverses `sealSecret`; throws when the ciphertext was tampered with or the key is wrong. */
-export async function openSecret(material: string, sealed: string): Promise<string> {
-  const bytes = fromBase64(sealed);
-  const plain = await crypto.subtle.decrypt(
-    { name: "AES-GCM", iv: bytes.subarray(0, 12) },
-    await aesKey(material),
-    bytes.subarray(12),
-  );
-  return new TextDecoder().decode(plain);
+/**
+ * What opens a sealed secret: the keys to try, the current one first (`Config.credentialKeys`: the
+ * current `CREDENTIALS_KEY`, then `CREDENTIALS_KEY_PREVIOUS` while a rotation lasts), or one key.
+ */
+export type OpeningKeys = string | readonly string[];
+
+/**
+ * Reverses `sealSecret` under the first of `keys` that opens it, and says which (0: the current key).
+ * AES-GCM authenticates, so a wrong key fails outright rather than yielding garbage. Null when none
+ * opens it (tampered with, or sealed under a key this deployment no longer has).
+ *
+ * @example await openSealed([current, previous], sealed) // { plaintext: "hunter2", keyIndex: 1 }
+ */
+export async function openSealed(
+  keys: OpeningKeys,
+  sealed: string,
+): Promise<{ plaintext: string; keyIndex: number } | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = fromBase64(sealed);
+  } catch {
+    return null;
+  }
+  const list = typeof keys === "string" ? [keys] : keys;
+  for (const [keyIndex, material] of list.entries()) {
+    try {
+      const plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: bytes.subarray(0, 12) },
+        await aesKey(material),
+        bytes.subarray(12),
+      );
+      return { plaintext: new TextDecoder().decode(plain), keyIndex };
+    } catch {
+      // Not this key: try the next one.
+    }
+  }
+  return null;
+}
+
+/**
+ * Reverses `sealSecret` under the first of `keys` that opens it; throws when none does (tampered with,
+ * or sealed under a key this deployment no longer has).
+ *
+ * @example await openSecret(configOf(env).credentialKeys, row.password_enc) // "hunter2"
+ */
+export async function openSecret(keys: OpeningKeys, sealed: string): Promise<string> {
+  const opened = await openSealed(keys, sealed);
+  if (opened === null)
+    throw new Error("The sealed secret does not open under any configured CREDENTIALS_KEY");
+  return opened.plaintext;
 }

@@ -1,6 +1,9 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { forgetCarriers } from "../../src/carriers/registry";
+import { sealSecret } from "../../src/crypto/secret-box";
+import { waitFor } from "../helpers";
 import {
   bindOf,
   bindsOf,
@@ -47,6 +50,42 @@ describe("an SMPP bind", () => {
     // …and is armed again for the next one.
     expect(await runDurableObjectAlarm(bindOf(env, slug, 0))).toBe(true);
     expect((await bindsOf(systemType))[0]?.enquireLinks).toBe(before + 2);
+  });
+
+  it("stays bound when its password is sealed afresh (a re-seal after a key rotation), not when it changes", async () => {
+    const { slug, systemType } = await smppCarrier(unique("reseal"));
+    const { liveKey } = await liveMerchant();
+    const gateway = productionGateway(liveKey);
+    const id = await gateway.send({ to: numbersFor(1).phones, message: "Mbote!", sender_id: "Lisoloo" });
+    await gateway.dispatch();
+    await waitForDeliveries(id, (d) => d.status === "delivered");
+    const [bound] = await bindsOf(systemType);
+    const storePassword = async (password: string) => {
+      await env.DIRECTORY.prepare("UPDATE carriers SET password_enc = ?1 WHERE slug = ?2")
+        .bind(await sealSecret(env.CREDENTIALS_KEY, password), slug)
+        .run();
+      forgetCarriers();
+    };
+
+    // The same password under a new ciphertext: the link stays, its alarm only sends enquire_link.
+    await storePassword(env.SMSC_PASSWORD);
+    expect(await runDurableObjectAlarm(bindOf(env, slug, 0))).toBe(true);
+    const binds = await bindsOf(systemType);
+    expect(binds).toHaveLength(1);
+    expect(binds[0]).toMatchObject({
+      id: bound?.id,
+      endedAt: null,
+      enquireLinks: (bound?.enquireLinks ?? 0) + 1,
+    });
+    expect((await bindView(slug))[0]).toMatchObject({ state: "bound", error: null });
+
+    // Another password: the bind lets the link go and binds again with it.
+    await storePassword("0ther!pw");
+    expect(await runDurableObjectAlarm(bindOf(env, slug, 0))).toBe(true);
+    await waitFor(
+      () => bindsOf(systemType),
+      (list) => list[0]?.id === bound?.id && list[0]?.end === "unbind",
+    );
   });
 
   it("delivers a single-segment GSM-7 message and stores the carrier's id", async () => {

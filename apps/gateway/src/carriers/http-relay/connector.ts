@@ -108,7 +108,7 @@ export class HttpRelayCarrier implements Carrier {
   }
 
   async submit(batch: Submission[], _receipts: ReceiptSink, shard: ShardEnv): Promise<SubmitResult[]> {
-    const { credentialsKey, publicBaseUrl } = configOf(this.env);
+    const { credentialsKey, credentialKeys, publicBaseUrl } = configOf(this.env);
     if (publicBaseUrl === null) {
       log.error("relay.no_public_base_url", { carrier: this.slug, deliveries: batch.length });
       return batch.map((s) => ({
@@ -124,7 +124,8 @@ export class HttpRelayCarrier implements Carrier {
         reason: "No sendsms password set",
       }));
     // A sealed password that does not open (another CREDENTIALS_KEY) throws: the queue retries.
-    const password = await openSecret(credentialsKey, this.config.passwordEnc);
+    const password = await openSecret(credentialKeys, this.config.passwordEnc);
+    // dlr-urls are signed under the current key only; the receipt endpoint also accepts the previous one.
     return Promise.all(
       batch.map((s) => this.inSlot(() => this.send(s, shard.SHARD, password, credentialsKey, publicBaseUrl))),
     );

@@ -59,8 +59,8 @@ relayReceiptRoutes.on(["GET", "POST"], "/carriers/:slug/receipts", async (c) => 
   if (!reportTypes.includes(type as ReportType)) return refuse(400, "type must be 1, 2, 4, 8 or 16");
   const deliveryId = Number(q.d);
   const part = Number(q.p);
-  const { credentialsKey } = configOf(c.env);
-  if (!(await receiptSignatureValid(credentialsKey, slug, q.s, deliveryId, part, q.sig)))
+  const { credentialKeys } = configOf(c.env);
+  if (!(await receiptSignatureValid(credentialKeys, slug, q.s, deliveryId, part, q.sig)))
     return refuse(403, "Signature does not match");
   const carrier = await configuredCarrier(c.env, slug);
   if (carrier?.kind !== "http_relay") return refuse(403, "No HTTP relay carrier of that slug");
@@ -70,7 +70,7 @@ relayReceiptRoutes.on(["GET", "POST"], "/carriers/:slug/receipts", async (c) => 
         ? null
         : {
             username: carrier.settings.username,
-            password: await openSecret(credentialsKey, carrier.passwordEnc),
+            password: await openSecret(credentialKeys, carrier.passwordEnc),
           };
     if (!(await basicCredentialsValid(c.req.header("authorization"), expected)))
       return refuse(401, "Basic credentials missing or wrong");

@@ -74,4 +74,20 @@ describe("receipt signatures", () => {
     expect(await receiptSignatureValid(key, "orange-cd", "DB_0", 42, 0, `${sig.slice(0, 42)}A`)).toBe(false);
     expect(await receiptSignatureValid(key, "orange-cd", "DB_0", 42, 0, "not a signature")).toBe(false);
   });
+
+  it("verify under the previous key as well while it is set, and under no other", async () => {
+    const previous = "old-credentials-key-0123456789";
+    const current = "new-credentials-key-0123456789";
+    const oldSig = await receiptSignature(previous, "orange-cd", "DB_0", 42, 0);
+    const newSig = await receiptSignature(current, "orange-cd", "DB_0", 42, 0);
+    expect(newSig).not.toBe(oldSig);
+    // During a rotation: either key's dlr-urls hold, still only for their own delivery.
+    expect(await receiptSignatureValid([current, previous], "orange-cd", "DB_0", 42, 0, oldSig)).toBe(true);
+    expect(await receiptSignatureValid([current, previous], "orange-cd", "DB_0", 42, 0, newSig)).toBe(true);
+    expect(await receiptSignatureValid([current, previous], "orange-cd", "DB_0", 43, 0, oldSig)).toBe(false);
+    // Once the previous key is dropped, only the current one's.
+    expect(await receiptSignatureValid([current], "orange-cd", "DB_0", 42, 0, oldSig)).toBe(false);
+    expect(await receiptSignatureValid([current], "orange-cd", "DB_0", 42, 0, newSig)).toBe(true);
+    expect(await receiptSignatureValid([], "orange-cd", "DB_0", 42, 0, newSig)).toBe(false);
+  });
 });

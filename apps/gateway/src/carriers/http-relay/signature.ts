@@ -1,8 +1,9 @@
 /**
  * The HMAC a dlr-url carries, so nobody but the gateway can write one: HMAC-SHA256 over (slug, shard,
  * delivery, part) under a key derived from the `CREDENTIALS_KEY` secret and the carrier's slug. A
- * signature is only good for the delivery (in its shard) and part it names, and only at that carrier's endpoint;
- * rotating `CREDENTIALS_KEY` invalidates the dlr-urls of messages still in flight.
+ * signature is only good for the delivery (in its shard) and part it names, and only at that carrier's endpoint.
+ * Signed under the current key only; verified under `CREDENTIALS_KEY_PREVIOUS` too while it is set, so
+ * the dlr-urls of messages still in flight keep working while the key is rotated (DEPLOYING.md).
  */
 const keys = new Map<string, Promise<CryptoKey>>();
 
@@ -53,9 +54,15 @@ export async function receiptSignature(
   return toBase64Url(await crypto.subtle.sign("HMAC", key, signed(slug, shard, deliveryId, part)));
 }
 
-/** Whether `signature` is the one `receiptSignature` gives; compared in constant time (`subtle.verify`). */
+/**
+ * Whether `signature` is the one `receiptSignature` gives under one of `keys` (the current key first,
+ * then the previous one while a rotation lasts); each comparison is constant-time (`subtle.verify`).
+ * Trying a second key after the first only tells which key signed, never anything about the signature.
+ *
+ * @example await receiptSignatureValid(configOf(env).credentialKeys, "orange-cd", "DB_0", 42, 0, q.sig) // true
+ */
 export async function receiptSignatureValid(
-  material: string,
+  keys: string | readonly string[],
   slug: string,
   shard: string,
   deliveryId: number,
@@ -64,6 +71,9 @@ export async function receiptSignatureValid(
 ): Promise<boolean> {
   const given = fromBase64Url(signature);
   if (given === null) return false;
-  const key = await slugKey(material, slug);
-  return crypto.subtle.verify("HMAC", key, given, signed(slug, shard, deliveryId, part));
+  for (const material of typeof keys === "string" ? [keys] : keys) {
+    const key = await slugKey(material, slug);
+    if (await crypto.subtle.verify("HMAC", key, given, signed(slug, shard, deliveryId, part))) return true;
+  }
+  return false;
 }

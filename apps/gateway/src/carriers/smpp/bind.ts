@@ -31,7 +31,8 @@ type SmppConfig = Extract<CarrierConfig, { kind: "smpp" }>;
 
 class BindRefused extends Error {}
 
-function connectionChanged(bound: SmppConfig, now: SmppConfig): boolean {
+/** Whether the bind would connect elsewhere or as another account; the password is compared apart. */
+function settingsChanged(bound: SmppConfig, now: SmppConfig): boolean {
   const a = bound.settings;
   const b = now.settings;
   return (
@@ -39,9 +40,13 @@ function connectionChanged(bound: SmppConfig, now: SmppConfig): boolean {
     a.port !== b.port ||
     a.tls !== b.tls ||
     a.system_id !== b.system_id ||
-    a.system_type !== b.system_type ||
-    bound.passwordEnc !== now.passwordEnc
+    a.system_type !== b.system_type
   );
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,6 +66,8 @@ export class SmppBind extends DurableObject<WorkerEnv> {
   private link: Link | null = null;
   /** The carrier row the link was bound with. */
   private boundWith: SmppConfig | null = null;
+  /** SHA-256 of the password the link was bound with (not the password itself: it is only compared). */
+  private boundPasswordDigest: string | null = null;
   private status: BindReport["state"] = "connecting";
   private error: string | null = null;
   private lastErrorAt: number | null = null;
@@ -171,7 +178,7 @@ export class SmppBind extends DurableObject<WorkerEnv> {
       await this.unbind("Carrier disabled");
       return;
     }
-    if (this.link !== null && this.boundWith !== null && connectionChanged(this.boundWith, config)) {
+    if (this.link !== null && (await this.connectionChanged(config))) {
       await this.unbind("Settings changed: binding again");
       this.reconnectAt = 0;
     }
@@ -201,6 +208,31 @@ export class SmppBind extends DurableObject<WorkerEnv> {
     const name = this.ctx.id.name ?? this.name ?? undefined;
     const match = name === undefined ? null : /^(.+)#(\d+)$/.exec(name);
     return match ? { carrier: match[1] as string, bind: Number(match[2]), name: name as string } : null;
+  }
+
+  /**
+   * Whether `config` binds differently from the live link. A new ciphertext is not always a new
+   * password: the re-seal after a `CREDENTIALS_KEY` rotation seals the same password afresh (a new
+   * IV), and binding again for that would drop the window for nothing; so a changed ciphertext is
+   * opened and compared with what the link was bound with.
+   */
+  private async connectionChanged(config: SmppConfig): Promise<boolean> {
+    const bound = this.boundWith;
+    if (bound === null) return false;
+    if (settingsChanged(bound, config)) return true;
+    if (bound.passwordEnc === config.passwordEnc) return false;
+    const password = await this.passwordOf(config).catch(() => null);
+    if (password === null || (await sha256Hex(password)) !== this.boundPasswordDigest) return true;
+    // The same password: keep the new row, so the next alarm does not open it again.
+    if (this.boundWith === bound) this.boundWith = config;
+    return false;
+  }
+
+  /** The bind password, opened under the current `CREDENTIALS_KEY` or the previous one. */
+  private passwordOf(config: SmppConfig): Promise<string> {
+    return config.passwordEnc === null
+      ? Promise.resolve("")
+      : openSecret(configOf(this.env).credentialKeys, config.passwordEnc);
   }
 
   private async carrier(): Promise<SmppConfig | null> {
@@ -257,10 +289,8 @@ export class SmppBind extends DurableObject<WorkerEnv> {
     const { settings } = config;
     let link: Link | null = null;
     try {
-      const password =
-        config.passwordEnc === null
-          ? ""
-          : await openSecret(configOf(this.env).credentialsKey, config.passwordEnc);
+      const password = await this.passwordOf(config);
+      const passwordDigest = await sha256Hex(password);
       link = await Link.open(
         { host: settings.host, port: settings.port, tls: settings.tls },
         this.handlers,
@@ -279,6 +309,7 @@ export class SmppBind extends DurableObject<WorkerEnv> {
       if (answer.command_status !== 0) throw new BindRefused(describeStatus(answer.command_status));
       this.link = link;
       this.boundWith = config;
+      this.boundPasswordDigest = passwordDigest;
       this.status = "bound";
       this.error = null;
       this.reconnectDelay = 0;
@@ -332,6 +363,7 @@ export class SmppBind extends DurableObject<WorkerEnv> {
       await sleep(50);
     this.link = null;
     this.boundWith = null;
+    this.boundPasswordDigest = null;
     this.window.abandon(reason);
     await link.call(createPdu("unbind"), CALL_TIMEOUT_MS).catch(() => undefined);
     link.close(reason);
@@ -344,6 +376,7 @@ export class SmppBind extends DurableObject<WorkerEnv> {
     if (link !== this.link) return;
     this.link = null;
     this.boundWith = null;
+    this.boundPasswordDigest = null;
     this.status = "connecting";
     this.noteError(`Connection lost: ${reason}`);
     const unanswered = this.window.lost(reason);

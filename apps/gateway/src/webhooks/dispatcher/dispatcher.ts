@@ -305,7 +305,7 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
       random: this.random,
       timeoutMs: this.timeoutMs,
       environment: config.environment,
-      basicAuth: basicAuthMemo(config.credentialsKey),
+      basicAuth: basicAuthMemo(config.credentialKeys),
     };
     return leased.map((l) =>
       this.attempt(l, events.get(l.eventId) ?? null, context).catch((error) => {

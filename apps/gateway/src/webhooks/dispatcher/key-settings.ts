@@ -1,4 +1,4 @@
-import { openSecret } from "../../crypto/secret-box";
+import { type OpeningKeys, openSecret } from "../../crypto/secret-box";
 import { checkWebhookUrl } from "../../network/ssrf-guard";
 import type { KeyWebhookSettings } from "../outbox/outbox-store";
 
@@ -25,18 +25,19 @@ export function activeSecrets(key: KeyWebhookSettings, nowMs: number): string[] 
 
 /**
  * The Basic credentials to send, only when both parts are set (CONTRACT §8). Throws when the stored
- * password cannot be decrypted (a changed `CREDENTIALS_KEY`): sending without it would be refused anyway.
+ * password opens under none of the keys (a `CREDENTIALS_KEY` changed without keeping the old one as
+ * `CREDENTIALS_KEY_PREVIOUS`): sending without it would be refused anyway.
  *
- * @example await basicAuthOf(config.credentialsKey, key) // { username: "shop", password: "s3cret" } or null
+ * @example await basicAuthOf(config.credentialKeys, key) // { username: "shop", password: "s3cret" } or null
  */
 export async function basicAuthOf(
-  credentialsKey: string,
+  credentialKeys: OpeningKeys,
   key: KeyWebhookSettings,
 ): Promise<{ username: string; password: string } | null> {
   if (!key.basicAuthUsername || !key.basicAuthPasswordEnc) return null;
   return {
     username: key.basicAuthUsername,
-    password: await openSecret(credentialsKey, key.basicAuthPasswordEnc),
+    password: await openSecret(credentialKeys, key.basicAuthPasswordEnc),
   };
 }
 
@@ -44,18 +45,18 @@ export async function basicAuthOf(
  * `basicAuthOf` that decrypts each distinct stored password once: for one batch of attempts, most of
  * which share a key. Made afresh per batch, so a changed password is used by the next one.
  *
- * @example const basicAuth = basicAuthMemo(config.credentialsKey); await basicAuth(key) // decrypts
+ * @example const basicAuth = basicAuthMemo(config.credentialKeys); await basicAuth(key) // decrypts
  * await basicAuth(key) // the same answer, no second decryption
  */
 export function basicAuthMemo(
-  credentialsKey: string,
+  credentialKeys: OpeningKeys,
 ): (key: KeyWebhookSettings) => ReturnType<typeof basicAuthOf> {
   const known = new Map<string, ReturnType<typeof basicAuthOf>>();
   return (key) => {
     const id = `${key.basicAuthUsername}\u0000${key.basicAuthPasswordEnc}`;
     let auth = known.get(id);
     if (auth === undefined) {
-      auth = basicAuthOf(credentialsKey, key);
+      auth = basicAuthOf(credentialKeys, key);
       known.set(id, auth);
     }
     return auth;

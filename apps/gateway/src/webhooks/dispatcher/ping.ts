@@ -28,7 +28,8 @@ export type PingInput = {
   destination: string;
   key: KeyWebhookSettings;
   environment: string;
-  credentialsKey: string;
+  /** `Config.credentialKeys`: the Basic password opens under the current key or the previous one. */
+  credentialKeys: readonly string[];
   allowHttpLocalhost: boolean;
   nowMs?: number;
 };
@@ -69,7 +70,7 @@ export async function pingWebhook(input: PingInput): Promise<PingResult | string
   );
   let basicAuth: Awaited<ReturnType<typeof basicAuthOf>>;
   try {
-    basicAuth = await basicAuthOf(input.credentialsKey, input.key);
+    basicAuth = await basicAuthOf(input.credentialKeys, input.key);
   } catch {
     return "The key's Basic password cannot be decrypted";
   }
