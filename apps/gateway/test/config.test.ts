@@ -1,14 +1,9 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { checkConfig } from "../src/config/config";
 import worker from "../src/index";
-import { ADMIN, ADMIN_TOKEN, BASE } from "./helpers";
+import { ADMIN, ADMIN_TOKEN, BASE, fetchWith } from "./helpers";
 
 /** The error lines the Worker logged while `run` ran, parsed. */
 async function loggedErrors(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
@@ -19,17 +14,6 @@ async function loggedErrors(run: () => Promise<unknown>): Promise<Record<string,
   } finally {
     spy.mockRestore();
   }
-}
-
-async function fetchWith(bindings: Cloudflare.Env, url: string, init: RequestInit = {}) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(url, init) as Request<unknown, IncomingRequestCfProperties>,
-    bindings,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
 }
 
 afterEach(() => {

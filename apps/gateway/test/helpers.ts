@@ -1,4 +1,6 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import worker from "../src/index";
 
 export const BASE = "http://gateway.test/api/v1/lisoloo/sms-api";
 export const ADMIN = "http://gateway.test/admin/v1";
@@ -7,6 +9,25 @@ export const ADMIN_TOKEN = "test-admin-token";
 /** A request to the Worker under test, through its real fetch handler. */
 export function call(url: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(url, init);
+}
+
+/**
+ * A request to the Worker under other bindings than its own: the same code, databases and queues,
+ * with some variable or secret changed (a bad configuration, a rotated key).
+ */
+export async function fetchWith(
+  bindings: Cloudflare.Env,
+  url: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(url, init) as Request<unknown, IncomingRequestCfProperties>,
+    bindings,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 /** An operator request with the admin bearer token. */

@@ -1,12 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { receiptSignature } from "../src/carriers/http-relay/signature";
 import { forgetCarriers } from "../src/carriers/registry";
 import { checkConfig } from "../src/config/config";
 import { openSealed, sealSecret } from "../src/crypto/secret-box";
-import worker from "../src/index";
-import { ADMIN, ADMIN_TOKEN, admin, rowsIn, SHARDS } from "./helpers";
+import { ADMIN, ADMIN_TOKEN, admin, fetchWith, rowsIn, SHARDS } from "./helpers";
 import { merchantWithWebhook } from "./webhooks/fixtures";
 import { receivedAt, receiverEndpoint, scriptReceiver } from "./webhooks/receiver";
 
@@ -21,23 +19,11 @@ const rotated = { ...env, CREDENTIALS_KEY: NEW_KEY, CREDENTIALS_KEY_PREVIOUS: OL
 /** The new key alone: the old one dropped (too early, unless the re-seal ran). */
 const newKeyOnly = { ...env, CREDENTIALS_KEY: NEW_KEY } as Cloudflare.Env;
 
-/** A request to the Worker under `bindings`: the same code, databases and queues, other secrets. */
-async function fetchOn(bindings: Cloudflare.Env, url: string, init: RequestInit = {}): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(
-    new Request(url, init) as Request<unknown, IncomingRequestCfProperties>,
-    bindings,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
 /** The answer's envelope, as far as these tests read it. */
 type Envelope = { data?: unknown; error_code?: string; details?: unknown[] };
 
 async function adminOn(bindings: Cloudflare.Env, method: string, path: string, token = ADMIN_TOKEN) {
-  const res = await fetchOn(bindings, `${ADMIN}${path}`, {
+  const res = await fetchWith(bindings, `${ADMIN}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}` },
   });
@@ -65,7 +51,7 @@ async function relayCarrier(password: string): Promise<string> {
 /** A relay's report for delivery 42 of DB_0, as Kannel calls the dlr-url signed under `key` (type 4: nothing to apply). */
 async function relayReport(bindings: Cloudflare.Env, slug: string, key: string, password: string) {
   const sig = await receiptSignature(key, slug, "DB_0", 42, 0);
-  return fetchOn(
+  return fetchWith(
     bindings,
     `http://gateway.test/carriers/${slug}/receipts?s=DB_0&d=42&p=0&sig=${sig}&type=4&reply=x`,
     {
@@ -281,7 +267,7 @@ describe("POST /admin/v1/credentials/reseal after a rotation", () => {
   });
 
   it("is for operators only", async () => {
-    const res = await fetchOn(rotated, `${ADMIN}/credentials/reseal`, { method: "POST" });
+    const res = await fetchWith(rotated, `${ADMIN}/credentials/reseal`, { method: "POST" });
     expect(res.status).toBe(401);
   });
 });
