@@ -38,7 +38,7 @@ export default defineConfig(async () => {
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       // Node-only tests (they spawn processes, which workerd cannot): vitest.node.config.ts runs them.
-      exclude: [...configDefaults.exclude, "test/node/**"],
+      exclude: [...configDefaults.exclude, "test/node/**", "test/bundle.test.ts"],
       // Pipeline and webhook tests wait for real queues and alarms; a loaded CI machine needs headroom.
       testTimeout: 120_000,
       setupFiles: ["./test/apply-migrations.ts"],

@@ -2,11 +2,17 @@
 // `pnpm start:live` (live.mjs, the production environment against the SMSC simulator): migrations
 // and seed into local D1, `wrangler dev` (local D1, queues, Durable Objects), and the cron ticker.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import {
+  databasesOf as databasesIn,
+  defaultConfigFile,
+  gatewayDir,
+  readWranglerConfig,
+} from "./wrangler-config.ts";
 
-export const gatewayDir = path.resolve(import.meta.dirname, "..");
+export { gatewayDir };
 
 // Local runs never reach for the internet (telemetry, Request.cf, update checks).
 export const wranglerEnv = {
@@ -35,12 +41,7 @@ function wrangler(args) {
 
 /** The D1 bindings of `environment` in wrangler.jsonc: the directory and every shard. */
 export function databasesOf(environment) {
-  // wrangler.jsonc's comments are whole lines: drop them and it is JSON.
-  const text = readFileSync(path.join(gatewayDir, "wrangler.jsonc"), "utf8")
-    .split("\n")
-    .filter((line) => !line.trim().startsWith("//"))
-    .join("\n");
-  return JSON.parse(text).env[environment].d1_databases.map((d) => d.binding);
+  return databasesIn(readWranglerConfig(), environment, defaultConfigFile).map((d) => d.binding);
 }
 
 /**
