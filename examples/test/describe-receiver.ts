@@ -4,9 +4,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { freePort } from "@lisoloo/dev-gateway";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Language } from "./languages";
-import { freePort } from "./ports";
 import { type Background, printedJson, run, start, waitFor } from "./processes";
 import { configureDevKeyWebhook, otherSecret, postEvent, webhookAttempts } from "./webhooks";
 
