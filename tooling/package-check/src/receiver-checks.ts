@@ -1,13 +1,12 @@
 // Feeds signed webhooks to a README receiver block, as the README rules promise: a Worker-style module
 // has its `fetch` called in a Node process of its own; a Node server is started on a free port, posted
 // to over HTTP, then stopped.
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "@lisoloo/dev-gateway";
-import { describeRun, killGroup, runCommand } from "./run-command.ts";
+import { describeRun, killGroup, runCommand, startProcess } from "./run-command.ts";
 import type { WebhookRequest } from "./signed-webhooks.ts";
 
 export type Answer = { name: string; expectSuccess: boolean; status: number | null; detail: string };
@@ -113,29 +112,18 @@ async function post(url: string, request: WebhookRequest): Promise<Answer> {
 /** Starts a server block with `PORT`, waits for the port, posts each request, then stops it. */
 export async function checkServerBlock(blockFile: string, context: ReceiverContext): Promise<ReceiverRun> {
   const port = await freePort();
-  let output = "";
-  let exit: string | null = null;
-  const child = spawn(context.node, [blockFile], {
+  const server = startProcess(context.node, [blockFile], {
     cwd: context.consumerDir,
     env: { ...context.env, PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    output += chunk;
-  });
-  child.once("exit", (code, signal) => {
-    exit = signal ?? `exit ${code}`;
-  });
-  const tail = () => output.trimEnd().split("\n").slice(-40).join("\n") || "(no output)";
+  const tail = () =>
+    `${server.stdout()}${server.stderr()}`.trimEnd().split("\n").slice(-40).join("\n") || "(no output)";
   try {
     const deadline = Date.now() + 30_000;
     while (!(await acceptsConnections(port))) {
-      if (exit !== null)
-        return { ok: false, report: `node ${blockFile} ended (${exit}) before listening:\n${tail()}` };
+      const ended = server.ended();
+      if (ended !== null)
+        return { ok: false, report: `node ${blockFile} ended (${ended}) before listening:\n${tail()}` };
       if (Date.now() > deadline) {
         return {
           ok: false,
@@ -154,8 +142,8 @@ export async function checkServerBlock(blockFile: string, context: ReceiverConte
       report: `POST http://127.0.0.1:${port}${context.route}\n${describeAnswers(answers)}${ok ? "" : `\noutput:\n${tail()}`}`,
     };
   } finally {
-    killGroup(child.pid, "SIGTERM");
-    for (let i = 0; i < 50 && exit === null; i++) await sleep(100);
-    if (exit === null) killGroup(child.pid, "SIGKILL");
+    killGroup(server.child.pid, "SIGTERM");
+    for (let i = 0; i < 50 && server.ended() === null; i++) await sleep(100);
+    if (server.ended() === null) killGroup(server.child.pid, "SIGKILL");
   }
 }

@@ -3,10 +3,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { blockKind, webhookPath } from "./block-kind.ts";
+import { consumerEnv } from "./consumer-project.ts";
 import type { ReadmeBlock } from "./readme-blocks.ts";
 import { checkServerBlock, checkWorkerBlock, type ReceiverRun } from "./receiver-checks.ts";
 import { describeRun, runCommand } from "./run-command.ts";
-import type { WebhookRequest } from "./signed-webhooks.ts";
+import { newWebhookSecret, type WebhookRequest, webhookRequests } from "./signed-webhooks.ts";
 
 /** Where a block lives in the consumer project, e.g. `readme-blocks/client-04.ts`. */
 export function blockFile(block: ReadmeBlock): string {
@@ -31,6 +32,30 @@ export type BlockContext = {
   /** How long a script block may run; the README rules give it 60 s. */
   scriptTimeoutMs?: number;
 };
+
+/**
+ * What README blocks run with, as the README rules promise: the consumer project, Node 22 (it strips
+ * types), the local gateway's sandbox key in LISOLOO_API_KEY and LISOLOO_BASE_URL, and a fresh
+ * `whsec_` secret in LISOLOO_WEBHOOK_SECRET that the webhooks sent to receivers are signed with.
+ */
+export function readmeBlockContext(setup: {
+  consumerDir: string;
+  cacheDir: string;
+  gateway: { baseUrl: string; apiKey: string };
+}): BlockContext {
+  const secret = newWebhookSecret();
+  const env = consumerEnv(setup.cacheDir, {
+    LISOLOO_API_KEY: setup.gateway.apiKey,
+    LISOLOO_BASE_URL: setup.gateway.baseUrl,
+    LISOLOO_WEBHOOK_SECRET: secret,
+  });
+  return {
+    consumerDir: setup.consumerDir,
+    env,
+    node: process.execPath,
+    requests: () => webhookRequests(secret),
+  };
+}
 
 // The README rules give any block that is not a receiver 60 s to finish.
 const SCRIPT_WITHIN_MS = 60_000;

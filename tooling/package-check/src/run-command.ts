@@ -1,6 +1,6 @@
 // Runs a command to its end in its own process group, so a timeout also stops whatever it started
 // (a README block's server, npm's children), and keeps what it printed for the failure message.
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 
 export type Ran = {
   /** The command line, for messages. */
@@ -18,38 +18,64 @@ export type RunOptions = {
   timeoutMs: number;
 };
 
+export type Started = {
+  child: ChildProcess;
+  /** What it printed so far. */
+  stdout: () => string;
+  stderr: () => string;
+  /** How it ended (`exit 1`, `SIGTERM`), or null while it runs. */
+  ended: () => string | null;
+};
+
+/** Starts `file args…` in a process group of its own and keeps what it prints. */
+export function startProcess(file: string, args: string[], options: Omit<RunOptions, "timeoutMs">): Started {
+  let stdout = "";
+  let stderr = "";
+  let ended: string | null = null;
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  child.once("exit", (code, signal) => {
+    ended = signal ?? `exit ${code}`;
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr, ended: () => ended };
+}
+
 /** Runs `file args…`; never rejects on a failure, the caller decides what `code` means. */
 export function runCommand(file: string, args: string[], options: RunOptions): Promise<Ran> {
   return new Promise((resolve) => {
     const command = [file, ...args].join(" ");
-    let stdout = "";
-    let stderr = "";
     let timedOut = false;
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
+    const started = startProcess(file, args, options);
+    const { child } = started;
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid, "SIGKILL");
     }, options.timeoutMs);
     child.once("error", (error) => {
       clearTimeout(timer);
-      resolve({ command, code: null, stdout, stderr: `${stderr}${error.message}`, timedOut });
+      resolve({
+        command,
+        code: null,
+        stdout: started.stdout(),
+        stderr: `${started.stderr()}${error.message}`,
+        timedOut,
+      });
     });
     child.once("close", (code) => {
       clearTimeout(timer);
       // Anything the command left running in its group (a server a script forgot to close) goes too.
       killGroup(child.pid, "SIGKILL");
-      resolve({ command, code, stdout, stderr, timedOut });
+      resolve({ command, code, stdout: started.stdout(), stderr: started.stderr(), timedOut });
     });
   });
 }

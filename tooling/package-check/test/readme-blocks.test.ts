@@ -6,20 +6,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { blockKind } from "../src/block-kind.ts";
-import { consumerEnv } from "../src/consumer-project.ts";
 import { publishedPackages, repoRoot } from "../src/published-packages.ts";
 import { blockTitle, firstLine, type ReadmeBlock, readmeBlocks } from "../src/readme-blocks.ts";
-import { blockFile, runBlock, writeBlocks } from "../src/run-block.ts";
-import { newWebhookSecret, webhookRequests } from "../src/signed-webhooks.ts";
+import { blockFile, readmeBlockContext, runBlock, writeBlocks } from "../src/run-block.ts";
 import { type Diagnostic, typeCheck, typeStrippingFlags } from "../src/type-check.ts";
 
-const { consumerDir, cacheDir, gateway } = inject("packageCheck");
-const secret = newWebhookSecret();
-const env = consumerEnv(cacheDir, {
-  LISOLOO_API_KEY: gateway.apiKey,
-  LISOLOO_BASE_URL: gateway.baseUrl,
-  LISOLOO_WEBHOOK_SECRET: secret,
-});
+const context = readmeBlockContext(inject("packageCheck"));
+const { consumerDir } = context;
 
 const readmes = publishedPackages().map((pkg) => path.relative(repoRoot, path.join(pkg.dir, "README.md")));
 const blocksOf = new Map(
@@ -67,12 +60,7 @@ describe.each(readmes)("%s", (readme) => {
     // ```ts no-run is the README rules' only way out; it shows as skipped, never as passed.
     it.skipIf(block.noRun)(title, async () => {
       const errors = typeErrors(block);
-      const run = await runBlock(block, {
-        consumerDir,
-        env,
-        node: process.execPath,
-        requests: () => webhookRequests(secret),
-      });
+      const run = await runBlock(block, context);
       const failures = [
         ...(errors.length > 0
           ? [`type errors (tsc --strict --module nodenext --erasableSyntaxOnly):\n${errors.join("\n")}`]

@@ -1,19 +1,11 @@
 // The block runner on blocks written here, in the real consumer project: correct receivers and scripts
 // pass, and a receiver that answers anything, a script that fails and one that never ends are caught.
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { consumerEnv } from "../src/consumer-project.ts";
 import { type ReadmeBlock, readmeBlocks } from "../src/readme-blocks.ts";
-import { runBlock, writeBlocks } from "../src/run-block.ts";
-import { newWebhookSecret, webhookRequests } from "../src/signed-webhooks.ts";
+import { readmeBlockContext, runBlock, writeBlocks } from "../src/run-block.ts";
 
-const { consumerDir, cacheDir, gateway } = inject("packageCheck");
-const secret = newWebhookSecret();
-const env = consumerEnv(cacheDir, {
-  LISOLOO_API_KEY: gateway.apiKey,
-  LISOLOO_BASE_URL: gateway.baseUrl,
-  LISOLOO_WEBHOOK_SECRET: secret,
-});
-const context = { consumerDir, env, node: process.execPath, requests: () => webhookRequests(secret) };
+const context = readmeBlockContext(inject("packageCheck"));
+const { consumerDir } = context;
 
 const verifyingWorker = `import { verifyWebhook, WebhookVerificationError } from "@lisoloo/client/webhooks";
 
