@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from "vitest";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 const lisolooBin = path.join(repoRoot, "apps/cli/bin/lisoloo.mjs");
+const deployScript = path.join(repoRoot, "apps/gateway/scripts/deploy.mjs");
 const everyCheck = [
   "health",
   "openapi",
@@ -22,15 +23,16 @@ const everyCheck = [
 type Ran = { code: number; stdout: string; stderr: string };
 
 /** Runs `lisoloo …` with only the variables given: nothing the person running the tests exported. */
-function lisoloo(args: string[], vars: Record<string, string> = {}): Promise<Ran> {
+function lisoloo(args: string[], vars: Record<string, string> = {}, script = lisolooBin): Promise<Ran> {
   const env = { ...process.env };
   for (const name of ["LISOLOO_BASE_URL", "LISOLOO_API_KEY", "LISOLOO_ADMIN_URL", "ADMIN_TOKEN"])
     delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith("LISOLOO_SMOKE_")) delete env[name];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [lisolooBin, ...args],
-      { cwd: repoRoot, env: { ...env, ...vars }, timeout: 100_000 },
+      [script, ...args],
+      { cwd: repoRoot, env: { ...env, ...vars }, timeout: 280_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
       },
@@ -95,5 +97,27 @@ describe("pnpm smoke against the local gateway", () => {
     expect(lines.get("balance")).toContain("GET /balance 5.00 → 4.98 USD");
     expect(lines.get("webhook")).toMatch(/ \[throwaway key\]$/);
     expect(ran.stdout).not.toContain(apiKey);
+  });
+
+  it("the release script's dry run ends with the smoke test against the local gateway", {
+    timeout: 300_000,
+  }, async () => {
+    const { baseUrl, adminToken } = inject("gateway");
+    const ran = await lisoloo(
+      ["--env", "sandbox", "--dry-run", "--smoke-base-url", baseUrl, "--smoke-admin-token", adminToken],
+      {},
+      deployScript,
+    );
+    const output = ran.stdout + ran.stderr;
+    // Nothing remote runs in a dry run: the migrations and the deploy are only printed, in order.
+    const wouldRun = ran.stdout.split("\n").filter((line) => line.includes("would run: "));
+    expect(wouldRun.some((line) => line.includes("d1 migrations apply")), output).toBe(true);
+    expect(wouldRun.some((line) => /wrangler deploy --env sandbox/.test(line)), output).toBe(true);
+    const smokeStarts = ran.stdout.indexOf("running: pnpm smoke");
+    expect(smokeStarts, output).toBeGreaterThan(-1);
+    // The smoke test's own lines, after the release's local checks (which are ✓ lines too).
+    const smokeEnds = ran.stdout.indexOf("✓ Dry run passed.");
+    everyCheckPassed({ ...ran, stdout: ran.stdout.slice(smokeStarts, smokeEnds).replace(/^ +/gm, "") });
+    expect(ran.stdout).toContain("Dry run passed.");
   });
 });
