@@ -262,7 +262,7 @@ describe("D1 queries per invocation", () => {
         bodies,
         bindings,
       );
-    // The sandbox queues two receipt messages per chunk (sent, then delivered) on the receipt queue:
+    // The sandbox queues one receipt message per chunk (its sent, then its delivered receipts) on the receipt queue:
     // handed over in arrival order, in batches of its consumer's size.
     let batches = 0;
     for (let handed = 0; handed < held.sentTo.RECEIPT_QUEUE.length; ) {
