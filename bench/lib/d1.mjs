@@ -18,7 +18,9 @@ export function openLocalD1(gateway) {
   if (files.length === 0) throw new Error(`No D1 database in ${dir}`);
   // A read can meet the gateway's write lock (its local D1 is the same file): wait for it, as SQLite's
   // busy timeout does, rather than fail the run with "database is locked".
-  const dbs = files.map((file) => new DatabaseSync(path.join(dir, file), { readOnly: true, timeout: 10_000 }));
+  const dbs = files.map(
+    (file) => new DatabaseSync(path.join(dir, file), { readOnly: true, timeout: 10_000 }),
+  );
   return {
     prepare(sql) {
       return {

@@ -111,8 +111,14 @@ describe("pnpm smoke against the local gateway", () => {
     const output = ran.stdout + ran.stderr;
     // Nothing remote runs in a dry run: the migrations and the deploy are only printed, in order.
     const wouldRun = ran.stdout.split("\n").filter((line) => line.includes("would run: "));
-    expect(wouldRun.some((line) => line.includes("d1 migrations apply")), output).toBe(true);
-    expect(wouldRun.some((line) => /wrangler deploy --env sandbox/.test(line)), output).toBe(true);
+    expect(
+      wouldRun.some((line) => line.includes("d1 migrations apply")),
+      output,
+    ).toBe(true);
+    expect(
+      wouldRun.some((line) => /wrangler deploy --env sandbox/.test(line)),
+      output,
+    ).toBe(true);
     const smokeStarts = ran.stdout.indexOf("running: pnpm smoke");
     expect(smokeStarts, output).toBeGreaterThan(-1);
     // The smoke test's own lines, after the release's local checks (which are ✓ lines too).
