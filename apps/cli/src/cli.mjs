@@ -1,11 +1,12 @@
 // Parses a command line, calls the admin API, prints the answer. Everything outside (environment,
 // network, terminal, stdin) comes in through `io`, so the whole run is testable in-process.
 import { parseArgs } from "node:util";
+import { callAdmin, DEFAULT_ADMIN_URL } from "./admin-call.mjs";
 import { commands, usageOf } from "./commands.mjs";
 import { formatApiError } from "./format.mjs";
 import { UsageError } from "./values.mjs";
 
-export const DEFAULT_ADMIN_URL = "http://127.0.0.1:8787";
+export { DEFAULT_ADMIN_URL };
 
 /**
  * @typedef {{
@@ -162,15 +163,6 @@ export function parseCommandLine(command, rest) {
   return { args, values: /** @type {import("./commands.mjs").OptionValues} */ (parsed.values) };
 }
 
-/** @param {string} text */
-function parseBody(text) {
-  try {
-    return text ? JSON.parse(text) : null;
-  } catch {
-    return text;
-  }
-}
-
 /**
  * Runs one command line and returns the exit status: 0 done, 1 the API refused or could not be
  * reached (or a ping was not delivered, or a smoke check failed), 2 the command was mistyped or the
@@ -198,36 +190,17 @@ export async function run(argv, io) {
     io.stderr(`${error.message}\nUsage: ${usageOf(command)}  (--help for options)\n`);
     return 2;
   }
-  const token = io.env.ADMIN_TOKEN?.trim();
-  if (!token) {
-    io.stderr(
-      "ADMIN_TOKEN is not set. Export the deployment's admin token (`pnpm start` prints the local one).\n",
-    );
-    return 2;
+  const called = await callAdmin(request, io);
+  if ("failure" in called) {
+    io.stderr(`${called.failure.message}\n`);
+    return called.failure.exit;
   }
-  const base = (io.env.LISOLOO_ADMIN_URL?.trim() || DEFAULT_ADMIN_URL).replace(/\/+$/, "");
-  const url = `${base}/admin/v1${request.path}`;
-  let response;
-  try {
-    response = await io.fetch(url, {
-      method: request.method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: "application/json",
-        ...(request.body ? { "content-type": "application/json" } : {}),
-      },
-      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-    });
-  } catch (error) {
-    const cause = /** @type {{ cause?: { message?: string } }} */ (error).cause?.message;
-    io.stderr(`Cannot reach the admin API at ${base}: ${cause ?? /** @type {Error} */ (error).message}\n`);
-    return 1;
-  }
-  const body = parseBody(await response.text());
+  const { answer } = called;
+  const body = answer.body;
   const json = parsed.values.json === true;
-  if (!response.ok) {
+  if (!answer.ok) {
     if (json) io.stdout(`${JSON.stringify(body, null, 2)}\n`);
-    else io.stderr(`${formatApiError(response.status, body)}\n`);
+    else io.stderr(`${formatApiError(answer.status, body)}\n`);
     return 1;
   }
   if (json) {

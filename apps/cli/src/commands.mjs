@@ -2,6 +2,7 @@
 // answer reads in a terminal. Requests and renderings are pure functions; cli.mjs does the I/O.
 import { carrierCommands } from "./carrier-commands.mjs";
 import { cell, fields, signed, table } from "./format.mjs";
+import { resealCommand } from "./reseal-command.mjs";
 import { smokeCommand } from "./smoke/command.mjs";
 import {
   countries,
@@ -359,6 +360,7 @@ export const commands = [
       }),
   ),
   ...carrierCommands,
+  resealCommand,
   smokeCommand,
 ];
 
