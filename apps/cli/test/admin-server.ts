@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { run } from "../src/cli.mjs";
 
 export type Recorded = {
@@ -117,5 +118,31 @@ export function lisolooAgainst(server: { url: string }, token = "test-admin-toke
       },
     });
     return { code, stdout, stderr, stdinReads };
+  };
+}
+
+/**
+ * The stand-in for a whole test file: started before its tests, closed after them, its requests and
+ * scripted answers forgotten before each test, so every test starts from the 404s.
+ * @example const standIn = standInPerFile(); … await standIn.lisoloo(["carriers", "list"]);
+ */
+export function standInPerFile() {
+  let server: Awaited<ReturnType<typeof startAdminServer>> | undefined;
+  let cli: ReturnType<typeof lisolooAgainst> | undefined;
+  beforeAll(async () => {
+    server = await startAdminServer();
+    cli = lisolooAgainst(server);
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => server?.reset());
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the stand-in admin API starts in beforeAll");
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    lisoloo: (...args: Parameters<ReturnType<typeof lisolooAgainst>>) => started(cli)(...args),
   };
 }

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Answer, envelope, lisolooAgainst, ok, startAdminServer } from "./admin-server";
+import { describe, expect, it } from "vitest";
+import { type Answer, envelope, ok, standInPerFile } from "./admin-server";
 
-let server: Awaited<ReturnType<typeof startAdminServer>>;
-let lisoloo: ReturnType<typeof lisolooAgainst>;
-
-beforeAll(async () => {
-  server = await startAdminServer();
-  lisoloo = lisolooAgainst(server);
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.requests.length = 0;
-});
+const standIn = standInPerFile();
+const { lisoloo } = standIn;
 
 const PASSWORD = "s3cret12";
 
@@ -352,13 +343,13 @@ const cases: [string, Case][] = [
 
 describe("lisoloo carriers and routes: the request they make and what they print", () => {
   it.each(cases)("%s", async (_name, c) => {
-    server.answer(c.route, c.answer);
+    standIn.server.answer(c.route, c.answer);
     const result = await lisoloo(c.argv, { stdin: `${PASSWORD}\nignored\n` });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(server.requests).toHaveLength(1);
+    expect(standIn.server.requests).toHaveLength(1);
     const [method, path] = c.route.split(" ");
-    expect(server.requests[0]).toMatchObject({ method, path, body: c.body });
+    expect(standIn.server.requests[0]).toMatchObject({ method, path, body: c.body });
     for (const text of c.printed) expect(result.stdout).toContain(text);
     // The password is read from stdin only when asked, and never printed back.
     expect(result.stdinReads).toBe(c.argv.includes("--password-stdin") ? 1 : 0);
@@ -366,7 +357,7 @@ describe("lisoloo carriers and routes: the request they make and what they print
   });
 
   it("shows the API's refusal with every field it names", async () => {
-    server.answer("POST /admin/v1/carriers", {
+    standIn.server.answer("POST /admin/v1/carriers", {
       status: 400,
       body: envelope(400, "1110", "Invalid field format", [
         { field: "smpp.host", message: "No port here: give it as port", code: "INVALID_FIELD_FORMAT" },
@@ -476,7 +467,7 @@ describe("lisoloo carriers and routes: mistakes", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain(`Usage: lisoloo ${argv[0]} ${argv[1]}`);
-    expect(server.requests).toHaveLength(0);
+    expect(standIn.server.requests).toHaveLength(0);
   });
 });
 
@@ -535,7 +526,7 @@ describe("lisoloo carriers and routes --help", () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
     for (const text of texts) expect(result.stdout).toContain(text);
-    expect(server.requests).toHaveLength(0);
+    expect(standIn.server.requests).toHaveLength(0);
   });
 
   it("the full list names both groups", async () => {

@@ -1,31 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { envelope, lisolooAgainst, ok, startAdminServer } from "./admin-server";
+import { describe, expect, it } from "vitest";
+import { envelope, ok, standInPerFile } from "./admin-server";
 
-let server: Awaited<ReturnType<typeof startAdminServer>>;
-let lisoloo: ReturnType<typeof lisolooAgainst>;
-
-beforeAll(async () => {
-  server = await startAdminServer();
-  lisoloo = lisolooAgainst(server);
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const standIn = standInPerFile();
+const { lisoloo } = standIn;
 
 const page = (fields: Record<string, unknown>) =>
   ok({ resealed: 0, current: 0, unreadable: 0, unreadable_rows: [], previous_key_set: true, ...fields });
 
 describe("lisoloo credentials reseal", () => {
   it("walks every page with the cursor each one gives, and ends 0 when nothing is left unreadable", async () => {
-    server.answer(
+    standIn.server.answer(
       "POST /admin/v1/credentials/reseal?limit=50",
       page({ resealed: 50, next_cursor: "c1", done: false }),
     );
-    server.answer(
+    standIn.server.answer(
       "POST /admin/v1/credentials/reseal?cursor=c1&limit=50",
       page({ resealed: 70, current: 3, next_cursor: null, done: true }),
     );
     const { code, stdout } = await lisoloo(["credentials", "reseal", "--limit", "50"]);
-    expect(server.requests.map((r) => `${r.method} ${r.path} ${r.authorization}`)).toEqual([
+    expect(standIn.server.requests.map((r) => `${r.method} ${r.path} ${r.authorization}`)).toEqual([
       "POST /admin/v1/credentials/reseal?limit=50 Bearer test-admin-token",
       "POST /admin/v1/credentials/reseal?cursor=c1&limit=50 Bearer test-admin-token",
     ]);
@@ -41,11 +34,11 @@ describe("lisoloo credentials reseal", () => {
   it("lists what opens under no key, from every page, and ends 1", async () => {
     const first = { database: "DB_0", table: "api_keys", id: "key_a" };
     const second = { database: "DIRECTORY", table: "carriers", id: "orange-cd" };
-    server.answer(
+    standIn.server.answer(
       "POST /admin/v1/credentials/reseal",
       page({ unreadable: 1, unreadable_rows: [first], next_cursor: "c1", done: false }),
     );
-    server.answer(
+    standIn.server.answer(
       "POST /admin/v1/credentials/reseal?cursor=c1",
       page({ unreadable: 2, unreadable_rows: [second], next_cursor: null, done: true }),
     );
@@ -65,7 +58,7 @@ describe("lisoloo credentials reseal", () => {
   });
 
   it("stops at the API's refusal with its envelope (1), and without ADMIN_TOKEN before calling (2)", async () => {
-    server.answer("POST /admin/v1/credentials/reseal", {
+    standIn.server.answer("POST /admin/v1/credentials/reseal", {
       status: 400,
       body: envelope(400, "1101", "Not a cursor this endpoint gave"),
     });
@@ -73,10 +66,10 @@ describe("lisoloo credentials reseal", () => {
     expect(refused.stderr).toContain("Error 1101 (HTTP 400): Not a cursor this endpoint gave");
     expect(refused.code).toBe(1);
 
-    server.reset();
+    standIn.server.reset();
     const unset = await lisoloo(["credentials", "reseal"], { env: { ADMIN_TOKEN: "" } });
     expect(unset.stderr).toContain("ADMIN_TOKEN is not set");
     expect(unset.code).toBe(2);
-    expect(server.requests).toEqual([]);
+    expect(standIn.server.requests).toEqual([]);
   });
 });

@@ -1,23 +1,16 @@
 // `lisoloo smoke` against the stand-in: how its settings are read, what it refuses, its exit status,
 // what it never does (send in production, leave the throwaway key active, print a secret). The whole
 // run against the real gateway is examples/test/smoke.test.ts.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Answer, envelope, lisolooAgainst, ok, type Recorded, startAdminServer } from "./admin-server";
+import { describe, expect, it } from "vitest";
+import { type Answer, envelope, ok, type Recorded, standInPerFile } from "./admin-server";
 
 const API = "/api/v1/lisoloo/sms-api";
 const YOUR_KEY = "sk_test_YourOwnSandboxKeyYourOwnKey01234";
 const THROWAWAY_KEY = "sk_test_ThrowawayKeyThrowawayKey00009876";
 const WRONG_KEY = `sk_test_${"0".repeat(32)}`;
 
-let server: Awaited<ReturnType<typeof startAdminServer>>;
-let lisoloo: ReturnType<typeof lisolooAgainst>;
-
-beforeAll(async () => {
-  server = await startAdminServer();
-  lisoloo = lisolooAgainst(server);
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const standIn = standInPerFile();
+const { lisoloo } = standIn;
 
 const health = (environment: string, status = "ok"): Answer => ({
   status: 200,
@@ -53,27 +46,30 @@ const balance = (amount: number): Answer =>
 
 /** The routes anyone may call: `/health` naming `environment`, and the OpenAPI document. */
 function scriptGateway(environment: string) {
-  server.answer(`GET ${API}/health`, health(environment));
-  server.answer("GET /openapi.json", openApi);
+  standIn.server.answer(`GET ${API}/health`, health(environment));
+  standIn.server.answer("GET /openapi.json", openApi);
 }
 
 /** The throwaway merchant and key, as the admin API answers their creation. */
 function scriptThrowaway() {
-  server.answer("POST /admin/v1/merchants", ok({ merchant_id: "mch_smoke", shard: "DB_0" }, 201));
-  server.answer(
+  standIn.server.answer("POST /admin/v1/merchants", ok({ merchant_id: "mch_smoke", shard: "DB_0" }, 201));
+  standIn.server.answer(
     "POST /admin/v1/merchants/mch_smoke/keys",
     ok({ key_id: "key_smoke", api_key: THROWAWAY_KEY, webhook: { webhook_signing_secret: "whsec_x" } }, 201),
   );
-  server.answer(
+  standIn.server.answer(
     "PUT /admin/v1/keys/key_smoke/webhook",
     ok({ key_id: "key_smoke", webhook: { webhook_signing_secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0" } }),
   );
-  server.answer("POST /admin/v1/keys/key_smoke/revoke", ok({ key_id: "key_smoke", status: "REVOKED" }));
+  standIn.server.answer(
+    "POST /admin/v1/keys/key_smoke/revoke",
+    ok({ key_id: "key_smoke", status: "REVOKED" }),
+  );
 }
 
-const revoked = () => server.requests.some((r) => r.path === "/admin/v1/keys/key_smoke/revoke");
-const adminRequests = () => server.requests.filter((r) => r.path.startsWith("/admin/"));
-const sends = () => server.requests.filter((r) => r.method === "POST" && r.path === `${API}/send`);
+const revoked = () => standIn.server.requests.some((r) => r.path === "/admin/v1/keys/key_smoke/revoke");
+const adminRequests = () => standIn.server.requests.filter((r) => r.path.startsWith("/admin/"));
+const sends = () => standIn.server.requests.filter((r) => r.method === "POST" && r.path === `${API}/send`);
 const lineOf = (stdout: string, name: string) => stdout.split("\n").find((l) => l.slice(2).startsWith(name));
 
 describe("lisoloo smoke: settings", () => {
@@ -126,7 +122,7 @@ describe("lisoloo smoke: settings", () => {
     expect(result.stderr).toContain(message);
     expect(result.stderr).toContain("Usage: lisoloo smoke [options]");
     expect(result.stdout).toBe("");
-    expect(server.requests).toHaveLength(0);
+    expect(standIn.server.requests).toHaveLength(0);
   });
 
   it("a refused key is not echoed", async () => {
@@ -143,16 +139,20 @@ describe("lisoloo smoke: settings", () => {
 
   it("reads LISOLOO_BASE_URL, LISOLOO_API_KEY and ADMIN_TOKEN when the flags are absent", async () => {
     scriptGateway("sandbox");
-    server.answer(`POST ${API}/send`, (r) => (r.appKey === YOUR_KEY ? badNumber : refusedKey));
-    server.answer("POST /admin/v1/merchants", {
+    standIn.server.answer(`POST ${API}/send`, (r) => (r.appKey === YOUR_KEY ? badNumber : refusedKey));
+    standIn.server.answer("POST /admin/v1/merchants", {
       status: 401,
       body: envelope(401, "1001", "Missing or invalid admin token"),
     });
     const result = await lisoloo(["smoke", "--timeout", "1"], {
-      env: { LISOLOO_BASE_URL: `${server.url}/`, LISOLOO_API_KEY: YOUR_KEY, ADMIN_TOKEN: "token-from-env" },
+      env: {
+        LISOLOO_BASE_URL: `${standIn.server.url}/`,
+        LISOLOO_API_KEY: YOUR_KEY,
+        ADMIN_TOKEN: "token-from-env",
+      },
     });
     expect(result.stderr).toBe("");
-    expect(server.requests[0]?.path).toBe(`${API}/health`);
+    expect(standIn.server.requests[0]?.path).toBe(`${API}/health`);
     expect(adminRequests()[0]?.authorization).toBe("Bearer token-from-env");
     expect(sends().map((r) => r.appKey)).toContain(YOUR_KEY);
     expect(lineOf(result.stdout, "setup")).toContain("Error 1001 (HTTP 401): Missing or invalid admin token");
@@ -161,8 +161,8 @@ describe("lisoloo smoke: settings", () => {
 
   it("flags win over the environment", async () => {
     scriptGateway("production");
-    server.answer(`POST ${API}/send`, (r) => (r.appKey === YOUR_KEY ? badNumber : refusedKey));
-    const result = await lisoloo(["smoke", "--base-url", server.url, "--api-key", YOUR_KEY], {
+    standIn.server.answer(`POST ${API}/send`, (r) => (r.appKey === YOUR_KEY ? badNumber : refusedKey));
+    const result = await lisoloo(["smoke", "--base-url", standIn.server.url, "--api-key", YOUR_KEY], {
       env: { LISOLOO_BASE_URL: "http://127.0.0.1:9", LISOLOO_API_KEY: THROWAWAY_KEY },
     });
     expect(result.code).toBe(0);
@@ -173,9 +173,9 @@ describe("lisoloo smoke: settings", () => {
 describe("lisoloo smoke: what it does and its exit status", () => {
   it("a wrong /health body fails the check, exits 1, and nothing is sent with a real key", async () => {
     scriptGateway("sandbox");
-    server.answer(`GET ${API}/health`, health("sandbox", "degraded"));
-    server.answer(`POST ${API}/send`, refusedKey);
-    const result = await lisoloo(["smoke", "--base-url", server.url]);
+    standIn.server.answer(`GET ${API}/health`, health("sandbox", "degraded"));
+    standIn.server.answer(`POST ${API}/send`, refusedKey);
+    const result = await lisoloo(["smoke", "--base-url", standIn.server.url]);
     expect(result.code).toBe(1);
     expect(lineOf(result.stdout, "health")).toMatch(
       /^✗ health +GET \/health answered 200 .*"degraded".*\(status: /,
@@ -190,8 +190,8 @@ describe("lisoloo smoke: what it does and its exit status", () => {
 
   it("production: no merchant is made and nothing is sent; the key-free checks and field error pass", async () => {
     scriptGateway("production");
-    server.answer(`POST ${API}/send`, (r) => (r.appKey === YOUR_KEY ? badNumber : refusedKey));
-    const result = await lisoloo(["smoke", "--base-url", server.url, "--api-key", YOUR_KEY]);
+    standIn.server.answer(`POST ${API}/send`, (r) => (r.appKey === YOUR_KEY ? badNumber : refusedKey));
+    const result = await lisoloo(["smoke", "--base-url", standIn.server.url, "--api-key", YOUR_KEY]);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split("\n");
     expect(lines.slice(2, -1).map((l) => l.slice(0, 14))).toEqual([
@@ -215,15 +215,15 @@ describe("lisoloo smoke: what it does and its exit status", () => {
   it("a send that fails still revokes the throwaway key, which is then refused", async () => {
     scriptGateway("sandbox");
     scriptThrowaway();
-    server.answer(`POST ${API}/send`, (r) =>
+    standIn.server.answer(`POST ${API}/send`, (r) =>
       r.appKey === THROWAWAY_KEY
         ? { status: 500, body: { ...envelope(500, "1401", "Internal server error"), retryable: true } }
         : refusedKey,
     );
-    server.answer(`GET ${API}/balance`, (r: Recorded) =>
+    standIn.server.answer(`GET ${API}/balance`, (r: Recorded) =>
       r.appKey === THROWAWAY_KEY && !revoked() ? balance(1) : refusedKey,
     );
-    const result = await lisoloo(["smoke", "--base-url", server.url, "--timeout", "1"]);
+    const result = await lisoloo(["smoke", "--base-url", standIn.server.url, "--timeout", "1"]);
     expect(result.code).toBe(1);
     expect(lineOf(result.stdout, "setup")).toMatch(
       /^✓ setup +throwaway merchant mch_smoke \(1\.00 prepaid\), key key_smoke sk_test_…9876, webhook http:\/\/127\.0\.0\.1:\d+\/ with a Basic login$/,
@@ -234,7 +234,7 @@ describe("lisoloo smoke: what it does and its exit status", () => {
     expect(lineOf(result.stdout, "cleanup")).toBe(
       "✓ cleanup      throwaway key key_smoke revoked; it now answers 401 1001",
     );
-    const webhook = server.requests.find((r) => r.path === "/admin/v1/keys/key_smoke/webhook");
+    const webhook = standIn.server.requests.find((r) => r.path === "/admin/v1/keys/key_smoke/webhook");
     expect(webhook?.body).toEqual({
       webhook_url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/),
       webhook_basic_auth_username: "lisoloo_smoke",
@@ -252,13 +252,13 @@ describe("lisoloo smoke: what it does and its exit status", () => {
   it("a setup that fails after the key exists still revokes it", async () => {
     scriptGateway("sandbox");
     scriptThrowaway();
-    server.answer("PUT /admin/v1/keys/key_smoke/webhook", {
+    standIn.server.answer("PUT /admin/v1/keys/key_smoke/webhook", {
       status: 503,
       body: envelope(503, "1402", "Service unavailable"),
     });
-    server.answer(`POST ${API}/send`, refusedKey);
-    server.answer(`GET ${API}/balance`, refusedKey);
-    const result = await lisoloo(["smoke", "--base-url", server.url]);
+    standIn.server.answer(`POST ${API}/send`, refusedKey);
+    standIn.server.answer(`GET ${API}/balance`, refusedKey);
+    const result = await lisoloo(["smoke", "--base-url", standIn.server.url]);
     expect(result.code).toBe(1);
     expect(lineOf(result.stdout, "setup")).toContain(
       "✗ setup        PUT /admin/v1/keys/key_smoke/webhook: Error 1402",
@@ -269,11 +269,11 @@ describe("lisoloo smoke: what it does and its exit status", () => {
 
   it("--json prints one object with every check", async () => {
     scriptGateway("production");
-    server.answer(`POST ${API}/send`, refusedKey);
-    const result = await lisoloo(["smoke", "--base-url", server.url, "--admin-token", "t", "--json"]);
+    standIn.server.answer(`POST ${API}/send`, refusedKey);
+    const result = await lisoloo(["smoke", "--base-url", standIn.server.url, "--admin-token", "t", "--json"]);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report).toMatchObject({ base_url: server.url, passed: 3, failed: 0, skipped: 4 });
+    expect(report).toMatchObject({ base_url: standIn.server.url, passed: 3, failed: 0, skipped: 4 });
     expect(report.checks.map((c: { name: string; outcome: string }) => `${c.name} ${c.outcome}`)).toEqual([
       "health passed",
       "openapi passed",
@@ -310,7 +310,7 @@ describe("lisoloo smoke --help", () => {
       "LISOLOO_API_KEY",
     ])
       expect(result.stdout).toContain(text);
-    expect(server.requests).toHaveLength(0);
+    expect(standIn.server.requests).toHaveLength(0);
   });
 
   it("is listed with the other commands", async () => {
