@@ -9,8 +9,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { STUCK_AFTER_MS } from "../src/cron/requeue-stuck";
 import worker from "../src/index";
+import { claimChunk } from "../src/pipeline/claim-chunks";
 import { SUBMIT_UNKNOWN_AFTER_MS } from "../src/pipeline/closings";
-import { claimChunk } from "../src/pipeline/dispatch-chunk";
 import type { DispatchMessage, QueueMessage } from "../src/pipeline/messages";
 import { newMerchant, rows, rowsIn, shardDb, waitFor } from "./helpers";
 import {

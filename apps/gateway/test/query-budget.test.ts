@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { forgetCarriers } from "../src/carriers/registry";
 import worker from "../src/index";
-import { claimChunk } from "../src/pipeline/dispatch-chunk";
+import { claimChunk } from "../src/pipeline/claim-chunks";
 import type { DispatchMessage, QueueMessage } from "../src/pipeline/messages";
 import wranglerConfig from "../wrangler.jsonc?raw";
 import { admin, BASE, newMerchant, rows, rowsIn } from "./helpers";

@@ -14,7 +14,7 @@ import { findSendByIdempotencyKey } from "../src/db/queries/sends";
 import { ledgerSums } from "../src/db/queries/wallets";
 import worker from "../src/index";
 import { applyReceipts } from "../src/pipeline/apply-receipts";
-import { claimChunk } from "../src/pipeline/dispatch-chunk";
+import { claimChunk } from "../src/pipeline/claim-chunks";
 import { shardEnv } from "../src/shards/shard-env";
 import { recordOutcomes } from "../src/webhooks/outbox/attempt-log";
 import { loadOutboxEvents, markTakenStatement } from "../src/webhooks/outbox/outbox-store";

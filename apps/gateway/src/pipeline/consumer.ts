@@ -5,9 +5,16 @@ import type { WorkerEnv } from "../env";
 import { log } from "../observability/logger";
 import { everyShard, shardEnv } from "../shards/shard-env";
 import { applyReceiptsAndNotify } from "./apply-receipts";
-import { processDispatchChunk } from "./dispatch-chunk";
+import { processDispatchChunks } from "./dispatch-chunk";
+import { dispatchGroups } from "./dispatch-groups";
 import { enqueue } from "./enqueue";
-import { type QueueMessage, queueMessageSchema, type ReceiptsMessage } from "./messages";
+import {
+  type CronMessage,
+  type DispatchMessage,
+  type QueueMessage,
+  queueMessageSchema,
+  type ReceiptsMessage,
+} from "./messages";
 import { receiptGroups } from "./receipt-groups";
 
 /** Back-off for a message that failed: 2, 4, 8, 16, 32 s … capped at 5 minutes. */
@@ -81,27 +88,23 @@ async function handleReceipts(
   }
 }
 
-async function handle(
+/** Hands a group of dispatch chunks of one shard over together, each under its own claim token. */
+async function handleDispatches(
   env: WorkerEnv,
   ctx: ExecutionContext,
-  message: Message<unknown>,
-  body: QueueMessage,
+  group: { message: Message<unknown>; body: DispatchMessage }[],
 ): Promise<void> {
-  switch (body.type) {
-    case "dispatch":
-      await processDispatchChunk(shardEnv(env, body.shard), ctx, body, body.claim ?? message.id);
-      return;
-    case "cron":
-      await runShardJobs([shardEnv(env, body.shard)], ctx, body.scheduledTime);
-      return;
-    case "receipts":
-      await handleReceipts(env, ctx, [{ message, body }]);
-      return;
-  }
+  const head = group[0]?.body;
+  if (head === undefined) return;
+  await processDispatchChunks(
+    shardEnv(env, head.shard),
+    ctx,
+    group.map(({ message, body }) => ({ msg: body, token: body.claim ?? message.id })),
+  );
 }
 
 /**
- * Dispatch chunks of one batch handled at once: while one waits on D1 (claim, mark, ids), another
+ * Dispatch groups of one batch handled at once: while one waits on D1 (claim, mark, ids), another
  * keeps the carrier's submit window full. Receipts keep one lane, in arrival order: a `sent` applied
  * after its `delivered` is recorded, not applied, and its event would never be emitted.
  */
@@ -153,34 +156,46 @@ export async function consumeSendQueue(
     if (resent.length > 0) await enqueue(env, resent);
     for (const [message] of others) message.ack();
   }
-  const run = async ([message, body]: [Message<unknown>, QueueMessage]) => {
-    try {
-      await handle(env, ctx, message, body);
-      message.ack();
-    } catch (error) {
-      log.error("queue.retry", { queue_message_id: message.id, attempts: message.attempts, error });
-      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
-    }
-  };
-  // A group fails or succeeds as one: applying receipts again is harmless (a receipt already applied
-  // is recorded, not applied twice), losing one is not.
-  const runReceipts = async (group: { message: Message<unknown>; body: ReceiptsMessage }[]) => {
-    try {
-      await handleReceipts(env, ctx, group);
-      for (const { message } of group) message.ack();
-    } catch (error) {
-      for (const { message } of group) {
-        log.error("queue.retry", { queue_message_id: message.id, attempts: message.attempts, error });
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+  // A group fails or succeeds as one. Applying receipts again is harmless (a receipt already applied
+  // is recorded, not applied twice), losing one is not; handing chunks over again is too (each keeps
+  // its claim token: what was marked or taken under it is not submitted twice).
+  const runGroup =
+    <B>(handleGroup: (group: { message: Message<unknown>; body: B }[]) => Promise<void>) =>
+    async (group: { message: Message<unknown>; body: B }[]) => {
+      try {
+        await handleGroup(group);
+        for (const { message } of group) message.ack();
+      } catch (error) {
+        for (const { message } of group) {
+          log.error("queue.retry", { queue_message_id: message.id, attempts: message.attempts, error });
+          message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+        }
       }
-    }
-  };
+    };
   const receiptItems = receipts.flatMap(([message, body]) =>
     body.type === "receipts" ? [{ message, body }] : [],
   );
+  const dispatchItems = dispatches.flatMap(([message, body]) =>
+    body.type === "dispatch" ? [{ message, body }] : [],
+  );
   await Promise.all([
-    inLanes(dispatches, DISPATCH_LANES, run),
-    inLanes(receiptGroups(receiptItems), 1, runReceipts),
-    inLanes(crons, 1, run),
+    inLanes(
+      dispatchGroups(dispatchItems),
+      DISPATCH_LANES,
+      runGroup<DispatchMessage>((group) => handleDispatches(env, ctx, group)),
+    ),
+    inLanes(
+      receiptGroups(receiptItems),
+      1,
+      runGroup<ReceiptsMessage>((group) => handleReceipts(env, ctx, group)),
+    ),
+    // At most one is left (the others went back to their queue above).
+    inLanes(
+      crons.flatMap(([message, body]) => (body.type === "cron" ? [[{ message, body }]] : [])),
+      1,
+      runGroup<CronMessage>(async ([cron]) => {
+        if (cron) await runShardJobs([shardEnv(env, cron.body.shard)], ctx, cron.body.scheduledTime);
+      }),
+    ),
   ]);
 }

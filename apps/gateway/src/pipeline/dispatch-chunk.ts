@@ -1,132 +1,19 @@
 import { splitSegments } from "@lisoloo/protocol";
 import type { Carrier, Submission, SubmitResult } from "../carriers/carrier";
-import { carrierFor, routingTable } from "../carriers/registry";
-import { routeFor } from "../carriers/routing";
+import { carrierFor } from "../carriers/registry";
 import type { CarrierReceipt } from "../carriers/types";
 import type { ShardEnv } from "../env";
-import { isoSeconds } from "../iso-seconds";
 import { log } from "../observability/logger";
 import { handOverEvents } from "../webhooks/outbox/notify";
-import { type RoutedEvent, routedEvents, routeEventsStatements } from "../webhooks/outbox/route";
 import { applyReceiptsAndNotify } from "./apply-receipts";
-import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
+import { type ChunkJob, type ClaimedChunk, claimChunks, type SendFacts } from "./claim-chunks";
+import type { DeliveryRow } from "./delivery-row";
+import { newRevision } from "./delivery-row";
 import { enqueue } from "./enqueue";
-import { deliveryEventData } from "./event-payloads";
-import type { DispatchMessage } from "./messages";
+import type { QueueMessage } from "./messages";
 
-type SendFacts = {
-  sender_id: string;
-  message: string;
-  encoding: "GSM-7" | "UCS-2";
-  validity_period: number;
-  state: string;
-};
-
-/**
- * Claims the still-pending deliveries of one chunk under `token` (`pending → processing`, each
- * delivery exactly once: the claim is a conditional update), writing and routing their
- * `sms.processing` events in the same batch, and returns the send's facts and every delivery of the
- * chunk the token holds and nobody has started to submit: what it just claimed, and what a
- * redelivery of the same message (same token) claimed before a carrier refused the batch or answered
- * `transient` for them (`resumed`: a carrier may hold some of their parts already). `token` is the
- * queue message's id, or the one a sweep or an earlier hand-over claimed the deliveries under.
- * Deliveries past their validity are left to the expiry. Two round trips: the read (the send and the
- * chunk's deliveries in one batch), and the claim with its events. What it returns is as read; the
- * mark before each submit re-checks every delivery, so one that changed meanwhile is skipped.
- * `send` is null when the send no longer exists.
- */
-// `+status` in these statements keeps SQLite on the (send, dispatch, recipient) index: through the
-// status index it would walk every pending delivery in the database for each chunk, and the
-// pipeline would slow down as its backlog grows.
-export async function claimChunk(
-  env: ShardEnv,
-  msg: DispatchMessage,
-  token: string,
-  now: number,
-): Promise<{ send: SendFacts | null; rows: DeliveryRow[]; routed: RoutedEvent[]; resumed: number[] }> {
-  const db = env.DB;
-  const [sendRead, candidateRead] = await db.batch<Record<string, unknown>>([
-    db
-      .prepare("SELECT sender_id, message, encoding, validity_period, state FROM sends WHERE id = ?1")
-      .bind(msg.sendId),
-    db
-      .prepare(
-        `SELECT ${DELIVERY_COLUMNS} ${DELIVERY_JOINS}
-         WHERE d.send_id = ?1 AND d.dispatch_seq = ?2 AND d.recipient_idx >= ?3 AND d.recipient_idx < ?4 AND d.expires_at > ?6
-           AND (+d.status = 'pending'
-             OR (+d.status = 'processing' AND d.claim = ?5 AND d.carrier_message_id IS NULL AND d.submitting_at IS NULL))`,
-      )
-      .bind(msg.sendId, msg.seq, msg.from, msg.to, token, now),
-  ]);
-  const send = ((sendRead?.results ?? []) as SendFacts[])[0] ?? null;
-  const candidates = (candidateRead?.results ?? []) as DeliveryRow[];
-  if (send === null) return { send, rows: [], routed: [], resumed: [] };
-  const fresh = candidates.filter((r) => r.status === "pending");
-  const table = await routingTable(env);
-  const at = isoSeconds(now);
-  const claims = fresh.map((r) => {
-    const carrier = routeFor(r.phone, table);
-    const revision = newRevision();
-    const event = {
-      id: crypto.randomUUID(),
-      seq: r.event_seq + 1,
-      payload: JSON.stringify(deliveryEventData("sms.processing", r, { status: "processing" }, carrier, at)),
-    };
-    return { id: r.id, old: r.revision, rev: revision, carrier, event };
-  });
-  // The claim returns what it changed, so what the token now holds is known without reading it
-  // again: those claimed now, and those a redelivery of the same message claimed before.
-  let landed = new Set<number>();
-  let routed: RoutedEvent[] = [];
-  if (claims.length > 0) {
-    const json = JSON.stringify(claims);
-    const [update, , , route] = await db.batch([
-      db
-        .prepare(
-          `UPDATE deliveries SET status = 'processing', claim = ?2, carrier = j.carrier, revision = j.rev,
-             event_seq = event_seq + 1, processing_at = ?3, updated_at = ?3
-           FROM (SELECT value ->> '$.id' AS id, value ->> '$.old' AS old, value ->> '$.rev' AS rev, value ->> '$.carrier' AS carrier
-                 FROM json_each(?1)) AS j
-           WHERE deliveries.id = j.id AND +deliveries.status = 'pending' AND deliveries.revision IS j.old
-           RETURNING id`,
-        )
-        .bind(json, token, now),
-      db
-        .prepare(
-          `INSERT INTO webhook_events (id, send_id, delivery_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
-           SELECT j.value ->> '$.event.id', s.id, d.id, s.key_id, 'sms.processing', j.value ->> '$.event.seq',
-                  j.value ->> '$.event.payload', ?2, 'pending', ?2
-           FROM json_each(?1) j JOIN deliveries d ON d.id = j.value ->> '$.id' AND d.revision = j.value ->> '$.rev'
-           JOIN sends s ON s.id = d.send_id`,
-        )
-        .bind(json, now),
-      ...routeEventsStatements(
-        db,
-        claims.map((c) => c.event.id),
-      ),
-    ]);
-    landed = new Set(((update?.results ?? []) as { id: number }[]).map((r) => r.id));
-    routed = routedEvents(route);
-  }
-  const claimOf = new Map(claims.map((c) => [c.id, c]));
-  const rows: DeliveryRow[] = [];
-  const resumed: number[] = [];
-  for (const r of candidates) {
-    const claim = claimOf.get(r.id);
-    if (r.status === "processing") {
-      rows.push(r);
-      resumed.push(r.id);
-    } else if (claim && landed.has(r.id))
-      rows.push({
-        ...r,
-        status: "processing",
-        carrier: claim.carrier,
-        revision: claim.rev,
-        event_seq: claim.event.seq,
-      });
-  }
-  return { send, rows, routed, resumed };
-}
+/** A claimed delivery with its claim's token: marks and unmarks hold a delivery to its own chunk's token. */
+type Held = { id: number; claim: string };
 
 /**
  * Marks claimed deliveries as being handed to a carrier, in one conditional write, and returns the
@@ -134,20 +21,16 @@ export async function claimChunk(
  * expiry or a dead letter that closed them, or a mark already standing (a submit that may be in
  * flight) all make the write skip a delivery, so no claim is ever submitted twice.
  */
-async function markSubmitting(
-  db: D1Database,
-  ids: number[],
-  token: string,
-  now: number,
-): Promise<Set<number>> {
+async function markSubmitting(db: D1Database, held: Held[], now: number): Promise<Set<number>> {
   const { results } = await db
     .prepare(
-      `UPDATE deliveries SET submitting_at = ?3, revision = ?4, updated_at = ?3
-       WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'processing' AND claim = ?2
-         AND carrier_message_id IS NULL AND submitting_at IS NULL AND expires_at > ?3
+      `UPDATE deliveries SET submitting_at = ?2, revision = ?3, updated_at = ?2
+       FROM (SELECT value ->> '$.id' AS id, value ->> '$.claim' AS claim FROM json_each(?1)) AS j
+       WHERE deliveries.id = j.id AND +deliveries.status = 'processing' AND deliveries.claim = j.claim
+         AND deliveries.carrier_message_id IS NULL AND deliveries.submitting_at IS NULL AND deliveries.expires_at > ?2
        RETURNING id`,
     )
-    .bind(JSON.stringify(ids), token, now, newRevision())
+    .bind(JSON.stringify(held), now, newRevision())
     .all<{ id: number }>();
   return new Set(results.map((r) => r.id));
 }
@@ -157,14 +40,15 @@ async function markSubmitting(
  * deliveries this time (`transient`): the marks go, and the next hand-over under the same token
  * submits them again (the parts a carrier did take are in `carrier_message_parts`).
  */
-async function clearSubmitting(db: D1Database, ids: number[], token: string, now: number): Promise<void> {
+async function clearSubmitting(db: D1Database, held: Held[], now: number): Promise<void> {
   await db
     .prepare(
-      `UPDATE deliveries SET submitting_at = NULL, revision = ?4, updated_at = ?3
-       WHERE id IN (SELECT value FROM json_each(?1)) AND +status = 'processing' AND claim = ?2
-         AND carrier_message_id IS NULL`,
+      `UPDATE deliveries SET submitting_at = NULL, revision = ?3, updated_at = ?2
+       FROM (SELECT value ->> '$.id' AS id, value ->> '$.claim' AS claim FROM json_each(?1)) AS j
+       WHERE deliveries.id = j.id AND +deliveries.status = 'processing' AND deliveries.claim = j.claim
+         AND deliveries.carrier_message_id IS NULL`,
     )
-    .bind(JSON.stringify(ids), token, now, newRevision())
+    .bind(JSON.stringify(held), now, newRevision())
     .run();
 }
 
@@ -211,30 +95,50 @@ export function transientRetryDelaySeconds(attempt: number): number {
   return Math.min(60, 2 ** Math.max(2, attempt));
 }
 
+/** A claimed delivery, the chunk that claimed it and what its submission needs of its send. */
+type Claimed = { row: DeliveryRow; chunk: ClaimedChunk; send: SendFacts; segments: string[] };
+
 /**
- * Hands one chunk of a released dispatch to its carriers: claim, then per routed connector mark,
- * submit what the mark returned, and record the carrier's message ids and refusals before the next
- * connector. Connector refusals (and numbers no connector serves) end `failed` (1501) through the
- * receipt path, which refunds them. Deliveries a connector answers `transient` for have their marks
- * cleared and go out again in a new message under the same claim, with back-off, until their
- * validity ends (then the expiry fails them 1501, refunded, since no carrier took them); the others
- * stay recorded. A connector that throws has its marks cleared and the error goes to the queue,
- * whose retry of this message submits them again.
+ * Hands chunks of released dispatches of one shard to their carriers: claim them all, then per
+ * routed connector mark, submit what the mark returned (one call for every chunk's deliveries),
+ * and record the carrier's message ids and refusals before the next connector. Connector refusals
+ * (and numbers no connector serves) end `failed` (1501) through the receipt path, which refunds them.
+ * Deliveries a connector answers `transient` for have their marks cleared and go out again in a new
+ * message per chunk under the same claim, with back-off, until their validity ends (then the expiry
+ * fails them 1501, refunded, since no carrier took them); the others stay recorded. A connector that
+ * throws has its marks cleared and the error goes to the queue, whose retry of these messages submits
+ * them again (each keeps its token, so what another connector already took is not submitted twice).
  */
-export async function processDispatchChunk(
+export async function processDispatchChunks(
   env: ShardEnv,
   ctx: ExecutionContext,
-  msg: DispatchMessage,
-  token: string,
+  jobs: ChunkJob[],
 ): Promise<void> {
-  const { send, rows, routed, resumed } = await claimChunk(env, msg, token, Date.now());
+  const { chunks, routed } = await claimChunks(env, jobs, Date.now());
   if (routed.length > 0) ctx.waitUntil(handOverEvents(env, routed));
-  if (send === null || rows.length === 0) return;
-  const taken = await acceptedPartsOf(env.DB, resumed);
-
-  const segments = splitSegments(send.message);
-  const byCarrier = new Map<string, DeliveryRow[]>();
-  for (const r of rows) byCarrier.set(r.carrier ?? "", [...(byCarrier.get(r.carrier ?? "") ?? []), r]);
+  const claimed: Claimed[] = [];
+  const segmentsOf = new Map<string, string[]>();
+  for (const chunk of chunks) {
+    const { send } = chunk;
+    if (send === null) continue;
+    let segments = segmentsOf.get(chunk.job.msg.sendId);
+    if (segments === undefined) {
+      segments = splitSegments(send.message);
+      segmentsOf.set(chunk.job.msg.sendId, segments);
+    }
+    for (const row of chunk.rows) claimed.push({ row, chunk, send, segments });
+  }
+  if (claimed.length === 0) return;
+  const taken = await acceptedPartsOf(
+    env.DB,
+    chunks.flatMap((c) => c.resumed),
+  );
+  const byCarrier = new Map<string, Claimed[]>();
+  for (const c of claimed) {
+    const slug = c.row.carrier ?? "";
+    byCarrier.set(slug, [...(byCarrier.get(slug) ?? []), c]);
+  }
+  const held = (list: Claimed[]): Held[] => list.map((c) => ({ id: c.row.id, claim: c.chunk.job.token }));
 
   const sink = (carrier: string, receipts: CarrierReceipt[], delaySeconds?: number) =>
     enqueue(env, [{ type: "receipts", carrier, receipts, shard: env.SHARD }], delaySeconds);
@@ -247,46 +151,44 @@ export async function processDispatchChunk(
   });
   // Deliveries no connector can take (no carrier, disabled, no connector for its kind) fail 1501
   // together, in one pass of the receipt path, before any connector is called.
-  const connectors: [string, Carrier, DeliveryRow[]][] = [];
+  const connectors: [string, Carrier, Claimed[]][] = [];
   const unroutable: CarrierReceipt[] = [];
   for (const [slug, group] of byCarrier) {
     const carrier = await carrierFor(env, slug);
     if (carrier) connectors.push([slug, carrier, group]);
-    else unroutable.push(...group.map((r) => failed(r.id)));
+    else unroutable.push(...group.map((c) => failed(c.row.id)));
   }
   if (unroutable.length > 0) await applyReceiptsAndNotify(env, ctx, null, unroutable);
-  let transient = 0;
+  // Per chunk, how many of its deliveries a connector answered `transient` for.
+  const transient = new Map<ClaimedChunk, number>();
   for (const [slug, carrier, group] of connectors) {
-    const marked = await markSubmitting(
-      env.DB,
-      group.map((r) => r.id),
-      token,
-      Date.now(),
-    );
-    const batch: Submission[] = group
-      .filter((r) => marked.has(r.id))
-      .map((r) => ({
-        deliveryId: r.id,
-        phone: r.phone,
-        senderId: send.sender_id,
-        segments,
-        encoding: send.encoding,
-        // What is left of it: a later hand-over must not give the carrier more time than the delivery has.
-        validitySeconds: Math.max(
-          1,
-          Math.floor((r.due_at + send.validity_period * 1000 - Date.now()) / 1000),
-        ),
-        acceptedParts: taken.get(r.id) ?? [],
-      }));
+    const marked = await markSubmitting(env.DB, held(group), Date.now());
+    const going = group.filter((c) => marked.has(c.row.id));
+    const batch: Submission[] = going.map(({ row, send, segments }) => ({
+      deliveryId: row.id,
+      phone: row.phone,
+      senderId: send.sender_id,
+      segments,
+      encoding: send.encoding,
+      // What is left of it: a later hand-over must not give the carrier more time than the delivery has.
+      validitySeconds: Math.max(
+        1,
+        Math.floor((row.due_at + send.validity_period * 1000 - Date.now()) / 1000),
+      ),
+      acceptedParts: taken.get(row.id) ?? [],
+    }));
     if (batch.length === 0) continue;
     let results: SubmitResult[];
     try {
       results = await carrier.submit(batch, sink, env);
     } catch (error) {
-      const ids = batch.map((b) => b.deliveryId);
-      await clearSubmitting(env.DB, ids, token, Date.now()).catch((cause: unknown) =>
+      await clearSubmitting(env.DB, held(going), Date.now()).catch((cause: unknown) =>
         // Left marked, they are not submitted again: the unknown-outcome sweep closes them (1501).
-        log.error("dispatch.unmark_failed", { message_id: msg.sendId, carrier: slug, error: cause }),
+        log.error("dispatch.unmark_failed", {
+          message_ids: [...new Set(going.map((c) => c.chunk.job.msg.sendId))],
+          carrier: slug,
+          error: cause,
+        }),
       );
       throw error;
     }
@@ -296,27 +198,35 @@ export async function processDispatchChunk(
     );
     const refused = results.flatMap((r) => (r.kind === "failed" ? [failed(r.deliveryId, r.reason)] : []));
     if (refused.length > 0) await applyReceiptsAndNotify(env, ctx, null, refused);
-    const later = results.filter((r) => r.kind === "transient");
-    if (later.length > 0) {
-      transient += later.length;
-      log.warn("dispatch.transient", {
-        message_id: msg.sendId,
-        carrier: slug,
-        deliveries: later.length,
-        attempt: msg.attempt ?? 1,
-        reason: later[0]?.reason,
-      });
-      await clearSubmitting(
-        env.DB,
-        later.map((r) => r.deliveryId),
-        token,
-        Date.now(),
-      );
-    }
+    const later = new Set(results.flatMap((r) => (r.kind === "transient" ? [r.deliveryId] : [])));
+    if (later.size === 0) continue;
+    const again = going.filter((c) => later.has(c.row.id));
+    for (const c of again) transient.set(c.chunk, (transient.get(c.chunk) ?? 0) + 1);
+    log.warn("dispatch.transient", {
+      message_ids: [...new Set(again.map((c) => c.chunk.job.msg.sendId))],
+      carrier: slug,
+      deliveries: later.size,
+      attempts: [...new Set(again.map((c) => c.chunk.job.msg.attempt ?? 1))],
+      reason: results.find((r) => r.kind === "transient")?.reason,
+    });
+    await clearSubmitting(env.DB, held(again), Date.now());
   }
-  if (transient > 0) {
-    // Only what is still claimed under this token, unmarked and without a carrier id goes out again.
+  // Only what is still claimed under each chunk's token, unmarked and without a carrier id goes out
+  // again, each chunk with its own back-off.
+  for (const [chunk] of transient) {
+    const { msg, token } = chunk.job;
     const attempt = (msg.attempt ?? 1) + 1;
-    await enqueue(env, [{ ...msg, claim: token, attempt }], transientRetryDelaySeconds(attempt));
+    const again: QueueMessage = { ...msg, claim: token, attempt };
+    await enqueue(env, [again], transientRetryDelaySeconds(attempt));
   }
+}
+
+/** One chunk's hand-over (`processDispatchChunks` for a single chunk). */
+export async function processDispatchChunk(
+  env: ShardEnv,
+  ctx: ExecutionContext,
+  msg: ChunkJob["msg"],
+  token: string,
+): Promise<void> {
+  await processDispatchChunks(env, ctx, [{ msg, token }]);
 }

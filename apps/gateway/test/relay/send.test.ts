@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { admin, waitFor } from "../helpers";
+import type { DispatchMessage } from "../../src/pipeline/messages";
+import { admin, rows, waitFor } from "../helpers";
 import {
   deliveriesOf,
   isFinal,
@@ -297,6 +298,48 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
     const done = await waitForDeliveries(id, isFinal);
     expect(done.map((d) => d.status)).toEqual(["delivered", "delivered"]);
     expect((await kannelSubmitsTo(phones)).length).toBe(2);
+  });
+
+  it("one-recipient sends handed over together each come back under their own claim when the relay is down", async () => {
+    const slug = await relayCarrier(unique("down-group"), {
+      sendsms_url: "http://127.0.0.1:9/cgi-bin/sendsms",
+      timeout_ms: 2_000,
+    });
+    const { liveKey } = await liveMerchant();
+    const gateway = productionGateway(liveKey);
+    const { phones } = numbersFor(3);
+    const ids: string[] = [];
+    for (const phone of phones)
+      ids.push(await gateway.send({ to: [phone], message: "Down, then up", sender_id: "Lisoloo" }));
+    const first = await gateway.dispatch();
+    expect(first.messages).toHaveLength(3);
+    expect(first.result.retryMessages).toEqual([]);
+    // Each chunk goes out again on its own, for its own send, under the claim its first message held.
+    const again = first.queued.filter((m): m is DispatchMessage => m.type === "dispatch");
+    expect(again.map((m) => m.sendId).sort()).toEqual([...ids].sort());
+    for (const m of again) expect(m).toMatchObject({ attempt: 2, claim: expect.any(String) });
+    const claims = new Map(again.map((m) => [m.sendId, m.claim]));
+    for (const id of ids) {
+      const [waiting] = await rows<{ status: string; carrier_message_id: string | null; claim: string }>(
+        "SELECT status, carrier_message_id, claim FROM deliveries WHERE send_id = ?",
+        id,
+      );
+      expect([waiting?.status, waiting?.carrier_message_id, waiting?.claim]).toEqual([
+        "processing",
+        null,
+        claims.get(id),
+      ]);
+    }
+    const patched = await admin("PATCH", `/carriers/${slug}`, {
+      http_relay: { sendsms_url: env.KANNEL_SENDSMS_URL },
+    });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    await gateway.dispatch();
+    const reports = await waitForReports(slug, (list) => finalReports(list).length === 3);
+    await replayAll(reports);
+    for (const id of ids)
+      expect((await waitForDeliveries(id, isFinal)).map((d) => d.status)).toEqual(["delivered"]);
+    expect((await kannelSubmitsTo(phones)).length).toBe(3);
   });
 
   it("sends one sendsms per delivery and retries only those the relay did not take", async () => {
