@@ -3,6 +3,7 @@ import type { KeyWebhookSettings, OutboxEvent } from "../outbox/outbox-store";
 import { classifyResponse } from "../policy/classify-response";
 import { buildEnvelope } from "../policy/envelope";
 import { settleAttempt } from "../policy/settle-attempt";
+import type { AttemptDeadlines } from "./attempt-deadlines";
 import { type DeliveryResult, deliverWebhook } from "./deliver";
 import { activeSecrets, type basicAuthOf } from "./key-settings";
 
@@ -13,6 +14,8 @@ export type AttemptContext = {
   now: () => number;
   random: () => number;
   timeoutMs: number;
+  /** Times out every attempt of the dispatcher with one timer. */
+  deadlines?: AttemptDeadlines;
   environment: string;
   /** The key's Basic credentials; rejects when the stored password cannot be decrypted. */
   basicAuth: (key: KeyWebhookSettings) => ReturnType<typeof basicAuthOf>;
@@ -93,5 +96,6 @@ async function send(
     secrets: activeSecrets(event.key, startedAt),
     basicAuth,
     timeoutMs: context.timeoutMs,
+    deadlines: context.deadlines,
   });
 }

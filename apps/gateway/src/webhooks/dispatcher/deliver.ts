@@ -1,5 +1,6 @@
 import { type AttemptOutcome, attemptOutcome, webhookTimeoutMs } from "../policy/classify-response";
 import { webhookHeaders } from "../policy/sign";
+import type { AttemptDeadlines } from "./attempt-deadlines";
 
 /** How much of a receiver's answer is kept for the operator. */
 export const responseBodyLimitBytes = 1024;
@@ -16,6 +17,8 @@ export type DeliveryRequest = {
   basicAuth?: { username: string; password: string } | null;
   /** Defaults to the contract's 10 s. */
   timeoutMs?: number;
+  /** Times this attempt out along with the caller's others; without it, the attempt has a timer of its own. */
+  deadlines?: AttemptDeadlines;
 };
 
 export type DeliveryResult = {
@@ -45,11 +48,8 @@ export async function deliverWebhook(request: DeliveryRequest): Promise<Delivery
     secrets: request.secrets,
     basicAuth: request.basicAuth ?? null,
   });
-  // A timer cleared once the attempt is over, rather than `AbortSignal.timeout`: that one keeps its
-  // timer pending for the full 10 s after a quick answer, which holds the Durable Object busy (an
-  // eviction or a hibernation waits for it).
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), request.timeoutMs ?? webhookTimeoutMs);
+  const deadline = watchDeadline(request);
+  const { signal } = deadline;
   const started = Date.now();
   try {
     let response: Response;
@@ -60,11 +60,11 @@ export async function deliverWebhook(request: DeliveryRequest): Promise<Delivery
         headers,
         body: request.body,
         redirect: "manual",
-        signal: controller.signal,
+        signal,
       });
     } catch (error) {
       const durationMs = Date.now() - started;
-      if (controller.signal.aborted)
+      if (signal.aborted)
         return { outcome: { kind: "timeout" }, durationMs, responseBody: null, error: "Timed out" };
       return { outcome: { kind: "network_error" }, durationMs, responseBody: null, error: describe(error) };
     }
@@ -73,8 +73,22 @@ export async function deliverWebhook(request: DeliveryRequest): Promise<Delivery
     const responseBody = await readPrefix(response, responseBodyLimitBytes).catch(() => null);
     return { outcome: attemptOutcome(response), durationMs, responseBody, error: null };
   } finally {
-    clearTimeout(timer);
+    deadline.done();
   }
+}
+
+/**
+ * The attempt's abort signal, fired at its timeout, and what ends the watch. On its own, a timer
+ * cleared once the attempt is over, rather than `AbortSignal.timeout`: that one keeps its timer
+ * pending for the full 10 s after a quick answer, which holds the Durable Object busy (an eviction
+ * or a hibernation waits for it).
+ */
+function watchDeadline(request: DeliveryRequest): { signal: AbortSignal; done: () => void } {
+  const timeoutMs = request.timeoutMs ?? webhookTimeoutMs;
+  if (request.deadlines !== undefined) return request.deadlines.watch(timeoutMs);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  return { signal: controller.signal, done: () => clearTimeout(timer) };
 }
 
 function describe(error: unknown): string {
@@ -86,7 +100,8 @@ const decoder = new TextDecoder();
 
 /** Reads at most `limit` bytes and cancels the rest, so a huge answer costs nothing. */
 async function readPrefix(response: Response, limit: number): Promise<string> {
-  if (response.body === null) return "";
+  // Nothing to read: no stream to open (an empty 200 is the commonest quick answer).
+  if (response.body === null || response.headers.get("content-length") === "0") return "";
   // The usual short, uncompressed answer is read whole: cheaper than a chunk-by-chunk reader, which
   // matters when a quick receiver takes thousands of events a second.
   const length = response.headers.get("content-length");

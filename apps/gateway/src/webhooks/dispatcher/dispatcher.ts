@@ -8,6 +8,7 @@ import { loadOutboxEvents, markTakenStatement, type OutboxEvent } from "../outbo
 import { webhookTimeoutMs } from "../policy/classify-response";
 import { shardOfDispatcher } from "./address";
 import { type AttemptContext, attemptDelivery } from "./attempt";
+import { AttemptDeadlines } from "./attempt-deadlines";
 import { basicAuthMemo, deliveryRefusal } from "./key-settings";
 import { type Outcome, OutcomeWriter } from "./outcome-writer";
 import {
@@ -85,6 +86,8 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   private running: Promise<void> | null = null;
   /** Rings when an attempt ends, a batch of outcomes is written, or new events are handed over. */
   private readonly wakeup = new Wakeup();
+  /** Every attempt's timeout, on one timer. */
+  private readonly deadlines = new AttemptDeadlines();
   /**
    * Keys whose own webhook URL answered 410, until D1 holds the disabling: no request for them starts
    * meanwhile, although settings read from D1 in that window do not say so yet.
@@ -211,6 +214,11 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
       },
       this.now,
     );
+    // Rings at the end of the gathering that began with the last read: one timer per read, not one
+    // per attempt that ends meanwhile (each of those rings, and a wait with a timeout of its own
+    // would set and clear a timer every time).
+    let gatherEnd: ReturnType<typeof setTimeout> | null = null;
+    let gatherEndFor = Number.NEGATIVE_INFINITY;
     try {
       const stopStartingAt = Date.now() + drainBudgetMs;
       let lastReadAt = Number.NEGATIVE_INFINITY;
@@ -239,16 +247,24 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
         // While free places are gathered into a batch, the gathering's end (or a ring) is the next
         // moment to look: the queue itself is only asked when nothing was due at the last look, so a
         // burst of attempts ending does not cost a query each.
-        await this.wakeup.wait(
-          !mayStart
-            ? undefined
-            : worthReading
-              ? this.msUntilDue()
-              : Math.max(0, lastReadAt + refillWaitMs - Date.now()),
-        );
+        if (mayStart && !worthReading && gatherEndFor !== lastReadAt) {
+          if (gatherEnd !== null) clearTimeout(gatherEnd);
+          gatherEndFor = lastReadAt;
+          gatherEnd = setTimeout(
+            () => {
+              // Cleared, so a loop that finds the gathering not over yet (a clock a hair behind) arms anew.
+              gatherEnd = null;
+              gatherEndFor = Number.NEGATIVE_INFINITY;
+              this.wakeup.ring();
+            },
+            Math.max(0, lastReadAt + refillWaitMs - Date.now()),
+          );
+        }
+        await this.wakeup.wait(mayStart && worthReading ? this.msUntilDue() : undefined);
       }
       await outcomes.flushed();
     } finally {
+      if (gatherEnd !== null) clearTimeout(gatherEnd);
       await this.rearm();
     }
   }
@@ -304,6 +320,7 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
       now: this.now,
       random: this.random,
       timeoutMs: this.timeoutMs,
+      deadlines: this.deadlines,
       environment: config.environment,
       basicAuth: basicAuthMemo(config.credentialKeys),
     };
