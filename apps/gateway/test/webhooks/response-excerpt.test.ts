@@ -15,7 +15,9 @@ import { receiverEndpoint, type ScriptedResponse, scriptReceiver } from "./recei
 // Whatever shape the answer takes (declared length or chunked, empty or long), the attempt log keeps
 // its first KiB and the verdict rests on the status.
 describe("what an attempt keeps of the receiver's answer", () => {
-  const long = "y".repeat(3 * responseBodyLimitBytes);
+  const limit = responseBodyLimitBytes;
+  const long = "y".repeat(3 * limit);
+  const exact = "z".repeat(limit);
   it.each<[string, ScriptedResponse, string]>([
     ["an empty 200 with a declared length", { status: 200, headers: { "content-length": "0" } }, ""],
     ["an empty 200 without one", { status: 200 }, ""],
@@ -27,6 +29,13 @@ describe("what an attempt keeps of the receiver's answer", () => {
     ],
     ["a short chunked 200", { status: 200, body: "thanks" }, "thanks"],
     ["a long chunked 200", { status: 200, body: long }, long.slice(0, responseBodyLimitBytes)],
+    ["a 200 of exactly the limit", { status: 200, body: exact }, exact],
+    // "é" is two bytes in UTF-8: the limit falls between them.
+    [
+      "a 200 cut through a character",
+      { status: 200, body: `${"y".repeat(limit - 1)}é` },
+      `${"y".repeat(limit - 1)}\uFFFD`,
+    ],
     [
       "a long 200 with a declared length",
       { status: 200, headers: { "content-length": String(long.length) }, body: long },

@@ -98,38 +98,23 @@ function describe(error: unknown): string {
 
 const decoder = new TextDecoder();
 
-/** Reads at most `limit` bytes and cancels the rest, so a huge answer costs nothing. */
+/**
+ * Reads at most `limit` bytes and cancels the rest, so a huge answer costs nothing. One read for the
+ * usual short answer, declared length or chunked: a byte reader asked for one byte more than the
+ * limit returns either that much (there is more: the rest is cancelled) or everything up to the end.
+ * A chunk-by-chunk reader takes two reads or more, about a sixth of the isolate's time per request
+ * when a quick receiver takes thousands of events a second.
+ */
 async function readPrefix(response: Response, limit: number): Promise<string> {
   // Nothing to read: no stream to open (an empty 200 is the commonest quick answer).
   if (response.body === null || response.headers.get("content-length") === "0") return "";
-  // The usual short, uncompressed answer is read whole: cheaper than a chunk-by-chunk reader, which
-  // matters when a quick receiver takes thousands of events a second.
-  const length = response.headers.get("content-length");
-  if (length !== null && Number(length) <= limit && !response.headers.has("content-encoding")) {
-    return response.text();
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let done = false;
-  while (size < limit) {
-    const next = await reader.read();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    chunks.push(next.value);
-    size += next.value.byteLength;
-  }
-  if (!done) await reader.cancel().catch(() => undefined);
-  const bytes = new Uint8Array(Math.min(size, limit));
-  let offset = 0;
-  for (const chunk of chunks) {
-    const part = chunk.subarray(0, bytes.length - offset);
-    bytes.set(part, offset);
-    offset += part.length;
-    if (offset === bytes.length) break;
-  }
+  // Every body fetch() returns is a byte stream; were one not, `getReader` would throw and the
+  // attempt would keep no excerpt, as when a body fails to arrive.
+  const reader = response.body.getReader({ mode: "byob" });
+  const { value } = await reader.readAtLeast(limit + 1, new Uint8Array(limit + 1));
+  if (value === undefined) return "";
+  if (value.byteLength <= limit) return decoder.decode(value);
+  await reader.cancel().catch(() => undefined);
   // A cut through a multi-byte character becomes U+FFFD rather than an error.
-  return decoder.decode(bytes);
+  return decoder.decode(value.subarray(0, limit));
 }
