@@ -167,9 +167,12 @@ export function removeFromQueue(sql: SqlStorage, eventIds: readonly string[], no
     .toArray()
     .flatMap((r) => (r.delivery_id === null ? [] : [r.delivery_id]));
   if (deliveries.length === 0) return;
+  // `+next_attempt_at`: without it SQLite (no statistics in this storage) takes `queue_due` and walks
+  // every waiting event, thousands during a burst, for each batch of outcomes; the primary key finds
+  // the few next events directly.
   sql.exec(
     `UPDATE queue SET next_attempt_at = ?2
-     WHERE next_attempt_at = ?3 AND event_id IN (
+     WHERE +next_attempt_at = ?3 AND event_id IN (
        SELECT (SELECT q.event_id FROM queue q WHERE q.delivery_id = d.value ORDER BY q.sequence LIMIT 1)
        FROM (SELECT DISTINCT value FROM json_each(?1)) d)`,
     JSON.stringify(deliveries),
