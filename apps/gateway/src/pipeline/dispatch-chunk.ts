@@ -7,8 +7,7 @@ import { log } from "../observability/logger";
 import { handOverEvents } from "../webhooks/outbox/notify";
 import { applyReceiptsAndNotify } from "./apply-receipts";
 import { type ChunkJob, type ClaimedChunk, claimChunks, type SendFacts } from "./claim-chunks";
-import type { DeliveryRow } from "./delivery-row";
-import { newRevision } from "./delivery-row";
+import { type DeliveryRow, newRevision } from "./delivery-row";
 import { enqueue } from "./enqueue";
 import type { QueueMessage } from "./messages";
 
@@ -136,7 +135,9 @@ export async function processDispatchChunks(
   const byCarrier = new Map<string, Claimed[]>();
   for (const c of claimed) {
     const slug = c.row.carrier ?? "";
-    byCarrier.set(slug, [...(byCarrier.get(slug) ?? []), c]);
+    const list = byCarrier.get(slug);
+    if (list) list.push(c);
+    else byCarrier.set(slug, [c]);
   }
   const held = (list: Claimed[]): Held[] => list.map((c) => ({ id: c.row.id, claim: c.chunk.job.token }));
 
@@ -159,8 +160,8 @@ export async function processDispatchChunks(
     else unroutable.push(...group.map((c) => failed(c.row.id)));
   }
   if (unroutable.length > 0) await applyReceiptsAndNotify(env, ctx, null, unroutable);
-  // Per chunk, how many of its deliveries a connector answered `transient` for.
-  const transient = new Map<ClaimedChunk, number>();
+  // The chunks some of whose deliveries a connector answered `transient` for.
+  const transient = new Set<ClaimedChunk>();
   for (const [slug, carrier, group] of connectors) {
     const marked = await markSubmitting(env.DB, held(group), Date.now());
     const going = group.filter((c) => marked.has(c.row.id));
@@ -201,7 +202,7 @@ export async function processDispatchChunks(
     const later = new Set(results.flatMap((r) => (r.kind === "transient" ? [r.deliveryId] : [])));
     if (later.size === 0) continue;
     const again = going.filter((c) => later.has(c.row.id));
-    for (const c of again) transient.set(c.chunk, (transient.get(c.chunk) ?? 0) + 1);
+    for (const c of again) transient.add(c.chunk);
     log.warn("dispatch.transient", {
       message_ids: [...new Set(again.map((c) => c.chunk.job.msg.sendId))],
       carrier: slug,
@@ -213,20 +214,10 @@ export async function processDispatchChunks(
   }
   // Only what is still claimed under each chunk's token, unmarked and without a carrier id goes out
   // again, each chunk with its own back-off.
-  for (const [chunk] of transient) {
+  for (const chunk of transient) {
     const { msg, token } = chunk.job;
     const attempt = (msg.attempt ?? 1) + 1;
     const again: QueueMessage = { ...msg, claim: token, attempt };
     await enqueue(env, [again], transientRetryDelaySeconds(attempt));
   }
-}
-
-/** One chunk's hand-over (`processDispatchChunks` for a single chunk). */
-export async function processDispatchChunk(
-  env: ShardEnv,
-  ctx: ExecutionContext,
-  msg: ChunkJob["msg"],
-  token: string,
-): Promise<void> {
-  await processDispatchChunks(env, ctx, [{ msg, token }]);
 }
