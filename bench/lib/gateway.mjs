@@ -23,13 +23,15 @@ export const API_PREFIX = "/api/v1/lisoloo/sms-api";
 const ADMIN_TOKEN = "bench_admin_token_local_only";
 const CREDENTIALS_KEY = "bench_credentials_key_local_only";
 
-// No telemetry, no `Request.cf` lookup, no confirmation prompts.
+// No telemetry, no `Request.cf` lookup, no confirmation prompts; and, as `pnpm start` runs it, no
+// local trace collector on the gateway's thread (apps/gateway/scripts/local-run.mjs says why).
 const quietEnv = {
   ...process.env,
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   CI: "true",
   NO_COLOR: "1",
+  X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
 };
 
 /** A TCP port nobody listens on right now, on 127.0.0.1. */

@@ -20,6 +20,12 @@ export const wranglerEnv = {
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
   CI: "true",
+  // wrangler's local trace collector streams every span of every invocation (each D1 call, each
+  // fetch) to a collector Worker running on the same thread as the gateway: nearly half of that
+  // thread's time per one-recipient send under load (bench/FINDINGS.md). Off unless asked for; the
+  // Worker's own log lines reach the terminal either way. `X_LOCAL_OBSERVABILITY=true pnpm start`
+  // turns it back on.
+  X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false",
 };
 
 /** `--persist-to <dir>` when a run keeps its local state somewhere of its own, else nothing. */
