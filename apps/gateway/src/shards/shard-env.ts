@@ -30,6 +30,13 @@ export function shardNames(env: WorkerEnv): ShardName[] {
 }
 
 /**
+ * Each env's views of its shards, made once: the runtime hands every event of an isolate the same
+ * env, so a view is one object for the isolate's life, and what is cached per env object (the
+ * checked configuration, config/config.ts) stays a hit instead of being redone for every copy.
+ */
+const shardViews = new WeakMap<object, Map<string, ShardEnv>>();
+
+/**
  * The Worker's bindings as the code working on one shard sees them: `DB` is that shard's D1
  * database and `SHARD` its name. The only place that picks a `DB_<n>` binding; everything below a
  * route, a queue message or a cron fan-out reads `env.DB` and so works on the right shard.
@@ -37,10 +44,20 @@ export function shardNames(env: WorkerEnv): ShardName[] {
  * @example const onShard = shardEnv(env, "DB_1"); await onShard.DB.prepare("SELECT 1").first();
  */
 export function shardEnv(env: WorkerEnv, shard: string): ShardEnv {
+  let views = shardViews.get(env);
+  const known = views?.get(shard);
+  if (known) return known;
   if (!isShardOf(env, shard)) throw new Error(`unknown shard ${JSON.stringify(shard)}`);
   const db = countedD1(env, shard, (env as unknown as Record<string, D1Database>)[shard] as D1Database);
-  // The same bindings plus the two names (a shallow copy: the queue and Durable Object bindings are the real ones).
-  return { ...env, DB: db, SHARD: shard };
+  // The same bindings plus the two names (a shallow copy: the queue and Durable Object bindings are
+  // the real ones). Frozen, since every request of the isolate shares it.
+  const view: ShardEnv = Object.freeze({ ...env, DB: db, SHARD: shard });
+  if (views === undefined) {
+    views = new Map();
+    shardViews.set(env, views);
+  }
+  views.set(shard, view);
+  return view;
 }
 
 /** Every shard's view, for the jobs that fan out over all of them (cron, operator reads). */
