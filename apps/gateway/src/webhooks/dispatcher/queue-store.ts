@@ -41,7 +41,7 @@ export function createQueueSchema(sql: SqlStorage): void {
   if (!columns.has("sequence")) sql.exec("ALTER TABLE queue ADD COLUMN sequence INTEGER");
   // Every look-up by due time goes through `queue_lease_due` (waiting events have no lease), so an
   // index on the due time alone would only be one more B-tree to write for every event added,
-  // leased, freed or removed; queues made before this knew one.
+  // freed to fall due, rescheduled or removed; queues made before this knew one.
   sql.exec("DROP INDEX IF EXISTS queue_due");
   // Waiting events (no lease) in due order, and leases by their end: what the next start and the
   // next wake-up look for, found without walking the attempts in flight or the whole queue.
