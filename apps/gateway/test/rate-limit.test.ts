@@ -6,7 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AppEnv, AuthContext, RateLimitBucket } from "../src/env";
 import { ApiError } from "../src/errors/api-error";
 import { errorResponse } from "../src/errors/envelope";
+import { AuthVersion } from "../src/key-guard/auth-version";
 import type { KeyGuard } from "../src/key-guard/key-guard";
+import { RateCounter } from "../src/key-guard/rate-counter";
 import { rateLimit } from "../src/middleware/rate-limit";
 import { requestId } from "../src/middleware/request-id";
 
@@ -119,6 +121,60 @@ describe("KeyGuard.hit", () => {
     });
     expect((await guard.hit("status", 120, until - 1)).allowed).toBe(false);
     expect(await guard.hit("status", 120, until)).toMatchObject({ allowed: true, remaining: 119 });
+  });
+
+  it("reads the suspension and the auth version once per instance, then only writes the count", async () => {
+    const guard = guardOf(`key_${crypto.randomUUID()}`);
+    await guard.bumpAuthVersion();
+    await evictDurableObject(guard);
+    const statements = await runInDurableObject(guard, (_instance: KeyGuard, state) => {
+      const seen: string[] = [];
+      const sql = new Proxy(state.storage.sql, {
+        get(target, name) {
+          if (name !== "exec") return Reflect.get(target, name);
+          return (query: string, ...bindings: unknown[]) => {
+            seen.push(query.trim().split(/\s+/).slice(0, 3).join(" "));
+            return target.exec(query, ...bindings);
+          };
+        },
+      });
+      const counter = new RateCounter(sql);
+      const version = new AuthVersion(sql);
+      for (let i = 0; i < 5; i += 1) {
+        expect(counter.hit("send", 60, MID_MINUTE + i).allowed).toBe(true);
+        expect(version.current()).toBe(1);
+      }
+      return seen;
+    });
+    // Five counts, one read of each kept value; the old window's purge runs on the first count.
+    expect(statements.filter((s) => s.startsWith("INSERT INTO rate_hits"))).toHaveLength(5);
+    expect(statements.filter((s) => s.startsWith("SELECT"))).toEqual([
+      "SELECT until_ms FROM",
+      "SELECT version FROM",
+    ]);
+  });
+
+  it("keeps what it knows true: a suspension it started, lifted, or run out; a bumped version", async () => {
+    const guard = guardOf(`key_${crypto.randomUUID()}`);
+    for (let i = 0; i < 7; i += 1) await guard.hit("balance", 2, MID_MINUTE);
+    const until = MID_MINUTE + 15 * 60_000;
+    expect(await guard.hit("send", 60, MID_MINUTE + 1)).toMatchObject({
+      allowed: false,
+      suspendedUntil: until,
+    });
+    expect(await guard.lift()).toBe(true);
+    expect(await guard.hit("send", 60, MID_MINUTE + 2)).toMatchObject({ allowed: true });
+    for (let i = 0; i < 7; i += 1) await guard.hit("balance", 2, MID_MINUTE + 3);
+    expect(await guard.hit("send", 60, until + 3)).toMatchObject({ allowed: true, remaining: 59 });
+    const stored = await runInDurableObject(guard, (_instance: KeyGuard, state) =>
+      state.storage.sql.exec("SELECT until_ms FROM suspension").toArray(),
+    );
+    expect(stored).toEqual([]);
+    expect(await guard.authVersion()).toBe(0);
+    expect(await guard.bumpAuthVersion()).toBe(1);
+    expect(await guard.admit("send", 60, until + 4, null, 0)).toEqual({ stale: true, authVersion: 1 });
+    await evictDurableObject(guard);
+    expect(await guard.authVersion()).toBe(1);
   });
 
   it.each([0, -1, 1.5, Number.NaN])("rejects a limit of %s", async (limit) => {

@@ -3,10 +3,10 @@ import type { RateLimitBucket, WorkerEnv } from "../env";
 import { countD1Queries } from "../observability/d1-queries";
 import { log } from "../observability/logger";
 import { shardOfKey } from "../shards/directory";
-import { bumpAuthVersion, readAuthVersion } from "./auth-version";
+import { AuthVersion } from "./auth-version";
 import * as idempotency from "./idempotency-store";
 import { IDEMPOTENCY_TTL_MS } from "./limits";
-import { countHit, liftSuspension } from "./rate-counter";
+import { RateCounter } from "./rate-counter";
 import { createSchema } from "./schema";
 import type {
   Admission,
@@ -36,10 +36,14 @@ export class KeyGuard extends DurableObject<WorkerEnv> {
   private purgeAt: number | null | undefined;
   /** The suspension end D1 holds (or is being told), as far as this instance knows. */
   private recordedUntil: number | null = null;
+  private readonly counter: RateCounter;
+  private readonly version: AuthVersion;
 
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, countD1Queries(env));
     createSchema(ctx.storage.sql);
+    this.counter = new RateCounter(ctx.storage.sql);
+    this.version = new AuthVersion(ctx.storage.sql);
   }
 
   /**
@@ -51,15 +55,14 @@ export class KeyGuard extends DurableObject<WorkerEnv> {
     limit: number,
     nowMs: number,
   ): WithAuthVersion<HitResult> | Promise<WithAuthVersion<HitResult>> {
-    const sql = this.ctx.storage.sql;
-    const result = { ...countHit(sql, bucket, limit, nowMs), authVersion: readAuthVersion(sql) };
+    const result = { ...this.counter.hit(bucket, limit, nowMs), authVersion: this.version.current() };
     if (result.suspendedUntil === undefined) return result;
     return this.recordSuspension(result.suspendedUntil).then(() => result);
   }
 
   /** The key's auth version: read before the key's rows, it tags the copy the auth path keeps of them. */
   authVersion(): number {
-    return readAuthVersion(this.ctx.storage.sql);
+    return this.version.current();
   }
 
   /**
@@ -67,7 +70,7 @@ export class KeyGuard extends DurableObject<WorkerEnv> {
    * the key or its merchant, after that write committed; returns the new version.
    */
   bumpAuthVersion(): number {
-    return bumpAuthVersion(this.ctx.storage.sql);
+    return this.version.bump();
   }
 
   /**
@@ -75,7 +78,7 @@ export class KeyGuard extends DurableObject<WorkerEnv> {
    * counts, which would otherwise suspend the key again on its next request. Returns whether one was on.
    */
   lift(): boolean {
-    const lifted = liftSuspension(this.ctx.storage.sql);
+    const lifted = this.counter.lift();
     this.recordedUntil = null;
     return lifted;
   }
@@ -111,7 +114,7 @@ export class KeyGuard extends DurableObject<WorkerEnv> {
     ifAuthVersion?: number,
   ): Promise<Admission | StaleAuth> {
     if (ifAuthVersion !== undefined) {
-      const current = readAuthVersion(this.ctx.storage.sql);
+      const current = this.version.current();
       if (current !== ifAuthVersion) return { stale: true, authVersion: current };
     }
     const { authVersion, ...rate } = await this.hit(bucket, limit, nowMs);
