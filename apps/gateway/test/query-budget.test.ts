@@ -52,6 +52,13 @@ type Measured = { name: string; queries: number; maxParams: number; maxSql: numb
 
 const measured: Measured[] = [];
 
+/**
+ * Statements that route events already written (`routeEventsStatements`): the sweep's and the
+ * operator's. A writer routes its events in the statement that writes them, so the pipeline runs none.
+ */
+let routingUpdates = 0;
+const ROUTING_UPDATE = /^\s*UPDATE webhook_events SET\s+destination\b/;
+
 /** Wraps one real D1 database so that its statements are counted. */
 type Counter = (db: D1Database) => D1Database;
 
@@ -65,6 +72,7 @@ function countingD1() {
   const count: Counter = (db) =>
     wrapD1(db, (sql, params) => {
       seen.queries++;
+      if (ROUTING_UPDATE.test(sql)) routingUpdates++;
       seen.maxParams = Math.max(seen.maxParams, params.length);
       seen.maxSql = Math.max(seen.maxSql, encoder.encode(sql).length);
       for (const p of params)
@@ -250,6 +258,7 @@ describe("D1 queries per invocation", () => {
     const held = recordingQueues({ hold: true });
     const bindings = (count: Counter): Cloudflare.Env => ({ ...counted(count), ...held.queues });
     const to = Array.from({ length: 1000 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
+    const routedBefore = routingUpdates;
     const id = await request("POST /send (1000 recipients, sandbox)", bindings, apiKey, "/send", {
       to,
       message: "Budget",
@@ -282,6 +291,12 @@ describe("D1 queries per invocation", () => {
     ).toEqual([{ status: "delivered", n: 1000 }]);
     await expectBilledByTheRule(id);
     await expectLedgerBalanced(merchantId);
+    // Every event (queued, then processing, sent and delivered per recipient) was routed as it was
+    // written: no key webhook and no callback_url, so nowhere, and no statement routed it afterwards.
+    expect(
+      await rows("SELECT status, count(*) AS n FROM webhook_events WHERE send_id = ? GROUP BY 1", id),
+    ).toEqual([{ status: "no_destination", n: 3001 }]);
+    expect(routingUpdates - routedBefore).toBe(0);
   });
 
   it("a receipt batch where no two messages merge, each known by carrier id alone (shard after shard)", async () => {

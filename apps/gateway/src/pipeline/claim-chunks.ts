@@ -2,7 +2,13 @@ import { routingTable } from "../carriers/registry";
 import { routeFor } from "../carriers/routing";
 import type { ShardEnv } from "../env";
 import { isoSeconds } from "../iso-seconds";
-import { type RoutedEvent, routedEvents, routeEventsStatements } from "../webhooks/outbox/route";
+import {
+  ROUTED_COLUMNS,
+  type RoutedEvent,
+  routedColumns,
+  routedEvents,
+  writtenEventsStatement,
+} from "../webhooks/outbox/route";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { deliveryEventData } from "./event-payloads";
 import type { DispatchMessage } from "./messages";
@@ -94,7 +100,7 @@ export async function claimChunks(
   let routed: RoutedEvent[] = [];
   if (claims.length > 0) {
     const json = JSON.stringify(claims);
-    const [update, , , route] = await db.batch([
+    const [update, , route] = await db.batch([
       db
         .prepare(
           `UPDATE deliveries SET status = 'processing', claim = j.claim, carrier = j.carrier, revision = j.rev,
@@ -108,14 +114,14 @@ export async function claimChunks(
         .bind(json, now),
       db
         .prepare(
-          `INSERT INTO webhook_events (id, send_id, delivery_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
+          `INSERT INTO webhook_events (id, send_id, delivery_id, key_id, event_type, sequence, payload, occurred_at, created_at, ${ROUTED_COLUMNS})
            SELECT j.value ->> '$.event.id', s.id, d.id, s.key_id, 'sms.processing', j.value ->> '$.event.seq',
-                  j.value ->> '$.event.payload', ?2, 'pending', ?2
+                  j.value ->> '$.event.payload', ?2, ?2, ${routedColumns("s.callback_url")}
            FROM json_each(?1) j JOIN deliveries d ON d.id = j.value ->> '$.id' AND d.revision = j.value ->> '$.rev'
-           JOIN sends s ON s.id = d.send_id`,
+           JOIN sends s ON s.id = d.send_id LEFT JOIN api_keys k ON k.id = s.key_id`,
         )
         .bind(json, now),
-      ...routeEventsStatements(
+      writtenEventsStatement(
         db,
         claims.map((c) => c.event.id),
       ),

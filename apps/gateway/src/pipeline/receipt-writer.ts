@@ -1,10 +1,16 @@
 import { refundStatement } from "../billing/refund";
-import { type RoutedEvent, routedEvents, routeEventsStatements } from "../webhooks/outbox/route";
+import {
+  ROUTED_COLUMNS,
+  type RoutedEvent,
+  routedColumns,
+  routedEvents,
+  writtenEventsStatement,
+} from "../webhooks/outbox/route";
 import type { ReceiptPlan } from "./receipt-plan";
 
 /**
- * Writes a receipt plan in ONE D1 batch of at most six statements, however many deliveries it
- * covers: each delivery's new state (with what it refunds), its events and their routing, every
+ * Writes a receipt plan in ONE D1 batch of at most five statements, however many deliveries it
+ * covers: each delivery's new state (with what it refunds), its events (routed as written), every
  * receipt as it arrived, and the refunds, each set-based over the plan as JSON. Every write is
  * conditional on the delivery still having the revision the plan read, so a delivery someone changed
  * meanwhile is left alone (with its events, receipts and refund) and reported as not landed, for the
@@ -42,14 +48,14 @@ export async function writeReceiptPlan(
     statements.push(
       db
         .prepare(
-          `INSERT INTO webhook_events (id, send_id, delivery_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
+          `INSERT INTO webhook_events (id, send_id, delivery_id, key_id, event_type, sequence, payload, occurred_at, created_at, ${ROUTED_COLUMNS})
            SELECT j.value ->> '$.id', s.id, d.id, s.key_id, j.value ->> '$.type', j.value ->> '$.seq', j.value ->> '$.payload',
-                  j.value ->> '$.occurredAt', 'pending', ?2
+                  j.value ->> '$.occurredAt', ?2, ${routedColumns("s.callback_url")}
            FROM json_each(?1) j JOIN deliveries d ON d.id = j.value ->> '$.deliveryId' AND d.revision = j.value ->> '$.revision'
-           JOIN sends s ON s.id = d.send_id`,
+           JOIN sends s ON s.id = d.send_id LEFT JOIN api_keys k ON k.id = s.key_id`,
         )
         .bind(JSON.stringify(plan.events), now),
-      ...routeEventsStatements(
+      writtenEventsStatement(
         db,
         plan.events.map((e) => e.id),
       ),

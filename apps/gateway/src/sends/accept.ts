@@ -2,7 +2,13 @@ import { walletRefusal } from "../billing/shortfall";
 import { isUniqueViolationOf } from "../db/errors";
 import { isMissingWallet, isOverdraft } from "../db/queries/wallets";
 import type { AuthContext, MerchantContext } from "../env";
-import { type RoutedEvent, routedEvents, routeEventsStatements } from "../webhooks/outbox/route";
+import {
+  ROUTED_COLUMNS,
+  type RoutedEvent,
+  routedColumns,
+  routedEvents,
+  writtenEventsStatement,
+} from "../webhooks/outbox/route";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
 
@@ -39,7 +45,8 @@ type AcceptInput = {
  * the deliveries of an immediate dispatch, the `sms.queued` event, and the wallet debit. The debit is
  * split in SQL (prepaid first, the rest from postpaid) against the balances at commit time, and the
  * wallet's `balance >= 0` CHECK refuses an overdraft — so concurrent sends can never overspend, and a
- * refused send leaves nothing behind. The event is routed in the same batch (`routeEventsStatements`).
+ * refused send leaves nothing behind. The event is written with its destination and read back in the
+ * same batch (webhooks/outbox/route.ts).
  */
 export async function acceptSend(db: D1Database, input: AcceptInput): Promise<AcceptedSend> {
   const { messageId, auth, merchant, quote, now } = input;
@@ -111,8 +118,9 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
   statements.push(
     db
       .prepare(
-        `INSERT INTO webhook_events (id, send_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
-         VALUES (?, ?, ?, 'sms.queued', 0, ?, ?, 'pending', ?)`,
+        `INSERT INTO webhook_events (id, send_id, key_id, event_type, sequence, payload, occurred_at, created_at, ${ROUTED_COLUMNS})
+         SELECT ?1, ?2, ?3, 'sms.queued', 0, ?4, ?5, ?5, ${routedColumns("?6")}
+         FROM (SELECT 1) LEFT JOIN api_keys k ON k.id = ?3`,
       )
       .bind(
         eventId,
@@ -120,7 +128,7 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
         auth.keyId,
         JSON.stringify(queuedEventData(messageId, quote, merchant.currency)),
         now,
-        now,
+        request.callback_url ?? null,
       ),
   );
   if (cost > 0) {
@@ -145,7 +153,7 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
     );
   }
 
-  statements.push(...routeEventsStatements(db, [eventId]));
+  statements.push(writtenEventsStatement(db, [eventId]));
 
   let written: D1Result[];
   try {

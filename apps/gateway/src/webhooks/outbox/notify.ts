@@ -11,7 +11,7 @@ import { type RoutedEvent, routedEvents, routeEventsStatements } from "./route";
  * hand over stays `pending` and the sweep hands it later.
  *
  * @example
- * const out = await db.batch([...stateChange, insertEvents, ...routeEventsStatements(db, ids)]);
+ * const out = await db.batch([...stateChange, insertRoutedEvents, writtenEventsStatement(db, ids)]);
  * ctx.waitUntil(handOverEvents(env, routedEvents(out.at(-1))));
  */
 export async function handOverEvents(env: ShardEnv, routed: readonly RoutedEvent[]): Promise<void> {
