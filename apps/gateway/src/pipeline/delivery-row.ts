@@ -4,8 +4,6 @@ import type { DeliveryErrorCode, DeliveryState, DeliveryStatus, PartState } from
 export type DeliveryRow = {
   id: number;
   send_id: string;
-  key_id: string;
-  merchant_id: string;
   phone: string;
   status: DeliveryStatus;
   error_code: DeliveryErrorCode | null;
@@ -22,7 +20,7 @@ export type DeliveryRow = {
 };
 
 /** The columns every pipeline read of a delivery selects (alias `d` deliveries, `s` sends, `p` dispatches). */
-export const DELIVERY_COLUMNS = `d.id, d.send_id, s.key_id, s.merchant_id, d.phone, d.status, d.error_code, d.parts,
+export const DELIVERY_COLUMNS = `d.id, d.send_id, d.phone, d.status, d.error_code, d.parts,
   d.event_seq, d.revision, d.carrier, d.carrier_message_id, d.submitting_at, s.segments, s.unit_price_micros, p.due_at`;
 
 export const DELIVERY_JOINS = `FROM deliveries d JOIN sends s ON s.id = d.send_id

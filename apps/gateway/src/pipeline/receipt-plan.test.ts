@@ -34,8 +34,6 @@ const rowArb = (id: number): fc.Arbitrary<DeliveryRow> =>
   fc.record({
     id: fc.constant(id),
     send_id: fc.constant("6650c0de0000000000000001"),
-    key_id: fc.constant("key_1"),
-    merchant_id: fc.constant("mch_1"),
     phone: fc.constant(`+24381000000${id}`),
     status: fc.constantFrom(...deliveryStatuses),
     error_code: fc.constant(null),
@@ -162,8 +160,6 @@ describe("planReceipts", () => {
     const row: DeliveryRow = {
       id: 1,
       send_id: "s",
-      key_id: "k",
-      merchant_id: "m",
       phone: "+243810000001",
       status: "processing",
       error_code: null,
@@ -210,8 +206,6 @@ describe("planReceipts", () => {
   const handed: DeliveryRow = {
     id: 7,
     send_id: "s",
-    key_id: "k",
-    merchant_id: "m",
     phone: "+243810000007",
     status: "processing",
     error_code: null,
@@ -299,8 +293,6 @@ describe("the gateway's closes", () => {
   const base: DeliveryRow = {
     id: 7,
     send_id: "s",
-    key_id: "k",
-    merchant_id: "m",
     phone: "+243810000007",
     status: "processing",
     error_code: null,
