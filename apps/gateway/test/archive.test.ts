@@ -13,7 +13,7 @@ import { recipientsPageView } from "../src/sends/recipients-page";
 import { liveSendRows } from "../src/sends/send-rows";
 import { statusView } from "../src/sends/status-view";
 import { shardEnv } from "../src/shards/shard-env";
-import { api, BASE, call, newMerchant, rows, rowsIn, SHARDS, shardDb, waitFor } from "./helpers";
+import { api, BASE, call, newMerchant, rows, rowsIn, SHARDS, shardDb, waitFor, withWebhook } from "./helpers";
 import { expectLedgerBalanced, onMerchantShard, runCron, wrapD1, wrapShards } from "./wrap-bindings";
 
 const DAY = 86_400_000;
@@ -137,7 +137,7 @@ async function settled(apiKey: string, sendId: string) {
     async () => statusResponseSchema.parse((await api(apiKey, "GET", `/status/${sendId}`)).body).data,
     (d) => d.pending === 0,
   );
-  // Events without a destination are settled by the hand-over after the commit that wrote them.
+  // A send's events (written when its key has a webhook) are delivered once the send has settled.
   await waitFor(
     () =>
       rows<{ n: number }>(
@@ -262,7 +262,10 @@ async function cloneSend(db: D1Database, template: string, copies: number): Prom
   return ids;
 }
 
-/** A carrier's part id and a webhook attempt for a send that has none, so every section has rows. */
+/**
+ * A carrier's part id, and a webhook attempt when the send has events but no attempt yet, so every
+ * section has rows.
+ */
 async function addPartAndAttempt(db: D1Database, sendId: string) {
   await db
     .prepare(
@@ -275,7 +278,9 @@ async function addPartAndAttempt(db: D1Database, sendId: string) {
   await db
     .prepare(
       `INSERT INTO webhook_attempts (event_id, attempt, destination, started_at, duration_ms, response_status, verdict)
-       SELECT id, 1, 'https://merchant.example/hooks', ?2, 42, 200, 'delivered' FROM webhook_events WHERE send_id = ?1 LIMIT 1`,
+       SELECT id, 1, 'https://merchant.example/hooks', ?2, 42, 200, 'delivered' FROM webhook_events WHERE send_id = ?1
+       AND NOT EXISTS (SELECT 1 FROM webhook_attempts a JOIN webhook_events e ON e.id = a.event_id WHERE e.send_id = ?1)
+       LIMIT 1`,
     )
     .bind(sendId, Date.now())
     .run();
@@ -387,7 +392,8 @@ const limits = { rate_limits: { send: 1000, status: 5000 } };
 
 describe("archive of finished sends to R2", () => {
   it("moves finished sends out of D1 and answers for them byte for byte as before", async () => {
-    const { apiKey, merchantId } = await newMerchant(limits);
+    const { apiKey, merchantId, keyId } = await newMerchant(limits);
+    await withWebhook(keyId);
     const other = await newMerchant(limits);
     const onShard = await onMerchantShard(merchantId);
     const db = onShard.DB;
@@ -462,7 +468,13 @@ describe("archive of finished sends to R2", () => {
       JSON.stringify(ids),
     );
     expect(ledger.length).toBeGreaterThan(ids.length);
-    expect(counts[delivered]).toMatchObject({ carrier_message_parts: 1, webhook_attempts: 1 });
+    // One event per transition (queued, then three per recipient), each taken by the key's webhook
+    // at its first attempt, and the attempt added above.
+    expect(counts[delivered]).toMatchObject({
+      carrier_message_parts: 1,
+      webhook_events: 7,
+      webhook_attempts: 8,
+    });
     expect(counts[paged]?.receipts).toBeGreaterThan(10);
     expect(counts[scheduled]).toMatchObject({ dispatches: 3, deliveries: 6 });
 
@@ -616,7 +628,8 @@ describe("archive of finished sends to R2", () => {
   });
 
   it("archives several hundred one-recipient sends in one run: a few D1 queries, one R2 put each", async () => {
-    const { apiKey, merchantId } = await newMerchant(limits);
+    const { apiKey, merchantId, keyId } = await newMerchant(limits);
+    await withWebhook(keyId);
     const onShard = await onMerchantShard(merchantId);
     const db = onShard.DB;
     const template = (await api(apiKey, "POST", "/send", { to: ["+243998857000"], message: "Code 123456" }))
@@ -632,7 +645,9 @@ describe("archive of finished sends to R2", () => {
       recipients: 1,
       deliveries: 1,
       carrier_message_parts: 1,
-      webhook_attempts: 1,
+      // Queued, processing, sent, delivered: each taken by the key's webhook at its first attempt.
+      webhook_events: 4,
+      webhook_attempts: 4,
     });
     expect(await rowCounts(db, copies[298] as string)).toEqual(counts);
     const sample = [template, copies[0] as string, copies[298] as string];
@@ -678,7 +693,8 @@ describe("archive of finished sends to R2", () => {
   });
 
   it("reads sends whose rows fill several pages: a large one alone, compressed as read, and many together", async () => {
-    const { apiKey, merchantId } = await newMerchant(limits);
+    const { apiKey, merchantId, keyId } = await newMerchant(limits);
+    await withWebhook(keyId);
     const onShard = await onMerchantShard(merchantId);
     const db = onShard.DB;
     const to = (prefix: string, n: number) =>

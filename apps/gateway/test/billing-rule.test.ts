@@ -8,7 +8,7 @@ import {
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import { SUBMIT_UNKNOWN_AFTER_MS } from "../src/pipeline/closings";
-import { newMerchant, rows, rowsIn, shardDb } from "./helpers";
+import { newMerchant, rows, rowsIn, shardDb, withWebhook } from "./helpers";
 import { acceptWhileQueueDown, expectLedgerBalanced, runCron } from "./wrap-bindings";
 
 type Case = {
@@ -52,7 +52,8 @@ type Row = {
 
 describe("the gateway bills by the protocol's rule", () => {
   it("ends each open delivery at validity end as validityEndState says, and refunds it as billingOf says", async () => {
-    const { apiKey, merchantId } = await newMerchant();
+    const { apiKey, merchantId, keyId } = await newMerchant();
+    await withWebhook(keyId);
     const to = cases.map((_, i) => `+24381${String(i).padStart(7, "0")}`);
     const id = await acceptWhileQueueDown(apiKey, to, { validity_period: 60 });
     const price = 20_000;

@@ -12,7 +12,7 @@ import worker from "../src/index";
 import { claimChunk } from "../src/pipeline/claim-chunks";
 import { SUBMIT_UNKNOWN_AFTER_MS } from "../src/pipeline/closings";
 import type { DispatchMessage, QueueMessage } from "../src/pipeline/messages";
-import { newMerchant, rows, rowsIn, shardDb, waitFor } from "./helpers";
+import { newMerchant, rows, rowsIn, shardDb, waitFor, withWebhook } from "./helpers";
 import {
   acceptWhileQueueDown,
   expectBilledByTheRule,
@@ -53,7 +53,8 @@ describe("pipeline faults", () => {
   });
 
   it("the consumer fails in the middle of a batch: nothing is submitted twice and nothing is lost", async () => {
-    const { apiKey, merchantId } = await newMerchant();
+    const { apiKey, merchantId, keyId } = await newMerchant();
+    await withWebhook(keyId);
     const to = Array.from({ length: 250 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
     const id = await acceptWhileQueueDown(apiKey, to);
     const shard = (await onMerchantShard(merchantId)).SHARD;
@@ -119,7 +120,8 @@ describe("pipeline faults", () => {
   });
 
   it("a redelivered message is a no-op, and late, duplicate or post-terminal receipts never move a delivery back", async () => {
-    const { apiKey, merchantId } = await newMerchant();
+    const { apiKey, merchantId, keyId } = await newMerchant();
+    await withWebhook(keyId);
     const id = await acceptWhileQueueDown(apiKey, ["+243998857000"]);
     const shard = (await onMerchantShard(merchantId)).SHARD;
     const message = {
@@ -223,7 +225,8 @@ describe("pipeline faults", () => {
 
 describe("a consumer killed in the middle of a dispatch", () => {
   it("ends every delivery delivered, or failed and refunded, and never submits a claim twice", async () => {
-    const { apiKey, merchantId } = await newMerchant();
+    const { apiKey, merchantId, keyId } = await newMerchant();
+    await withWebhook(keyId);
     const to = Array.from({ length: 250 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
     const id = await acceptWhileQueueDown(apiKey, to);
     const shard = (await onMerchantShard(merchantId)).SHARD;

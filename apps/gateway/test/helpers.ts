@@ -73,6 +73,18 @@ export async function newMerchant(options: MerchantOptions = {}) {
   return { merchantId, keyId: key.body.data.key_id as string, apiKey: key.body.data.api_key as string };
 }
 
+/**
+ * Gives the key a webhook: a fresh path on the test receiver, which answers 200. A send's events are
+ * written only when they have somewhere to go (CONTRACT §8: no destination, no events), so a test
+ * that reads a send's events from D1 gives its key one. Returns the webhook's URL.
+ */
+export async function withWebhook(keyId: string): Promise<string> {
+  const url = `${env.WEBHOOK_RECEIVER_URL}/hooks/${crypto.randomUUID()}`;
+  const res = await admin("PUT", `/keys/${keyId}/webhook`, { webhook_url: url });
+  if (res.status !== 200) throw new Error(`webhook: ${JSON.stringify(res.body)}`);
+  return url;
+}
+
 /** A merchant API request with an app-key. */
 export async function api<T = Record<string, any>>(
   apiKey: string,

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { statusResponseSchema } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { api, newMerchant, rows, waitFor } from "./helpers";
+import { api, newMerchant, rows, waitFor, withWebhook } from "./helpers";
 
 async function runCron(at: number) {
   const ctx = createExecutionContext();
@@ -24,7 +24,8 @@ const magic = {
 
 describe("the send pipeline in the sandbox", () => {
   it("walks a single send to delivered through the queue, with one event per transition", async () => {
-    const { apiKey } = await newMerchant();
+    const { apiKey, keyId } = await newMerchant();
+    await withWebhook(keyId);
     const sent = await api(apiKey, "POST", "/send", {
       to: ["+243998857000"],
       message: "Hello from Lisoloo!",
@@ -57,7 +58,8 @@ describe("the send pipeline in the sandbox", () => {
   });
 
   it("ends a 1000-recipient send with every magic number's documented outcome, refunding only the 1501", async () => {
-    const { apiKey, merchantId } = await newMerchant({ wallets: { LISOLOO_SMS: 100 } });
+    const { apiKey, merchantId, keyId } = await newMerchant({ wallets: { LISOLOO_SMS: 100 } });
+    await withWebhook(keyId);
     const ordinary = Array.from({ length: 1000 - 8 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
     const to = [...ordinary.slice(0, 500), ...Object.keys(magic), ...ordinary.slice(500)];
     const sent = await api(apiKey, "POST", "/send", {

@@ -8,7 +8,7 @@ import {
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { api, newMerchant, rows, shardDb, waitFor } from "./helpers";
+import { api, newMerchant, rows, shardDb, waitFor, withWebhook } from "./helpers";
 import { expectLedgerBalanced } from "./wrap-bindings";
 
 async function runCron(at: number) {
@@ -84,7 +84,8 @@ describe("scheduled and recurring sends are released by the cron, at and only at
   });
 
   it("ten concurrent cron runs release a dispatch once: one delivery per recipient and dispatch", async () => {
-    const { apiKey, merchantId } = await newMerchant();
+    const { apiKey, merchantId, keyId } = await newMerchant();
+    await withWebhook(keyId);
     const to = Array.from({ length: 50 }, (_, i) => `+24381${String(i).padStart(7, "0")}`);
     const sent = await api(apiKey, "POST", "/send", {
       to,

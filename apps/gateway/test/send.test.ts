@@ -7,7 +7,7 @@ import {
   sendResponseSchema,
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
-import { admin, api, newMerchant, rows, shardDb } from "./helpers";
+import { admin, api, newMerchant, rows, shardDb, withWebhook } from "./helpers";
 
 const tomorrow = () => new Date(Date.now() + 36 * 3600_000).toISOString().slice(0, 10);
 
@@ -27,7 +27,8 @@ async function walletState(merchantId: string) {
 
 describe("POST /send — accepted sends", () => {
   it("answers the docs' quickstart with exactly the documented fields and writes one consistent batch", async () => {
-    const { apiKey, merchantId } = await newMerchant();
+    const { apiKey, merchantId, keyId } = await newMerchant();
+    await withWebhook(keyId);
     const res = await api(apiKey, "POST", "/send", {
       to: ["+243998857000"],
       message: "Hello from Lisoloo!",

@@ -5,13 +5,16 @@ import { isoSeconds } from "../iso-seconds";
 import {
   ROUTED_COLUMNS,
   type RoutedEvent,
-  routedColumns,
   routedEvents,
+  routeOnInsert,
   writtenEventsStatement,
 } from "../webhooks/outbox/route";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { deliveryEventData } from "./event-payloads";
 import type { DispatchMessage } from "./messages";
+
+/** Events of a delivery go where its send says (`callback_url`), else to its key's webhook. */
+const routeToSend = routeOnInsert("s.callback_url");
 
 export type SendFacts = {
   sender_id: string;
@@ -116,9 +119,10 @@ export async function claimChunks(
         .prepare(
           `INSERT INTO webhook_events (id, send_id, delivery_id, key_id, event_type, sequence, payload, occurred_at, created_at, ${ROUTED_COLUMNS})
            SELECT j.value ->> '$.event.id', s.id, d.id, s.key_id, 'sms.processing', j.value ->> '$.event.seq',
-                  j.value ->> '$.event.payload', ?2, ?2, ${routedColumns("s.callback_url")}
+                  j.value ->> '$.event.payload', ?2, ?2, ${routeToSend.values}
            FROM json_each(?1) j JOIN deliveries d ON d.id = j.value ->> '$.id' AND d.revision = j.value ->> '$.rev'
-           JOIN sends s ON s.id = d.send_id LEFT JOIN api_keys k ON k.id = s.key_id`,
+           JOIN sends s ON s.id = d.send_id LEFT JOIN api_keys k ON k.id = s.key_id
+           WHERE ${routeToSend.where}`,
         )
         .bind(json, now),
       writtenEventsStatement(

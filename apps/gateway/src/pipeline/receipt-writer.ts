@@ -2,11 +2,14 @@ import { refundStatement } from "../billing/refund";
 import {
   ROUTED_COLUMNS,
   type RoutedEvent,
-  routedColumns,
   routedEvents,
+  routeOnInsert,
   writtenEventsStatement,
 } from "../webhooks/outbox/route";
 import type { ReceiptPlan } from "./receipt-plan";
+
+/** Events of a delivery go where its send says (`callback_url`), else to its key's webhook. */
+const routeToSend = routeOnInsert("s.callback_url");
 
 /**
  * Writes a receipt plan in ONE D1 batch of at most five statements, however many deliveries it
@@ -50,9 +53,10 @@ export async function writeReceiptPlan(
         .prepare(
           `INSERT INTO webhook_events (id, send_id, delivery_id, key_id, event_type, sequence, payload, occurred_at, created_at, ${ROUTED_COLUMNS})
            SELECT j.value ->> '$.id', s.id, d.id, s.key_id, j.value ->> '$.type', j.value ->> '$.seq', j.value ->> '$.payload',
-                  j.value ->> '$.occurredAt', ?2, ${routedColumns("s.callback_url")}
+                  j.value ->> '$.occurredAt', ?2, ${routeToSend.values}
            FROM json_each(?1) j JOIN deliveries d ON d.id = j.value ->> '$.deliveryId' AND d.revision = j.value ->> '$.revision'
-           JOIN sends s ON s.id = d.send_id LEFT JOIN api_keys k ON k.id = s.key_id`,
+           JOIN sends s ON s.id = d.send_id LEFT JOIN api_keys k ON k.id = s.key_id
+           WHERE ${routeToSend.where}`,
         )
         .bind(JSON.stringify(plan.events), now),
       writtenEventsStatement(

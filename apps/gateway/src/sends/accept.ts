@@ -5,12 +5,15 @@ import type { AuthContext, MerchantContext } from "../env";
 import {
   ROUTED_COLUMNS,
   type RoutedEvent,
-  routedColumns,
   routedEvents,
+  routeOnInsert,
   writtenEventsStatement,
 } from "../webhooks/outbox/route";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
+
+/** The `sms.queued` event's routing: ?3 is its key, ?6 the send's callback_url. */
+const routeQueued = routeOnInsert("?6");
 
 /** The columns of `sends_idempotency_uq`: one send per API key and Idempotency-Key. */
 const IDEMPOTENCY_UNIQUE_COLUMNS = ["key_id", "idempotency_key"] as const;
@@ -119,8 +122,8 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
     db
       .prepare(
         `INSERT INTO webhook_events (id, send_id, key_id, event_type, sequence, payload, occurred_at, created_at, ${ROUTED_COLUMNS})
-         SELECT ?1, ?2, ?3, 'sms.queued', 0, ?4, ?5, ?5, ${routedColumns("?6")}
-         FROM (SELECT 1) LEFT JOIN api_keys k ON k.id = ?3`,
+         SELECT ?1, ?2, ?3, 'sms.queued', 0, ?4, ?5, ?5, ${routeQueued.values}
+         FROM (SELECT 1) LEFT JOIN api_keys k ON k.id = ?3 WHERE ${routeQueued.where}`,
       )
       .bind(
         eventId,

@@ -227,13 +227,15 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
     await replayAll(reports);
     const [delivered] = await waitForDeliveries(id, isFinal);
     expect(delivered?.status).toBe("delivered");
-    const events = () =>
-      rowsOfSend<{ event_type: string }>(
+    // How many events the delivery has emitted, and its revision, which every write of it changes.
+    // (The key has no webhook, so its events are counted, not written.)
+    const emitted = () =>
+      rowsOfSend<{ event_seq: number; revision: string }>(
         id,
-        "SELECT event_type FROM webhook_events WHERE delivery_id = ? ORDER BY sequence",
+        "SELECT event_seq, revision FROM deliveries WHERE id = ?",
         delivered?.id,
       );
-    const seen = await events();
+    const seen = await emitted();
     const logged = () =>
       rowsOfSend<{ outcome: string }>(
         id,
@@ -248,8 +250,8 @@ describe.skipIf(kannelSkipped !== "")(title, () => {
     const all = await waitFor(logged, (list) => list.length === before + copies.length);
     expect(all.slice(before).every((r) => r.outcome !== "applied" && r.outcome !== "merged")).toBe(true);
     expect(await deliveriesOf(id)).toEqual([delivered]);
-    expect(await events()).toEqual(seen);
-    expect(seen.filter((e) => e.event_type === "sms.delivered")).toHaveLength(1);
+    expect(await emitted()).toEqual(seen);
+    expect(seen[0]?.event_seq).toBeGreaterThan(0);
   });
 
   it("a throttled submit stays queued inside Kannel and is delivered later", async () => {

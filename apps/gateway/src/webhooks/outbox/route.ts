@@ -2,13 +2,14 @@ import { type OutboxEvent, outboxEventsOf, outboxEventsStatement } from "./outbo
 
 /**
  * Where an event goes: the send's `callback_url`, else the key's `webhook_url`, fixed on the event once.
- * An event with neither is `no_destination`; one bound for a key webhook disabled by a 410 is `dead`.
+ * One bound for a key webhook disabled by a 410 is `dead`.
  *
- * A writer routes its events as it writes them (`routedColumns` in its `INSERT … SELECT`) and reads
- * back, in the same batch, those still owed a delivery, with their key's webhook settings
- * (`writtenEventsStatement`), so a dispatcher can make their first attempt without reading D1:
- * routing costs neither a round trip nor a statement of its own. Events written before they could be
- * routed (the sweep's, the operator's re-send) are routed where they are (`routeEventsStatements`).
+ * A writer routes its events as it writes them (`routeOnInsert` in its `INSERT … SELECT`), writing
+ * none that has nowhere to go, and reads back, in the same batch, those still owed a delivery, with
+ * their key's webhook settings (`writtenEventsStatement`), so a dispatcher can make their first
+ * attempt without reading D1: routing costs neither a round trip nor a statement of its own. Events
+ * already written (the sweep's, the operator's re-send) are routed where they are
+ * (`routeEventsStatements`); one of those with nowhere to go becomes `no_destination`.
  *
  * @example
  * const out = await db.batch([...stateChange, insertRoutedEvents, writtenEventsStatement(db, eventIds)]);
@@ -27,22 +28,26 @@ function verdict(chosen: string, disabled: string, otherwise: { status: string; 
   };
 }
 
-/** The columns `routedColumns` fills, in its order. */
+/** The columns whose values `routeOnInsert` gives, in its order. */
 export const ROUTED_COLUMNS = "destination, status, reason";
 
 /**
- * SQL for the `destination, status, reason` of events being inserted, for an `INSERT … SELECT` that
- * joins their key's row as `k` (`LEFT JOIN api_keys k ON k.id = …`); `callbackUrl` is SQL for the
- * send's `callback_url`. A missing key row routes like a key without a webhook.
+ * For an `INSERT … SELECT` of events that joins their key's row as `k` (`LEFT JOIN api_keys k ON
+ * k.id = …`), `callbackUrl` being SQL for the send's `callback_url`: the values of `ROUTED_COLUMNS`,
+ * and the condition that keeps only the events that have a destination. An event with none is not
+ * written at all (CONTRACT §8: none, no events): nothing would ever be delivered, and for a merchant
+ * who polls `GET /status` instead of taking webhooks, those rows were most of what the pipeline wrote.
+ * A missing key row routes like a key without a webhook.
  *
- * @example `INSERT INTO webhook_events (id, …, ${ROUTED_COLUMNS}) SELECT ?1, …, ${routedColumns("s.callback_url")}
- *           FROM … JOIN sends s ON … LEFT JOIN api_keys k ON k.id = s.key_id`
+ * @example const route = routeOnInsert("s.callback_url");
+ * `INSERT INTO webhook_events (id, …, ${ROUTED_COLUMNS}) SELECT ?1, …, ${route.values}
+ *  FROM … JOIN sends s ON … LEFT JOIN api_keys k ON k.id = s.key_id WHERE ${route.where}`
  */
-export function routedColumns(callbackUrl: string): string {
+export function routeOnInsert(callbackUrl: string): { values: string; where: string } {
   const chosen = `COALESCE(${callbackUrl}, k.webhook_url)`;
   const disabled = `(k.webhook_disabled_at IS NOT NULL AND k.webhook_url = ${chosen})`;
   const { status, reason } = verdict(chosen, disabled, { status: "'pending'", reason: "NULL" });
-  return `${chosen}, ${status}, ${reason}`;
+  return { values: `${chosen}, ${status}, ${reason}`, where: `${chosen} IS NOT NULL` };
 }
 
 /** Reads back the events among `eventIds` still owed a delivery, with their key's settings: the last of a writer's batch. */
