@@ -22,7 +22,7 @@ function inDays(days) {
 /**
  * The sending types measured: what `POST /send` gets, and the segments, encoding and dispatches its
  * answer must report. `perRequest` recipients per request (default: all in one); `webhook: false`
- * leaves the key without a webhook URL (its events are still written, and closed `no_destination`).
+ * leaves the key without a webhook URL (then no event is written: CONTRACT §8, no destination, no events).
  */
 export const sendingTypes = [
   {
@@ -235,7 +235,8 @@ export async function measureSendingType(gateway, receiver, type, count, idleCro
       `${type.label}: webhook events`,
       () => {
         const e = events();
-        return e.n > 0 && e.pending === 0 && (!hooked || arrivals() >= e.n);
+        // A key without a webhook has no events written at all (CONTRACT §8: no destination, no events).
+        return hooked ? e.n > 0 && e.pending === 0 && arrivals() >= e.n : e.n === 0;
       },
       120,
     );
