@@ -6,15 +6,12 @@ import {
   ROUTED_COLUMNS,
   type RoutedEvent,
   routedEvents,
-  routeOnInsert,
+  routeToSend,
   writtenEventsStatement,
 } from "../webhooks/outbox/route";
 import { DELIVERY_COLUMNS, DELIVERY_JOINS, type DeliveryRow, newRevision } from "./delivery-row";
 import { deliveryEventData } from "./event-payloads";
 import type { DispatchMessage } from "./messages";
-
-/** Events of a delivery go where its send says (`callback_url`), else to its key's webhook. */
-const routeToSend = routeOnInsert("s.callback_url");
 
 export type SendFacts = {
   sender_id: string;

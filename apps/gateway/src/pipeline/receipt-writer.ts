@@ -3,13 +3,10 @@ import {
   ROUTED_COLUMNS,
   type RoutedEvent,
   routedEvents,
-  routeOnInsert,
+  routeToSend,
   writtenEventsStatement,
 } from "../webhooks/outbox/route";
 import type { ReceiptPlan } from "./receipt-plan";
-
-/** Events of a delivery go where its send says (`callback_url`), else to its key's webhook. */
-const routeToSend = routeOnInsert("s.callback_url");
 
 /**
  * Writes a receipt plan in ONE D1 batch of at most five statements, however many deliveries it

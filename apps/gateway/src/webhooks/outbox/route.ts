@@ -50,6 +50,12 @@ export function routeOnInsert(callbackUrl: string): { values: string; where: str
   return { values: `${chosen}, ${status}, ${reason}`, where: `${chosen} IS NOT NULL` };
 }
 
+/**
+ * The routing of a delivery's events (the claim's, the receipts'), inserted from a join that names
+ * their send `s` and its key `k`.
+ */
+export const routeToSend = routeOnInsert("s.callback_url");
+
 /** Reads back the events among `eventIds` still owed a delivery, with their key's settings: the last of a writer's batch. */
 export function writtenEventsStatement(db: D1Database, eventIds: readonly string[]): D1PreparedStatement {
   return outboxEventsStatement(db, eventIds, true);
