@@ -118,7 +118,7 @@ export async function claimChunks(
            SELECT j.value ->> '$.event.id', s.id, d.id, s.key_id, 'sms.processing', j.value ->> '$.event.seq',
                   j.value ->> '$.event.payload', ?2, ?2, ${routeToSend.values}
            FROM json_each(?1) j JOIN deliveries d ON d.id = j.value ->> '$.id' AND d.revision = j.value ->> '$.rev'
-           JOIN sends s ON s.id = d.send_id LEFT JOIN api_keys k ON k.id = s.key_id
+           JOIN sends s ON s.id = d.send_id ${routeToSend.join}
            WHERE ${routeToSend.where}`,
         )
         .bind(json, now),

@@ -52,7 +52,7 @@ export async function writeReceiptPlan(
            SELECT j.value ->> '$.id', s.id, d.id, s.key_id, j.value ->> '$.type', j.value ->> '$.seq', j.value ->> '$.payload',
                   j.value ->> '$.occurredAt', ?2, ${routeToSend.values}
            FROM json_each(?1) j JOIN deliveries d ON d.id = j.value ->> '$.deliveryId' AND d.revision = j.value ->> '$.revision'
-           JOIN sends s ON s.id = d.send_id LEFT JOIN api_keys k ON k.id = s.key_id
+           JOIN sends s ON s.id = d.send_id ${routeToSend.join}
            WHERE ${routeToSend.where}`,
         )
         .bind(JSON.stringify(plan.events), now),

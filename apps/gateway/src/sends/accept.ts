@@ -45,10 +45,10 @@ type AcceptInput = {
 
 /**
  * Writes an accepted send in ONE D1 batch (a transaction): the send, its recipients, its dispatches,
- * the deliveries of an immediate dispatch, the `sms.queued` event, and the wallet debit. The debit is
- * split in SQL (prepaid first, the rest from postpaid) against the balances at commit time, and the
- * wallet's `balance >= 0` CHECK refuses an overdraft — so concurrent sends can never overspend, and a
- * refused send leaves nothing behind. The event is written with its destination and read back in the
+ * the deliveries of an immediate dispatch, the `sms.queued` event (when it has somewhere to go), and
+ * the wallet debit. The debit is split in SQL (prepaid first, the rest from postpaid) against the
+ * balances at commit time, and the wallet's `balance >= 0` CHECK refuses an overdraft — so concurrent
+ * sends can never overspend, and a refused send leaves nothing behind. The event is written with its destination and read back in the
  * same batch (webhooks/outbox/route.ts).
  */
 export async function acceptSend(db: D1Database, input: AcceptInput): Promise<AcceptedSend> {

@@ -52,9 +52,12 @@ export function routeOnInsert(callbackUrl: string): { values: string; where: str
 
 /**
  * The routing of a delivery's events (the claim's, the receipts'), inserted from a join that names
- * their send `s` and its key `k`.
+ * their send `s`; `join` adds its key as `k`.
  */
-export const routeToSend = routeOnInsert("s.callback_url");
+export const routeToSend = {
+  ...routeOnInsert("s.callback_url"),
+  join: "LEFT JOIN api_keys k ON k.id = s.key_id",
+};
 
 /** Reads back the events among `eventIds` still owed a delivery, with their key's settings: the last of a writer's batch. */
 export function writtenEventsStatement(db: D1Database, eventIds: readonly string[]): D1PreparedStatement {
