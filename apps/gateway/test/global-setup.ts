@@ -2,7 +2,7 @@
  * Node side of the test run: a real HTTP webhook receiver on 127.0.0.1, reachable from the Worker
  * under test. It records every request and answers each path as a test scripts it:
  *
- * - `POST /__script` `{ path, responses: [{ status, headers?, body?, delayMs? }] }` — answers for the
+ * - `POST /__script` `{ path, responses: [{ status, headers?, body?, bodyBase64?, delayMs? }] }` — answers for the
  *   next requests to `path`, in order; the last one repeats. Unscripted paths answer 200.
  * - `GET /__records?path=…` — the requests `path` received: method, headers, body, arrival time.
  * - `GET /__count?path=…` — `{ requests, distinct }`: how many requests and distinct `webhook-id`s it
@@ -42,7 +42,14 @@ declare module "vitest" {
   }
 }
 
-type ScriptedResponse = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
+type ScriptedResponse = {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Raw bytes to answer with instead of `body` (a compressed answer, for one). */
+  bodyBase64?: string;
+  delayMs?: number;
+};
 type RecordedRequest = {
   method: string;
   path: string;
@@ -107,7 +114,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const answer = nextResponse(url.pathname);
   if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
   if (res.destroyed) return; // the client gave up (timeout): nothing to answer
-  res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? "");
+  const bytes =
+    answer.bodyBase64 === undefined ? (answer.body ?? "") : Buffer.from(answer.bodyBase64, "base64");
+  res.writeHead(answer.status, answer.headers ?? {}).end(bytes);
 }
 
 export default async function setup(project: TestProject) {

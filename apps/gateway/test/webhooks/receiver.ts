@@ -14,6 +14,8 @@ export type ScriptedResponse = {
   status: number;
   headers?: Record<string, string>;
   body?: string;
+  /** Raw bytes to answer with instead of `body` (a compressed answer, for one). */
+  bodyBase64?: string;
   delayMs?: number;
 };
 

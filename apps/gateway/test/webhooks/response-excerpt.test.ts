@@ -14,6 +14,14 @@ import { receiverEndpoint, type ScriptedResponse, scriptReceiver } from "./recei
 
 // Whatever shape the answer takes (declared length or chunked, empty or long), the attempt log keeps
 // its first KiB and the verdict rests on the status.
+async function gzipBase64(text: string): Promise<string> {
+  const packed = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  const bytes = new Uint8Array(await new Response(packed).arrayBuffer());
+  return btoa(String.fromCharCode(...bytes));
+}
+// 3 KiB that compress to a few dozen bytes: a declared length says nothing of the unpacked size.
+const gzipped = await gzipBase64("y".repeat(3 * responseBodyLimitBytes));
+
 describe("what an attempt keeps of the receiver's answer", () => {
   const limit = responseBodyLimitBytes;
   const long = "y".repeat(3 * limit);
@@ -35,6 +43,20 @@ describe("what an attempt keeps of the receiver's answer", () => {
       "a 200 cut through a character",
       { status: 200, body: `${"y".repeat(limit - 1)}é` },
       `${"y".repeat(limit - 1)}\uFFFD`,
+    ],
+    [
+      "a 200 of exactly the limit with a declared length",
+      { status: 200, headers: { "content-length": String(limit) }, body: exact },
+      exact,
+    ],
+    [
+      "a short gzip-encoded 200 with a declared length that unpacks past the limit",
+      {
+        status: 200,
+        headers: { "content-encoding": "gzip", "content-length": String(atob(gzipped).length) },
+        bodyBase64: gzipped,
+      },
+      long.slice(0, responseBodyLimitBytes),
     ],
     [
       "a long 200 with a declared length",

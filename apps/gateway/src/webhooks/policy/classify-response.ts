@@ -24,7 +24,10 @@ export type AttemptVerdict =
  * @example attemptOutcome(await fetch(url, { method: "POST", headers, body, redirect: "manual" }))
  */
 export function attemptOutcome(response: Response): AttemptOutcome {
-  return { kind: "response", status: response.status, retryAfter: response.headers.get("retry-after") };
+  const { status } = response;
+  // Only these two statuses read it (`classifyResponse`); looking up a header costs every attempt.
+  if (status !== 429 && status !== 503) return { kind: "response", status };
+  return { kind: "response", status, retryAfter: response.headers.get("retry-after") };
 }
 
 /**
