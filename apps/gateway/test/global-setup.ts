@@ -2,8 +2,9 @@
  * Node side of the test run: a real HTTP webhook receiver on 127.0.0.1, reachable from the Worker
  * under test. It records every request and answers each path as a test scripts it:
  *
- * - `POST /__script` `{ path, responses: [{ status, headers?, body?, bodyBase64?, delayMs? }] }` — answers for the
- *   next requests to `path`, in order; the last one repeats. Unscripted paths answer 200.
+ * - `POST /__script` `{ path, responses: [{ status, headers?, body?, bodyBase64?, delayMs? }] }` —
+ *   answers for the next requests to `path`, in order; the last one repeats. Unscripted paths answer
+ *   200. `bodyBase64` answers raw bytes instead of `body` (a compressed answer, for one).
  * - `GET /__records?path=…` — the requests `path` received: method, headers, body, arrival time.
  * - `GET /__count?path=…` — `{ requests, distinct }`: how many requests and distinct `webhook-id`s it
  *   received; cheap to poll while thousands arrive, where fetching every record would compete with them.

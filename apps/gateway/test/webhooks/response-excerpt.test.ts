@@ -12,8 +12,6 @@ import {
 } from "./fixtures";
 import { receiverEndpoint, type ScriptedResponse, scriptReceiver } from "./receiver";
 
-// Whatever shape the answer takes (declared length or chunked, empty or long), the attempt log keeps
-// its first KiB and the verdict rests on the status.
 async function gzipBase64(text: string): Promise<string> {
   const packed = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   const bytes = new Uint8Array(await new Response(packed).arrayBuffer());
@@ -22,6 +20,8 @@ async function gzipBase64(text: string): Promise<string> {
 // 3 KiB that compress to a few dozen bytes: a declared length says nothing of the unpacked size.
 const gzipped = await gzipBase64("y".repeat(3 * responseBodyLimitBytes));
 
+// Whatever shape the answer takes (declared length or chunked, empty or long, compressed or not), the
+// attempt log keeps its first KiB and the verdict rests on the status.
 describe("what an attempt keeps of the receiver's answer", () => {
   const limit = responseBodyLimitBytes;
   const long = "y".repeat(3 * limit);
