@@ -1,17 +1,14 @@
 import {
   errorEnvelopeSchema,
-  parseSendRequest,
   previewResponseSchema,
   recipientsResponseSchema,
   sendResponseSchema,
 } from "@lisoloo/protocol";
 import { describe, expect, it } from "vitest";
 import { isUniqueViolationOf } from "../src/db/errors";
-import type { AuthContext, MerchantContext } from "../src/env";
 import { newMessageId } from "../src/ids";
-import { acceptSend, IdempotentDuplicate } from "../src/sends/accept";
-import { quoteSend } from "../src/sends/quote";
-import { api, BASE, call, newMerchant, rows, shardDb } from "./helpers";
+import { IdempotentDuplicate } from "../src/sends/accept";
+import { acceptDirectly, api, BASE, call, newMerchant, rows, shardDb } from "./helpers";
 
 const PHONE = "+243998857000";
 const FRENCH = { "accept-language": "fr" };
@@ -262,21 +259,9 @@ describe("Idempotency-Key compares what a JSON body says, not how it is spelt", 
 describe("a UNIQUE violation is a replay only when it is the Idempotency-Key's", () => {
   async function setUp() {
     const { merchantId, keyId } = await newMerchant();
-    const auth: AuthContext = { keyId, merchantId, environment: "sandbox", rateLimits: {} };
-    const merchant: MerchantContext = {
-      id: merchantId,
-      timeZone: "Africa/Kinshasa",
-      currency: "USD",
-      unitPriceMicros: 20_000,
-      defaultSenderId: null,
-      allowedCountries: null,
-    };
-    const parsed = parseSendRequest({ to: [PHONE], message: "Hi" });
-    if (!parsed.success) throw new Error("valid body refused");
-    const quote = quoteSend(parsed.data, merchant, "sandbox", new Date());
+    const direct = acceptDirectly(await shardDb(merchantId), merchantId, keyId);
     const accept = (messageId: string, idempotencyKey: string | null) =>
-      acceptSend(db, { messageId, auth, merchant, quote, idempotencyKey, now: Date.now() });
-    const db = await shardDb(merchantId);
+      direct(PHONE, { messageId, idempotencyKey });
     return { merchantId, accept };
   }
 

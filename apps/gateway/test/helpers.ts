@@ -1,6 +1,11 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { parseSendRequest } from "@lisoloo/protocol";
+import type { AuthContext, MerchantContext } from "../src/env";
+import { newMessageId } from "../src/ids";
 import worker from "../src/index";
+import { acceptSend } from "../src/sends/accept";
+import { quoteSend } from "../src/sends/quote";
 
 export const BASE = "http://gateway.test/api/v1/lisoloo/sms-api";
 export const ADMIN = "http://gateway.test/admin/v1";
@@ -71,6 +76,35 @@ export async function newMerchant(options: MerchantOptions = {}) {
   const key = await admin("POST", `/merchants/${merchantId}/keys`);
   if (key.status !== 201) throw new Error(`key: ${JSON.stringify(key.body)}`);
   return { merchantId, keyId: key.body.data.key_id as string, apiKey: key.body.data.api_key as string };
+}
+
+/**
+ * Accepts a one-recipient send for `newMerchant()`'s key (default options) straight through
+ * `acceptSend`, as `POST /send` does once its checks have passed: for tests of the accept itself.
+ */
+export function acceptDirectly(db: D1Database, merchantId: string, keyId: string) {
+  const auth: AuthContext = { keyId, merchantId, environment: "sandbox", rateLimits: {} };
+  const merchant: MerchantContext = {
+    id: merchantId,
+    timeZone: "Africa/Kinshasa",
+    currency: "USD",
+    unitPriceMicros: 20_000,
+    defaultSenderId: null,
+    allowedCountries: null,
+  };
+  return (to: string, options: { messageId?: string; idempotencyKey?: string | null } = {}) => {
+    const parsed = parseSendRequest({ to: [to], message: "Your code is 4821" });
+    if (!parsed.success) throw new Error("valid body refused");
+    return acceptSend(db, {
+      messageId: options.messageId ?? newMessageId(),
+      auth,
+      merchant,
+      quote: quoteSend(parsed.data, merchant, "sandbox", new Date()),
+      idempotencyKey: options.idempotencyKey ?? null,
+      now: Date.now(),
+      keepAlive: () => {},
+    });
+  };
 }
 
 /**

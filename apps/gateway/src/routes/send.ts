@@ -46,6 +46,7 @@ export const sendRoutes = new Hono<AppEnv>()
         quote,
         idempotencyKey: c.req.header("idempotency-key") ?? null,
         now: now.getTime(),
+        keepAlive: (call) => c.executionCtx.waitUntil(call),
       });
     } catch (error) {
       if (!(error instanceof IdempotentDuplicate)) throw error;

@@ -9,6 +9,7 @@ import {
   routeOnInsert,
   writtenEventsStatement,
 } from "../webhooks/outbox/route";
+import { acceptBatch } from "./accept-batches";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
 
@@ -41,6 +42,8 @@ type AcceptInput = {
   quote: Quote;
   idempotencyKey: string | null;
   now: number;
+  /** The request's `waitUntil`: the accept's transaction may carry other requests' sends too. */
+  keepAlive: (call: Promise<unknown>) => void;
 };
 
 /**
@@ -160,7 +163,7 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
 
   let written: D1Result[];
   try {
-    written = await db.batch(statements);
+    written = await acceptBatch(db, statements, input.keepAlive);
   } catch (error) {
     if (isOverdraft(error) || isMissingWallet(error)) throw await walletRefusal(db, merchant, cost);
     // The key guard already lets one request per Idempotency-Key through; this is the backstop for a
