@@ -178,4 +178,23 @@ describe("sends accepted together over HTTP", () => {
     expect(after.sends).toEqual([...ids].sort());
     expect(after.ledger).toBe(after.balance);
   });
+
+  it("150 sends at once under a limit of 100: exactly 100 accepted, the others refused 1301 and never debited", async () => {
+    const { merchantId, apiKey } = await newMerchant({ rate_limits: { send: 100 } });
+    const answers = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        api(apiKey, "POST", "/send", { to: [phone(i)], message: "Your code is 4821" }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(50);
+    for (const refused of answers.filter((a) => a.status === 429)) {
+      expect(refused.body).toMatchObject({ error_code: "1301" });
+      expect(refused.headers.get("retry-after")).toMatch(/^\d+$/);
+    }
+    const after = await books(merchantId);
+    expect(after.sends).toHaveLength(100);
+    expect(after.ledger).toBe(after.balance);
+  });
 });

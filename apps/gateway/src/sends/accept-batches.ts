@@ -2,12 +2,16 @@ import { databaseErrorText } from "../db/errors";
 import { CallCombiner, settled } from "./combined-calls";
 
 /**
- * At most this many statements in one combined accept (about twelve one-recipient sends, eight
- * statements each; a send with more goes alone). D1 counts every statement of a batch toward the
- * invocation that runs it (1 000 at most), and a refused group runs its sends again alone: twice this
- * stays within the query budget the gateway keeps per invocation (test/query-budget.test.ts).
+ * At most this many statements in one combined accept (twenty one-recipient sends, eight statements
+ * each; a send with more goes alone). D1 counts every statement of a batch toward the invocation that
+ * runs it (1 000 at most): this and the request's own reads stay within the budget of 250 the gateway
+ * keeps per invocation (test/query-budget.test.ts). A refused group's sends are tried again by their
+ * own requests, each counted in its own invocation.
  */
-export const maxStatementsPerAccept = 100;
+export const maxStatementsPerAccept = 160;
+
+/** The share of a send whose group was refused: its request tries it again alone. */
+const tryAlone = Symbol("try alone");
 
 /**
  * An error SQLite raised running the batch (a CHECK, UNIQUE or NOT NULL constraint, the ledger's
@@ -34,7 +38,7 @@ function combinerFor(db: D1Database): CallCombiner<D1PreparedStatement[], D1Resu
       } catch (error) {
         if (!isStatementRefusal(error)) throw error;
         // One send was refused (an overdraft, a replayed Idempotency-Key) and took the others with it.
-        return Promise.all(sends.map((statements) => settled(db.batch(statements))));
+        return sends.map(() => ({ status: "rejected", reason: tryAlone }));
       }
     },
     { maxWeight: maxStatementsPerAccept, weight: (statements) => statements.length },
@@ -49,7 +53,7 @@ const combiners = new WeakMap<D1Database, CallCombiner<D1PreparedStatement[], D1
  * statements keep their order, and each gets exactly what `db.batch` would have given it alone: its
  * results, or the error of its own statements.
  */
-export function acceptBatch(
+export async function acceptBatch(
   db: D1Database,
   statements: D1PreparedStatement[],
   keepAlive: (call: Promise<unknown>) => void,
@@ -59,5 +63,10 @@ export function acceptBatch(
     combiner = combinerFor(db);
     combiners.set(db, combiner);
   }
-  return combiner.submit(statements, keepAlive);
+  try {
+    return await combiner.submit(statements, keepAlive);
+  } catch (error) {
+    if (error !== tryAlone) throw error;
+    return db.batch(statements);
+  }
 }

@@ -1,10 +1,11 @@
 /**
- * Group commit for a call that concurrent requests of one isolate make to the same place (the shard's
- * D1). A request that finds no such call in flight makes its own at once: a lone request waits for
- * nothing. While one is in flight, the requests that come wait for it, and then one of them makes a
- * single call for all of them. Under load one D1 transaction then serves several requests instead of
- * each paying a round trip of its own (locally each round trip is a request to another Worker on the
- * same thread, with its JSON both ways: most of what a one-recipient send costs).
+ * Group commit for a call that concurrent requests of one isolate make to the same place (a shard's
+ * D1, for the accept of `POST /send`). A request that finds no such call in flight makes its own at
+ * once: a lone request waits for nothing. While one is in flight, the requests that come wait for it,
+ * and then one of them makes a single call for all of them. Under load one D1 transaction then serves
+ * several requests instead of each paying a round trip of its own (locally each round trip is a
+ * request to another Worker on the same thread, with its JSON both ways: most of what a one-recipient
+ * send costs).
  *
  * Waiting across requests is done the one way the runtime supports. A call is made in the context of
  * a request that waits for it and is held by that request's `waitUntil` (`keepAlive`), so a client
