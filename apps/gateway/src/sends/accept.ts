@@ -52,7 +52,8 @@ type AcceptInput = {
  * the wallet debit. The debit is split in SQL (prepaid first, the rest from postpaid) against the
  * balances at commit time, and the wallet's `balance >= 0` CHECK refuses an overdraft — so concurrent
  * sends can never overspend, and a refused send leaves nothing behind. The event is written with its destination and read back in the
- * same batch (webhooks/outbox/route.ts).
+ * same batch (webhooks/outbox/route.ts). Under load the batch also carries other requests' accepts, each
+ * with its own results or its own refusal (accept-batches.ts).
  */
 export async function acceptSend(db: D1Database, input: AcceptInput): Promise<AcceptedSend> {
   const { messageId, auth, merchant, quote, now } = input;
