@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CallCombiner } from "./combined-calls";
+import { CallCombiner, LostCallError } from "./combined-calls";
 
 /** A combiner whose calls are recorded and finished by the test, one at a time. */
-function controlled(limit: { maxWeight: number; weight?: (item: string) => number }) {
+function controlled(limit: { maxWeight: number; weight?: (item: string) => number; lostAfterMs?: number }) {
   const calls: {
     items: string[];
     finish: (results?: PromiseSettledResult<string>[]) => void;
@@ -122,5 +122,17 @@ describe("calls combined across requests", () => {
     await Promise.allSettled(answers);
     await settle();
     expect(over).toBe(2);
+  });
+
+  it("gives up on a call that never ends: its items fail, and the items waiting go in the next call", async () => {
+    // A call whose request died with it never ends; without this, every later item would wait behind it.
+    const { calls, submit } = controlled({ maxWeight: 10, lostAfterMs: 20 });
+    const a = submit("a");
+    const [b, c] = [submit("b"), submit("c")];
+    await expect(a).rejects.toBeInstanceOf(LostCallError);
+    while (calls.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(calls.map((call) => call.items)).toEqual([["a"], ["b", "c"]]);
+    calls[1]?.finish();
+    expect([await b, await c]).toEqual(["done b", "done c"]);
   });
 });

@@ -25,11 +25,12 @@ export class CallCombiner<Item, Result> {
    * @param call makes one call for a group of items and returns each item's share, in order; a failure
    *   that concerns the whole group may simply throw.
    * @param limit a group weighs at most `maxWeight` (`weight` of each item, 1 by default); an item that
-   *   weighs more goes alone.
+   *   weighs more goes alone. A call not over after `lostAfterMs` (default `callLostAfterMs`) is taken
+   *   for lost.
    */
   constructor(
     private readonly call: (items: Item[]) => Promise<PromiseSettledResult<Result>[]>,
-    private readonly limit: { maxWeight: number; weight?: (item: Item) => number },
+    private readonly limit: { maxWeight: number; weight?: (item: Item) => number; lostAfterMs?: number },
   ) {}
 
   /** The item's share of the call that carries it. */
@@ -43,14 +44,28 @@ export class CallCombiner<Item, Result> {
     const member: Member<Item, Result> = { item, promise, ...settle, carrier: null };
     this.waiting.push(member);
     while (member.carrier === null) {
-      if (this.inFlight === null) this.launch(keepAlive);
-      else await this.inFlight;
+      const flight = this.inFlight;
+      if (flight === null) this.launch(keepAlive);
+      // A call whose request died with it (its invocation cancelled) never ends: the first waiter to
+      // give up on it lets the next call go, or every later request of the isolate would wait behind it.
+      else if (!(await this.endsInTime(flight)) && this.inFlight === flight) this.inFlight = null;
     }
     // Wait for the call that carries this item by following it, not by waiting for this request's own
     // promise to be settled from another: only the first counts, for the runtime, as something this
     // request waits on, and a request that seems to wait on nothing is cancelled as hung.
-    await member.carrier;
+    if (!(await this.endsInTime(member.carrier))) throw new LostCallError();
     return promise;
+  }
+
+  /** Whether `flight` ends within the time a call may take; waited for in the caller's own context. */
+  private endsInTime(flight: Promise<void>): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), this.limit.lostAfterMs ?? callLostAfterMs);
+      void flight.then(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   /** One call for the longest-waiting members, as many as the weight allows (this request's among them, unless it is full). */
@@ -88,6 +103,20 @@ export class CallCombiner<Item, Result> {
       count++;
     }
     return this.waiting.splice(0, count);
+  }
+}
+
+/**
+ * How long a combined call may take before the requests waiting for it give up on it. A D1 statement
+ * is stopped after 30 s; a call still going after twice that belongs to a request that died with it.
+ */
+export const callLostAfterMs = 60_000;
+
+/** The call that carried this item was lost: whether it took effect is unknown, as after a timeout. */
+export class LostCallError extends Error {
+  constructor() {
+    super("The combined call carrying this item did not end in time");
+    this.name = "LostCallError";
   }
 }
 

@@ -4,6 +4,7 @@ import { dispatchMessages, enqueue } from "../pipeline/enqueue";
 import type { DispatchMessage } from "../pipeline/messages";
 import { handOverEvents } from "../webhooks/outbox/notify";
 import type { AcceptedSend } from "./accept";
+import { callLostAfterMs } from "./combined-calls";
 
 /**
  * What follows a committed send: an immediate send's recipients go to the queue, and `sms.queued`
@@ -29,7 +30,11 @@ export async function handOff(env: ShardEnv, accepted: AcceptedSend): Promise<vo
   }
 }
 
-type HandOffs = { waiting: DispatchMessage[]; underWay: boolean };
+type HandOffs = {
+  waiting: DispatchMessage[];
+  /** When the hand-off under way started its current round; null when none is under way. */
+  roundSince: number | null;
+};
 
 /**
  * Dispatch messages left for the hand-off under way in this isolate, per queue. Under load one
@@ -52,22 +57,24 @@ const maxRoundsPerRequest = 4;
 function queueDispatches(env: ShardEnv, messages: DispatchMessage[]): Promise<void> {
   let state = handOffs.get(env.SEND_QUEUE);
   if (state === undefined) {
-    state = { waiting: [], underWay: false };
+    state = { waiting: [], roundSince: null };
     handOffs.set(env.SEND_QUEUE, state);
   }
   state.waiting.push(...messages);
-  if (state.underWay) return Promise.resolve();
-  state.underWay = true;
+  // A round still going after `callLostAfterMs` belongs to a request that died with it: carry on
+  // without it, or what every later request leaves would wait for the sweep.
+  if (state.roundSince !== null && Date.now() - state.roundSince < callLostAfterMs) return Promise.resolve();
   return carry(env, state);
 }
 
 async function carry(env: ShardEnv, state: HandOffs): Promise<void> {
   try {
     for (let round = 0; round < maxRoundsPerRequest && state.waiting.length > 0; round++) {
+      state.roundSince = Date.now();
       await enqueueLogged(env, state.waiting.splice(0));
     }
   } finally {
-    state.underWay = false;
+    state.roundSince = null;
   }
   // What came during the last round. A request arriving from now on starts a hand-off of its own, so
   // nothing is left behind and no request carries others' for long.
