@@ -102,7 +102,6 @@ export function acceptDirectly(db: D1Database, merchantId: string, keyId: string
       quote: quoteSend(parsed.data, merchant, "sandbox", new Date()),
       idempotencyKey: options.idempotencyKey ?? null,
       now: Date.now(),
-      keepAlive: () => {},
     });
   };
 }

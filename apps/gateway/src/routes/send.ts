@@ -6,7 +6,6 @@ import { createDb } from "../db/client";
 import { findSendByIdempotencyKey } from "../db/queries/sends";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors/api-error";
-import { keepAlive } from "../http/keep-alive";
 import { readJsonObject } from "../http/read-json";
 import { newMessageId } from "../ids";
 import { appKeyAuth } from "../middleware/auth";
@@ -47,7 +46,6 @@ export const sendRoutes = new Hono<AppEnv>()
         quote,
         idempotencyKey: c.req.header("idempotency-key") ?? null,
         now: now.getTime(),
-        keepAlive: keepAlive(c),
       });
     } catch (error) {
       if (!(error instanceof IdempotentDuplicate)) throw error;

@@ -9,7 +9,6 @@ import {
   routeOnInsert,
   writtenEventsStatement,
 } from "../webhooks/outbox/route";
-import { acceptBatch } from "./accept-batches";
 import type { Quote } from "./quote";
 import { queuedEventData } from "./views";
 
@@ -42,8 +41,6 @@ type AcceptInput = {
   quote: Quote;
   idempotencyKey: string | null;
   now: number;
-  /** The request's `waitUntil`: the accept's transaction may carry other requests' sends too. */
-  keepAlive: (call: Promise<unknown>) => void;
 };
 
 /**
@@ -52,8 +49,7 @@ type AcceptInput = {
  * the wallet debit. The debit is split in SQL (prepaid first, the rest from postpaid) against the
  * balances at commit time, and the wallet's `balance >= 0` CHECK refuses an overdraft — so concurrent
  * sends can never overspend, and a refused send leaves nothing behind. The event is written with its destination and read back in the
- * same batch (webhooks/outbox/route.ts). Under load the batch also carries other requests' accepts, each
- * with its own results or its own refusal (accept-batches.ts).
+ * same batch (webhooks/outbox/route.ts).
  */
 export async function acceptSend(db: D1Database, input: AcceptInput): Promise<AcceptedSend> {
   const { messageId, auth, merchant, quote, now } = input;
@@ -164,7 +160,7 @@ export async function acceptSend(db: D1Database, input: AcceptInput): Promise<Ac
 
   let written: D1Result[];
   try {
-    written = await acceptBatch(db, statements, input.keepAlive);
+    written = await db.batch(statements);
   } catch (error) {
     if (isOverdraft(error) || isMissingWallet(error)) throw await walletRefusal(db, merchant, cost);
     // The key guard already lets one request per Idempotency-Key through; this is the backstop for a

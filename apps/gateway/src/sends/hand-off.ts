@@ -4,7 +4,6 @@ import { dispatchMessages, enqueue } from "../pipeline/enqueue";
 import type { DispatchMessage } from "../pipeline/messages";
 import { handOverEvents } from "../webhooks/outbox/notify";
 import type { AcceptedSend } from "./accept";
-import { callLostAfterMs } from "./combined-calls";
 
 /**
  * What follows a committed send: an immediate send's recipients go to the queue, and `sms.queued`
@@ -48,11 +47,18 @@ const handOffs = new WeakMap<Queue, HandOffs>();
 const maxRoundsPerRequest = 4;
 
 /**
+ * A round still going after this long belongs to a request that died with it (its invocation
+ * cancelled, so the round never ends). A `sendBatch` that is answered at all is answered well within it.
+ */
+const roundLostAfterMs = 60_000;
+
+/**
  * Queues one send's dispatch messages. The request that finds no hand-off under way starts one and
  * carries, round after round, what the others left meanwhile; the others leave their messages and are
- * done. Unlike the accept (`accept-batches.ts`), nobody needs the answer, so no request waits on
- * another's I/O: each round runs in the context of the request that carries it, held by its
- * `waitUntil`. A round that fails is logged with the sends it carried, for the sweep to queue again.
+ * done. Nobody needs the answer, so no request waits on another's I/O (a request that waits for a
+ * call another request made can find itself resumed outside its own context): each round runs in the
+ * context of the request that carries it, held by its `waitUntil`. A round that fails is logged with
+ * the sends it carried, for the sweep to queue again.
  */
 function queueDispatches(env: ShardEnv, messages: DispatchMessage[]): Promise<void> {
   let state = handOffs.get(env.SEND_QUEUE);
@@ -61,9 +67,9 @@ function queueDispatches(env: ShardEnv, messages: DispatchMessage[]): Promise<vo
     handOffs.set(env.SEND_QUEUE, state);
   }
   state.waiting.push(...messages);
-  // A round still going after `callLostAfterMs` belongs to a request that died with it: carry on
-  // without it, or what every later request leaves would wait for the sweep.
-  if (state.roundSince !== null && Date.now() - state.roundSince < callLostAfterMs) return Promise.resolve();
+  // A lost round (`roundLostAfterMs`): carry on without it, or what every later request leaves would
+  // wait for the sweep.
+  if (state.roundSince !== null && Date.now() - state.roundSince < roundLostAfterMs) return Promise.resolve();
   return carry(env, state);
 }
 
