@@ -8,7 +8,7 @@ import { ApiError } from "../src/errors/api-error";
 import { errorResponse } from "../src/errors/envelope";
 import { AuthVersion } from "../src/key-guard/auth-version";
 import type { KeyGuard } from "../src/key-guard/key-guard";
-import { RateCounter } from "../src/key-guard/rate-counter";
+import { countAhead, RateCounter, storedCountFor } from "../src/key-guard/rate-counter";
 import { rateLimit } from "../src/middleware/rate-limit";
 import { requestId } from "../src/middleware/request-id";
 
@@ -123,7 +123,7 @@ describe("KeyGuard.hit", () => {
     expect(await guard.hit("status", 120, until)).toMatchObject({ allowed: true, remaining: 119 });
   });
 
-  it("reads the suspension and the auth version once per instance, then only writes the count", async () => {
+  it("reads the suspension, the auth version and the window's count once per instance, then writes counts ahead", async () => {
     const guard = guardOf(`key_${crypto.randomUUID()}`);
     await guard.bumpAuthVersion();
     await evictDurableObject(guard);
@@ -146,35 +146,60 @@ describe("KeyGuard.hit", () => {
       }
       return seen;
     });
-    // Five counts, one read of each kept value; the old window's purge runs on the first count.
-    expect(statements.filter((s) => s.startsWith("INSERT INTO rate_hits"))).toHaveLength(5);
+    // Five counts, one read of each kept value; the first count writes six ahead (a tenth of 60) and
+    // runs the old window's purge.
+    expect(statements.filter((s) => s.startsWith("INSERT INTO rate_hits"))).toHaveLength(1);
     expect(statements.filter((s) => s.startsWith("SELECT"))).toEqual([
       "SELECT until_ms FROM",
+      "SELECT count FROM",
       "SELECT version FROM",
     ]);
   });
 
-  it("keeps what it knows true: a suspension it started, lifted, or run out; a bumped version", async () => {
+  it("stores each count ahead of the exact one, never across the limit or the suspension threshold", async () => {
     const guard = guardOf(`key_${crypto.randomUUID()}`);
-    for (let i = 0; i < 7; i += 1) await guard.hit("balance", 2, MID_MINUTE);
-    const until = MID_MINUTE + 15 * 60_000;
-    expect(await guard.hit("send", 60, MID_MINUTE + 1)).toMatchObject({
-      allowed: false,
-      suspendedUntil: until,
+    const trace = await runInDurableObject(guard, (_instance: KeyGuard, state) => {
+      const sql = state.storage.sql;
+      const counter = new RateCounter(sql);
+      const steps: { count: number; stored: number; allowed: boolean; suspendedNow?: boolean }[] = [];
+      for (let count = 1; count <= 181; count += 1) {
+        const hit = counter.hit("send", 60, MID_MINUTE);
+        const stored = sql.exec<{ count: number }>("SELECT count FROM rate_hits").one().count;
+        steps.push({ count, stored, allowed: hit.allowed, suspendedNow: hit.suspendedNow });
+      }
+      return steps;
     });
-    expect(await guard.lift()).toBe(true);
-    expect(await guard.hit("send", 60, MID_MINUTE + 2)).toMatchObject({ allowed: true });
-    for (let i = 0; i < 7; i += 1) await guard.hit("balance", 2, MID_MINUTE + 3);
-    expect(await guard.hit("send", 60, until + 3)).toMatchObject({ allowed: true, remaining: 59 });
-    const stored = await runInDurableObject(guard, (_instance: KeyGuard, state) =>
-      state.storage.sql.exec("SELECT until_ms FROM suspension").toArray(),
-    );
-    expect(stored).toEqual([]);
-    expect(await guard.authVersion()).toBe(0);
-    expect(await guard.bumpAuthVersion()).toBe(1);
-    expect(await guard.admit("send", 60, until + 4, null, 0)).toEqual({ stale: true, authVersion: 1 });
+    expect(countAhead(60)).toBe(6);
+    for (const { count, stored } of trace) {
+      expect(stored).toBeGreaterThanOrEqual(count);
+      expect(stored - count).toBeLessThan(countAhead(60));
+      expect(stored).toBeLessThanOrEqual(count <= 60 ? 60 : count <= 180 ? 180 : count);
+    }
+    // Stored 10 times up to the limit, 20 times up to three times it, then once more for the 1302.
+    expect(new Set(trace.map((t) => t.stored)).size).toBe(31);
+    expect(trace.filter((t) => t.allowed)).toHaveLength(60);
+    expect(trace.findIndex((t) => t.suspendedNow)).toBe(180);
+    // The contract's default limits, and a key allowed thousands: at most 64 requests per write.
+    expect([30, 60, 120, 1_000, 1_000_000].map(countAhead)).toEqual([3, 6, 12, 64, 64]);
+    expect(storedCountFor(1, 5)).toBe(1);
+  });
+
+  it("after a restart mid-window, resumes from the stored count: early refusals at most, never one too many", async () => {
+    const guard = guardOf(`key_${crypto.randomUUID()}`);
+    for (let i = 0; i < 7; i += 1) await guard.hit("send", 60, MID_MINUTE);
     await evictDurableObject(guard);
-    expect(await guard.authVersion()).toBe(1);
+    // Storage said 12 (7 and five ahead): the next request is counted as the 13th.
+    expect(await guard.hit("send", 60, MID_MINUTE)).toMatchObject({ allowed: true, remaining: 47 });
+    let allowed = 8;
+    while ((await guard.hit("send", 60, MID_MINUTE)).allowed) allowed += 1;
+    expect(allowed).toBe(55);
+
+    const spent = guardOf(`key_${crypto.randomUUID()}`);
+    for (let i = 0; i < 60; i += 1) expect((await spent.hit("send", 60, MID_MINUTE)).allowed).toBe(true);
+    await evictDurableObject(spent);
+    // Stored exactly at the limit: the restarted guard refuses the 61st, and counts other buckets afresh.
+    expect(await spent.hit("send", 60, MID_MINUTE)).toMatchObject({ allowed: false, remaining: 0 });
+    expect(await spent.hit("status", 120, MID_MINUTE)).toMatchObject({ allowed: true, remaining: 119 });
   });
 
   it.each([0, -1, 1.5, Number.NaN])("rejects a limit of %s", async (limit) => {

@@ -7,15 +7,47 @@ function secondsUntil(atMs: number, nowMs: number): number {
 }
 
 /**
+ * How far ahead of the exact count a bucket's stored count is written: a tenth of the limit, 1 to 64.
+ * Each write is a commit of the guard's storage (locally, a synced write on the Worker's thread), so
+ * a key at its limit's pace writes about ten times a window instead of once per request.
+ */
+export function countAhead(limit: number): number {
+  return Math.min(64, Math.max(1, Math.floor(limit / 10)));
+}
+
+/**
+ * What to store once the exact count passes what is stored: up to `countAhead` requests more, but
+ * never across the limit nor the suspension threshold, so a count read back after a restart refuses
+ * or suspends no request that the exact count would have let through there.
+ */
+export function storedCountFor(count: number, limit: number): number {
+  const suspicion = SUSPICION_FACTOR * limit;
+  const bound = count <= limit ? limit : count <= suspicion ? suspicion : count;
+  return Math.min(bound, count + countAhead(limit) - 1);
+}
+
+/** One bucket in the current window: the exact count, and what storage holds (never less). */
+type Tally = { count: number; stored: number };
+
+/**
  * One key's rate-limit counts and suspension, in its guard's SQLite storage.
  *
  * Synchronous on purpose: a Durable Object cannot interleave another call into it, so the count is
- * exact. The counts are written by every request; the suspension, written only when one starts or
- * ends, is read once per instance and then kept, since the guard is its only writer.
+ * exact. The instance counts in memory and writes each bucket's count ahead of it (`storedCountFor`):
+ * a request whose count is already covered by storage writes nothing, and since a Durable Object holds
+ * every answer until its writes are durable, no answer ever rests on a count storage has not got. An
+ * instance that starts mid-window (after a crash or a deploy; an idle one is evicted only after its
+ * window has ended) resumes from the stored count, which is at or above the exact one: it may refuse a
+ * few requests early in that window, never let one too many through. The suspension, written only when
+ * one starts or ends, is read once per instance and then kept, since the guard is its only writer.
  */
 export class RateCounter {
   /** The stored suspension's end (null: none); undefined until first read. */
   private suspension: number | null | undefined;
+  /** The window the tallies belong to. */
+  private windowStart: number | undefined;
+  /** This window's buckets, each read from storage on its first request in this instance. */
+  private readonly tallies = new Map<RateLimitBucket, Tally>();
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -38,6 +70,7 @@ export class RateCounter {
     const lifted = this.sql.exec("DELETE FROM suspension").rowsWritten > 0;
     this.suspension = null;
     this.sql.exec("DELETE FROM rate_hits");
+    this.tallies.clear();
     return lifted;
   }
 
@@ -60,17 +93,19 @@ export class RateCounter {
     }
 
     const windowStart = Math.floor(nowMs / WINDOW_MS) * WINDOW_MS;
-    const { count } = this.sql
-      .exec<{ count: number }>(
-        `INSERT INTO rate_hits (bucket, window_start, count) VALUES (?, ?, 1)
-         ON CONFLICT (bucket, window_start) DO UPDATE SET count = count + 1
-         RETURNING count`,
+    const tally = this.tallyOf(bucket, windowStart);
+    tally.count += 1;
+    const count = tally.count;
+    if (count > tally.stored) {
+      tally.stored = storedCountFor(count, limit);
+      this.sql.exec(
+        `INSERT INTO rate_hits (bucket, window_start, count) VALUES (?, ?, ?)
+         ON CONFLICT (bucket, window_start) DO UPDATE SET count = excluded.count`,
         bucket,
         windowStart,
-      )
-      .one();
-    // The first request of a bucket in a window retires every older window's rows.
-    if (count === 1) this.sql.exec("DELETE FROM rate_hits WHERE window_start <> ?", windowStart);
+        tally.stored,
+      );
+    }
 
     if (count > SUSPICION_FACTOR * limit) {
       const until = nowMs + SUSPENSION_MS;
@@ -94,5 +129,30 @@ export class RateCounter {
       remaining: Math.max(0, limit - count),
       resetSeconds: secondsUntil(windowStart + WINDOW_MS, nowMs),
     };
+  }
+
+  /**
+   * The bucket's tally in the window of `windowStart`, read from storage the first time. The first
+   * request of a bucket in a window retires every older window's rows.
+   */
+  private tallyOf(bucket: RateLimitBucket, windowStart: number): Tally {
+    if (this.windowStart !== windowStart) {
+      this.tallies.clear();
+      this.windowStart = windowStart;
+    }
+    let tally = this.tallies.get(bucket);
+    if (tally === undefined) {
+      const row = this.sql
+        .exec<{ count: number }>(
+          "SELECT count FROM rate_hits WHERE bucket = ? AND window_start = ?",
+          bucket,
+          windowStart,
+        )
+        .toArray()[0];
+      if (row === undefined) this.sql.exec("DELETE FROM rate_hits WHERE window_start <> ?", windowStart);
+      tally = { count: row?.count ?? 0, stored: row?.count ?? 0 };
+      this.tallies.set(bucket, tally);
+    }
+    return tally;
   }
 }
