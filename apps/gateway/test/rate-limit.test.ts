@@ -173,7 +173,7 @@ describe("KeyGuard.hit", () => {
     for (const { count, stored } of trace) {
       expect(stored).toBeGreaterThanOrEqual(count);
       expect(stored - count).toBeLessThan(countAhead(60));
-      expect(stored).toBeLessThanOrEqual(count <= 60 ? 60 : count <= 180 ? 180 : count);
+      expect(stored).toBeLessThanOrEqual(count <= 60 ? 60 : Math.max(count, 180));
     }
     // Stored 10 times up to the limit, 20 times up to three times it, then once more for the 1302.
     expect(new Set(trace.map((t) => t.stored)).size).toBe(31);

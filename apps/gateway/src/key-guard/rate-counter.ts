@@ -22,7 +22,7 @@ export function countAhead(limit: number): number {
  */
 export function storedCountFor(count: number, limit: number): number {
   const suspicion = SUSPICION_FACTOR * limit;
-  const bound = count <= limit ? limit : count <= suspicion ? suspicion : count;
+  const bound = count <= limit ? limit : Math.max(count, suspicion);
   return Math.min(bound, count + countAhead(limit) - 1);
 }
 
