@@ -21,7 +21,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { waitForTerminal } from "../lib/drain.mjs";
 import { createBenchKey, recipients, startGateway, writeShardConfig } from "../lib/gateway.mjs";
-import { closedLoop } from "../lib/load.mjs";
+import { closedLoop, keepAliveAgent, postSend } from "../lib/load.mjs";
+import { startReceiver } from "../lib/receiver.mjs";
 import { intEnv } from "../lib/run.mjs";
 
 const repo = path.resolve(import.meta.dirname, "../..");
@@ -29,7 +30,10 @@ const BASE = process.env.PAIRED_BASE;
 const ROUNDS = intEnv("PAIRED_ROUNDS", 8);
 const SECONDS = intEnv("PAIRED_SECONDS", 5);
 const ROUTE = process.env.PAIRED_ROUTE ?? "send";
-if (!["send", "preview", "health"].includes(ROUTE)) throw new Error(`PAIRED_ROUTE: send, preview or health`);
+if (!["send", "preview", "health", "webhooks"].includes(ROUTE))
+  throw new Error(`PAIRED_ROUTE: send, preview, health or webhooks`);
+/** A 1000-recipient send's events: `sms.queued`, then three per recipient. */
+const WEBHOOK_EVENTS = 1 + 3 * 1000;
 
 const git = (...args) => execFileSync("git", ["-C", repo, ...args], { encoding: "utf8" }).trim();
 
@@ -73,17 +77,45 @@ async function startA() {
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
+/**
+ * One 1000-recipient send through `side`'s gateway; resolves to its events per second, from the
+ * accept to the last of its events at the receiver.
+ */
+async function webhookSlice(side, receiver, offset) {
+  const from = receiver.arrivals.length;
+  const started = performance.now();
+  const { id } = await postSend(side.agent, side.gateway, side.apiKey, recipients(1000, offset), "Your code");
+  // Counted as they come (this send's events arrive after `from`): the receiver is on the same machine
+  // and filtering every arrival so far on every look would slow the slices as the run goes on.
+  let seen = from;
+  let count = 0;
+  let last = started;
+  const done = () => {
+    for (; seen < receiver.arrivals.length; seen++) {
+      const arrival = receiver.arrivals[seen];
+      if (arrival?.event.message_id !== id) continue;
+      count += 1;
+      last = arrival.perfMs;
+    }
+    return count >= WEBHOOK_EVENTS;
+  };
+  if (!(await receiver.waitFor(done, 120)))
+    side.refused["events missing after 120 s"] = (side.refused["events missing after 120 s"] ?? 0) + 1;
+  return count / ((last - started) / 1000);
+}
+
 const configB = configOfB();
 const gateways = {};
+const receiver = ROUTE === "webhooks" ? await startReceiver() : null;
+const sides = {};
 try {
   gateways.B = await startGateway({ config: configB.file });
   gateways.A = await startA();
-  const sides = {};
   for (const [name, gateway] of Object.entries(gateways)) {
-    const { apiKey } = await createBenchKey(gateway);
+    const { apiKey } = await createBenchKey(gateway, receiver ? { webhookUrl: receiver.url } : {});
     const headers = { "app-key": apiKey, "content-type": "application/json" };
     const body = JSON.stringify({ to: recipients(1), message: "Your Lisoloo code is 482913. Valid 5 min" });
-    const side = { gateway, apiKey, latest: [], refused: {}, rates: [] };
+    const side = { gateway, apiKey, latest: [], refused: {}, rates: [], agent: keepAliveAgent(2) };
     side.call =
       ROUTE === "health"
         ? () => ({ method: "GET", url: `${gateway.api}/health` })
@@ -99,12 +131,20 @@ try {
       return null;
     };
     sides[name] = side;
+    if (receiver) {
+      for (let i = 0; i < 2; i++) await webhookSlice(side, receiver, 100_000 + i * 1000);
+      continue;
+    }
     await closedLoop({ clients: 8, seconds: 3, maxRequests: 300, call: side.call, accept: side.accept });
   }
   const drains = (name) => ROUTE === "send" && !(name === "B" && process.env.PAIRED_B_CONSUMERS === "off");
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of round % 2 === 0 ? ["A", "B"] : ["B", "A"]) {
       const side = sides[name];
+      if (receiver) {
+        side.rates.push(await webhookSlice(side, receiver, round * 1000));
+        continue;
+      }
       const result = await closedLoop({
         clients: 64,
         seconds: SECONDS,
@@ -119,10 +159,11 @@ try {
   }
   const ratios = sides.B.rates.map((b, i) => b / sides.A.rates[i]);
   const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+  const unit = receiver ? "events/s" : "requests/s";
   console.log(
-    `A (${BASE ?? "stashed tree"}) requests/s per slice: ${sides.A.rates.map((r) => r.toFixed(0)).join(" ")}`,
+    `A (${BASE ?? "stashed tree"}) ${unit} per slice: ${sides.A.rates.map((r) => r.toFixed(0)).join(" ")}`,
   );
-  console.log(`B (working tree) requests/s per slice: ${sides.B.rates.map((r) => r.toFixed(0)).join(" ")}`);
+  console.log(`B (working tree) ${unit} per slice: ${sides.B.rates.map((r) => r.toFixed(0)).join(" ")}`);
   console.log(`B ÷ A per round: ${ratios.map((r) => r.toFixed(3)).join(" ")}`);
   console.log(
     `median ${median(ratios).toFixed(3)}, sums ${(sum(sides.B.rates) / sum(sides.A.rates)).toFixed(3)}`,
@@ -135,5 +176,7 @@ try {
 } finally {
   await gateways.A?.stop();
   await gateways.B?.stop();
+  for (const side of Object.values(sides)) side.agent.destroy();
+  await receiver?.close();
   configB.remove();
 }
