@@ -17,8 +17,9 @@ export function countAhead(limit: number): number {
 
 /**
  * What to store once the exact count passes what is stored: up to `countAhead` requests more, but
- * never across the limit nor the suspension threshold, so a count read back after a restart refuses
- * or suspends no request that the exact count would have let through there.
+ * never across the limit nor the suspension threshold. A guard restarted with a key within its limit
+ * reads it back within its limit, and one not past the threshold reads it back not suspended; after
+ * the restart those thresholds may come a few requests early in that window, never late.
  */
 export function storedCountFor(count: number, limit: number): number {
   const suspicion = SUSPICION_FACTOR * limit;
