@@ -202,6 +202,29 @@ describe("KeyGuard.hit", () => {
     expect(await spent.hit("status", 120, MID_MINUTE)).toMatchObject({ allowed: true, remaining: 119 });
   });
 
+  it("keeps what it knows true: a suspension it started, lifted, or run out; a bumped version", async () => {
+    const guard = guardOf(`key_${crypto.randomUUID()}`);
+    for (let i = 0; i < 7; i += 1) await guard.hit("balance", 2, MID_MINUTE);
+    const until = MID_MINUTE + 15 * 60_000;
+    expect(await guard.hit("send", 60, MID_MINUTE + 1)).toMatchObject({
+      allowed: false,
+      suspendedUntil: until,
+    });
+    expect(await guard.lift()).toBe(true);
+    expect(await guard.hit("send", 60, MID_MINUTE + 2)).toMatchObject({ allowed: true });
+    for (let i = 0; i < 7; i += 1) await guard.hit("balance", 2, MID_MINUTE + 3);
+    expect(await guard.hit("send", 60, until + 3)).toMatchObject({ allowed: true, remaining: 59 });
+    const stored = await runInDurableObject(guard, (_instance: KeyGuard, state) =>
+      state.storage.sql.exec("SELECT until_ms FROM suspension").toArray(),
+    );
+    expect(stored).toEqual([]);
+    expect(await guard.authVersion()).toBe(0);
+    expect(await guard.bumpAuthVersion()).toBe(1);
+    expect(await guard.admit("send", 60, until + 4, null, 0)).toEqual({ stale: true, authVersion: 1 });
+    await evictDurableObject(guard);
+    expect(await guard.authVersion()).toBe(1);
+  });
+
   it.each([0, -1, 1.5, Number.NaN])("rejects a limit of %s", async (limit) => {
     const guard = guardOf(`key_${crypto.randomUUID()}`);
     let error: unknown = null;
