@@ -12,7 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { databasesOf } from "../../apps/gateway/scripts/local-run.mjs";
 
 const gatewayDir = path.resolve(import.meta.dirname, "../../apps/gateway");
-const wranglerBin = path.join(
+export const wranglerBin = path.join(
   path.dirname(createRequire(path.join(gatewayDir, "package.json")).resolve("wrangler/package.json")),
   "bin/wrangler.js",
 );
@@ -25,7 +25,7 @@ const CREDENTIALS_KEY = "bench_credentials_key_local_only";
 
 // No telemetry, no `Request.cf` lookup, no confirmation prompts; and, as `pnpm start` runs it, no
 // local trace collector on the gateway's thread (apps/gateway/scripts/local-run.mjs says why).
-const quietEnv = {
+export const quietEnv = {
   ...process.env,
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
@@ -220,30 +220,11 @@ export async function startGateway(options = {}) {
     ],
     { cwd: gatewayDir, env: quietEnv, stdio: ["ignore", logFd, logFd], detached: true },
   );
-  let exited = false;
-  dev.once("exit", () => {
-    exited = true;
-  });
-
-  const stop = async () => {
-    if (!exited && dev.pid !== undefined) {
-      try {
-        process.kill(-dev.pid, "SIGTERM");
-      } catch {}
-      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
-      if (!exited) {
-        try {
-          process.kill(-dev.pid, "SIGKILL");
-        } catch {}
-      }
-    }
-    closeSync(logFd);
-    rmSync(stateDir, { recursive: true, force: true });
-  };
+  const { exited, stop } = watchDev(dev, logFd, stateDir);
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited) {
+    if (exited()) {
       const error = fail("wrangler dev exited before it was ready");
       await stop();
       throw error;
@@ -280,6 +261,37 @@ export async function startGateway(options = {}) {
     },
     stop,
   };
+}
+
+/**
+ * Whether a detached `wrangler dev` has exited, and how to stop it: its whole process group (the
+ * workerd it started too), politely then not, then its log closed and its state directory removed.
+ *
+ * @param {import("node:child_process").ChildProcess} dev
+ * @param {number} logFd
+ * @param {string} stateDir
+ */
+export function watchDev(dev, logFd, stateDir) {
+  let exited = false;
+  dev.once("exit", () => {
+    exited = true;
+  });
+  const stop = async () => {
+    if (!exited && dev.pid !== undefined) {
+      try {
+        process.kill(-dev.pid, "SIGTERM");
+      } catch {}
+      for (let i = 0; i < 50 && !exited; i++) await sleep(100);
+      if (!exited) {
+        try {
+          process.kill(-dev.pid, "SIGKILL");
+        } catch {}
+      }
+    }
+    closeSync(logFd);
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  return { exited: () => exited, stop };
 }
 
 /** The commit the gateway was bundled from, with "+ local changes" when its sources differ from it. */

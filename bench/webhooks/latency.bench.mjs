@@ -3,6 +3,7 @@
 // (when the state changed; for sms.sent/sms.delivered, the carrier receipt's time) is compared with its
 // arrival. Run with `pnpm bench` (this part alone: `pnpm --filter @lisoloo/bench bench:webhooks`).
 import { performance } from "node:perf_hooks";
+import { startBareWorker } from "../lib/bare-worker.mjs";
 import { openLocalD1 } from "../lib/d1.mjs";
 import { codeVersion, createBenchKey, recipients, startGateway, wranglerVersion } from "../lib/gateway.mjs";
 import { keepAliveAgent, postSend } from "../lib/load.mjs";
@@ -15,6 +16,11 @@ const SINGLES = 40;
 const TEXT = "Your Lisoloo code is 482913. Valid 5 min";
 const GOAL = { atMost: 1_000 };
 const WAIT_SECONDS = 300;
+// The bare runtime's rate, measured against the same receiver after the gateway stopped: as many
+// requests as the 1000-recipient send's events, as many in flight as the dispatcher keeps
+// (`maxInFlight`), a few rounds for the median.
+const CEILING_ROUNDS = 3;
+const CEILING_IN_FLIGHT = 64;
 // Longer than the first retry (30 s), so one failed attempt does not end the run.
 const SINGLE_WAIT_SECONDS = 45;
 
@@ -27,6 +33,8 @@ const slowSingles = [];
 let attempts = [];
 let bulk = null;
 let profile = null;
+/** @type {{ windowS: number, rate: number, failed: number }[]} */
+const ceiling = [];
 
 function accept(apiKey, to) {
   return postSend(agent, gateway, apiKey, to, TEXT);
@@ -146,9 +154,36 @@ try {
 } finally {
   loggedErrors = gateway.loggedErrors();
   agent.destroy();
-  await receiver.close();
   await gateway.stop();
 }
+
+if (bulk?.complete) {
+  console.error("bare workerd fetch ceiling …");
+  // The body of a real event of the send, so the requests are the size the gateway's are.
+  const template = receiver.arrivals.find((a) => a.event.event_type === "sms.delivered");
+  const bare = await startBareWorker(new URL("fetch-ceiling/wrangler.json", import.meta.url).pathname);
+  try {
+    for (let round = 0; round < CEILING_ROUNDS; round++) {
+      const from = receiver.arrivals.length;
+      const res = await fetch(bare.origin, {
+        method: "POST",
+        body: JSON.stringify({
+          url: receiver.url,
+          count: bulk.expected,
+          inFlight: CEILING_IN_FLIGHT,
+          body: JSON.stringify(template?.event),
+        }),
+      });
+      const { failed } = await res.json();
+      const arrived = receiver.arrivals.slice(from);
+      const windowS = (arrived.at(-1).perfMs - arrived[0].perfMs) / 1000;
+      ceiling.push({ windowS, rate: arrived.length / windowS, failed });
+    }
+  } finally {
+    await bare.stop();
+  }
+}
+await receiver.close();
 
 const row = (label, s) => [
   label,
@@ -202,6 +237,41 @@ const throughputTable = bulk
     )
   : "";
 
+const ceilingMedian = [...ceiling].sort((a, b) => a.rate - b.rate)[Math.floor(ceiling.length / 2)];
+const ceilingSection =
+  bulk && ceilingMedian
+    ? `## Against the bare runtime
+
+The same receiver, after the gateway stopped, taking ${int(bulk.expected)} signed POSTs of the same body
+from a Durable Object that does nothing else (\`bench/webhooks/fetch-ceiling/\`: HMAC-SHA256, \`fetch()\`,
+read the answer; ${CEILING_IN_FLIGHT} in flight as the dispatcher keeps), ${CEILING_ROUNDS} rounds:
+${ceiling.map((c) => `${int(c.rate)}/s${c.failed ? ` (${int(c.failed)} failed)` : ""}`).join(", ")}. Under
+\`wrangler dev\` every Worker, Durable Object and local D1 runs on workerd's one thread, so this is as
+fast as events can leave this machine's gateway, with no pipeline, D1 or queue beside them.
+
+${table(
+  ["first → last arrival", "events", "s", "events/s", "of the bare rate"],
+  [
+    [
+      "bare `fetch()` from a Durable Object (median round)",
+      int(bulk.expected),
+      ceilingMedian.windowS.toFixed(2),
+      int(ceilingMedian.rate),
+      "1.00×",
+    ],
+    [
+      "the gateway's 1000-recipient send",
+      int(bulk.events),
+      bulk.window.toFixed(2),
+      int(bulk.events / bulk.window),
+      `${(bulk.events / bulk.window / ceilingMedian.rate).toFixed(2)}×`,
+    ],
+  ],
+)}
+
+At the bare rate the send's ${int(bulk.expected)} requests alone keep that thread busy ${ceilingMedian.windowS.toFixed(2)} s.`
+    : "";
+
 writeResults(
   import.meta.url,
   `# Webhooks: receipt → webhook received
@@ -217,6 +287,8 @@ Command: \`npx pnpm@12.4.2 bench\` (this part alone: \`npx pnpm@12.4.2 --filter 
 ${latencyTable}
 
 ${throughputTable}
+
+${ceilingSection}
 
 ## Where the time goes
 
