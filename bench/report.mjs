@@ -44,7 +44,7 @@ const readmeUrl = new URL("../README.md", import.meta.url);
 const readme = readFileSync(readmeUrl, "utf8");
 const performance = `## Performance
 
-Measured with \`${COMMAND}\` (every bench in turn, about 22 minutes). The gateway benches start their own
+Measured with \`${COMMAND}\` (every bench in turn, about 20 minutes). The gateway benches start their own
 \`wrangler dev\` on a free port with throw-away state; the peer is Kannel from Debian, driven by the same
 load generator. Setup, machine facts, CPU profiles and notes for each table are in
 [bench/RESULTS.md](bench/RESULTS.md); the goals are the issue's.
