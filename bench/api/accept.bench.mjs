@@ -164,18 +164,18 @@ try {
   await drain(`${SECONDS} s of 1-recipient sends`);
 
   console.error(`${ROUNDS} rounds of /health and /send in turn, ${ROUND_SECONDS} s each …`);
+  const slice = async (label, call, accept) => {
+    const result = await closedLoop({
+      clients: CLIENTS,
+      seconds: ROUND_SECONDS,
+      maxRequests: 1_000_000,
+      call,
+      accept,
+    });
+    check(label, result);
+    return result.ok / result.seconds;
+  };
   for (let round = 0; round < ROUNDS; round++) {
-    const slice = async (label, call, accept) => {
-      const result = await closedLoop({
-        clients: CLIENTS,
-        seconds: ROUND_SECONDS,
-        maxRequests: 1_000_000,
-        call,
-        accept,
-      });
-      check(label, result);
-      return result.ok / result.seconds;
-    };
     const health = await slice("`GET /health` (rounds)", calls.health, okHealth);
     const sendRate = await slice("`POST /send`, 1 recipient (rounds)", calls.send1, okSend);
     rounds.push({ health, send: sendRate });

@@ -176,7 +176,13 @@ if (bulk?.complete) {
       });
       const { failed } = await res.json();
       const arrived = receiver.arrivals.slice(from);
-      const windowS = (arrived.at(-1).perfMs - arrived[0].perfMs) / 1000;
+      const first = arrived[0];
+      const last = arrived.at(-1);
+      if (first === undefined || last === undefined || last === first) {
+        console.error(`bare round ${round + 1}: ${arrived.length} requests arrived (${failed} failed)`);
+        continue;
+      }
+      const windowS = (last.perfMs - first.perfMs) / 1000;
       ceiling.push({ windowS, rate: arrived.length / windowS, failed });
     }
   } finally {
