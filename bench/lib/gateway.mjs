@@ -133,10 +133,11 @@ export function writeShardConfig(shards) {
  * `--var`s, given the gateway's own origin once its port is known (e.g. `PUBLIC_BASE_URL`, so a relay
  * on this machine can call it back). `config` serves another wrangler config than wrangler.jsonc (e.g.
  * one of `writeShardConfig`; the bundle is the same); `logLevel` is wrangler's (default `warn`: the
- * Worker's own `console.log` lines, such as `d1.queries`, need `log`).
+ * Worker's own `console.log` lines, such as `d1.queries`, need `log`); `webhookLanes` is
+ * `WEBHOOK_DISPATCHER_LANES` (default 1, as `pnpm start` serves it).
  *
  * @param {{ environment?: "sandbox" | "production", vars?: (origin: string) => Record<string, string>,
- *   config?: string, logLevel?: "warn" | "info" | "log" }} [options]
+ *   config?: string, logLevel?: "warn" | "info" | "log", webhookLanes?: number }} [options]
  * @returns {Promise<Gateway>}
  */
 export async function startGateway(options = {}) {
@@ -213,6 +214,9 @@ export async function startGateway(options = {}) {
       "--var",
       `CREDENTIALS_KEY:${CREDENTIALS_KEY}`,
       ...(environment === "sandbox" ? ["--var", "ALLOW_HTTP_LOCALHOST_WEBHOOKS:true"] : []),
+      // As local development runs it (apps/gateway/scripts/dev.mjs): one dispatcher per destination.
+      "--var",
+      `WEBHOOK_DISPATCHER_LANES:${options.webhookLanes ?? 1}`,
       ...Object.entries(options.vars?.(origin) ?? {}).flatMap(([name, value]) => [
         "--var",
         `${name}:${value}`,

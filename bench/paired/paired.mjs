@@ -12,8 +12,9 @@
 // with the same names share wrangler's dev registry.
 //
 // Settings (environment): PAIRED_BASE, PAIRED_ROUNDS (8; each round one slice of each, in alternating
-// order), PAIRED_SECONDS (5 per slice), PAIRED_ROUTE (`send`, `preview` or `health`),
-// PAIRED_B_DISPATCH_BATCH (B's send-queue `max_batch_size`), PAIRED_B_CONSUMERS=off (B without queue
+// order), PAIRED_SECONDS (5 per slice), PAIRED_ROUTE (`send`, `preview`, `health` or `webhooks`),
+// PAIRED_B_DISPATCH_BATCH (B's send-queue `max_batch_size`), PAIRED_B_LANES (B's
+// `WEBHOOK_DISPATCHER_LANES`; both sides 1 otherwise), PAIRED_B_CONSUMERS=off (B without queue
 // consumers: its accepts alone). After a slice of sends, its gateway's pipeline finishes before the
 // next slice starts.
 import { execFileSync } from "node:child_process";
@@ -109,7 +110,7 @@ const gateways = {};
 const receiver = ROUTE === "webhooks" ? await startReceiver() : null;
 const sides = {};
 try {
-  gateways.B = await startGateway({ config: configB.file });
+  gateways.B = await startGateway({ config: configB.file, webhookLanes: intEnv("PAIRED_B_LANES", 1) });
   gateways.A = await startA();
   for (const [name, gateway] of Object.entries(gateways)) {
     const { apiKey } = await createBenchKey(gateway, receiver ? { webhookUrl: receiver.url } : {});

@@ -25,6 +25,9 @@ const dev = startWranglerDev({
     ADMIN_TOKEN: DEV_ADMIN_TOKEN,
     CREDENTIALS_KEY: DEV_CREDENTIALS_KEY,
     ALLOW_HTTP_LOCALHOST_WEBHOOKS: "true",
+    // One dispatcher per destination: every Durable Object here shares workerd's one thread, so more
+    // lanes (deployed: 8, wrangler.jsonc) would only add work.
+    WEBHOOK_DISPATCHER_LANES: "1",
   },
 });
 // Scheduled and recurring sends go out locally too.

@@ -100,6 +100,17 @@ describe("the environment schema accepts", () => {
       { ...base, CRON_SHARDS_PER_INVOCATION: "1" },
       { cronShardsPerInvocation: 1 },
     ],
+    ["one webhook dispatcher per destination unless told", base, { webhookDispatcherLanes: 1 }],
+    [
+      "webhook dispatcher lanes as a JSON number (wrangler.jsonc)",
+      { ...base, WEBHOOK_DISPATCHER_LANES: 8 },
+      { webhookDispatcherLanes: 8 },
+    ],
+    [
+      "webhook dispatcher lanes as a string (--var), at their bound",
+      { ...base, WEBHOOK_DISPATCHER_LANES: "16" },
+      { webhookDispatcherLanes: 16 },
+    ],
   ])("%s", (_name, env, expected) => {
     const result = parseConfig(env);
     expect(result).toMatchObject({ ok: true, config: expected });
@@ -224,6 +235,10 @@ const bad: [string, Record<string, unknown>, ConfigFinding[]][] = [
         "3",
         "At most 2: a shard's jobs may cost about 200 D1 queries and the archive 470, of the 1000 allowed",
       ],
+      ["WEBHOOK_DISPATCHER_LANES", "0", "Must be a whole number of lanes, at least 1"],
+      ["WEBHOOK_DISPATCHER_LANES", 2.5, "Must be a whole number of lanes, at least 1"],
+      ["WEBHOOK_DISPATCHER_LANES", "17", "At most 16"],
+      ["WEBHOOK_DISPATCHER_LANES", false, "Must be a whole number of lanes, got false"],
     ] as const
   ).map(([variable, value, problem]): [string, Record<string, unknown>, ConfigFinding[]] => [
     `${variable} = ${JSON.stringify(value)}`,

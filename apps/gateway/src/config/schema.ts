@@ -42,6 +42,12 @@ export type Config = {
   cronShardsPerInvocation: number;
   /** Webhook attempts (the operator's delivery log) are deleted after this many days. */
   webhookAttemptRetentionDays: number;
+  /**
+   * Dispatchers sharing each destination's events, a recipient's events always on the same one
+   * (webhooks/dispatcher/address.ts). 1 when unset: under `wrangler dev` every Durable Object shares
+   * one thread and nothing caps a Worker's connections, so more lanes only add work there.
+   */
+  webhookDispatcherLanes: number;
 };
 
 /** One thing wrong with the environment: which variable, and what is wrong (never a secret's value). */
@@ -121,6 +127,18 @@ const secondsSchema = z.preprocess(
  */
 export const DEFAULT_CRON_SHARDS_PER_INVOCATION = 2;
 
+/** Deployments that deliver a burst to one URL through more dispatchers than this gain little more. */
+export const MAX_WEBHOOK_DISPATCHER_LANES = 16;
+
+const lanesSchema = z.preprocess(
+  (value) => (typeof value === "number" ? String(value) : value),
+  z
+    .string({ error: (issue) => `Must be a whole number of lanes, got ${quoted(issue.input)}` })
+    .regex(/^[1-9]\d{0,1}$/, "Must be a whole number of lanes, at least 1")
+    .transform(Number)
+    .pipe(z.number().max(MAX_WEBHOOK_DISPATCHER_LANES, `At most ${MAX_WEBHOOK_DISPATCHER_LANES}`)),
+);
+
 const shardCountSchema = z.preprocess(
   (value) => (typeof value === "number" ? String(value) : value),
   z
@@ -184,6 +202,7 @@ export const envSchema = z
     ARCHIVE_AFTER_DAYS: daysSchema(MIN_ARCHIVE_AFTER_DAYS).optional(),
     WEBHOOK_ATTEMPT_RETENTION_DAYS: daysSchema(1).optional(),
     CRON_SHARDS_PER_INVOCATION: shardCountSchema.optional(),
+    WEBHOOK_DISPATCHER_LANES: lanesSchema.optional(),
     ARCHIVE: binding("R2 bucket"),
     SEND_QUEUE: binding("queue producer"),
     RECEIPT_QUEUE: binding("queue producer"),
@@ -218,6 +237,7 @@ export const envSchema = z
       cronShardsPerInvocation: env.CRON_SHARDS_PER_INVOCATION ?? DEFAULT_CRON_SHARDS_PER_INVOCATION,
       webhookAttemptRetentionDays:
         env.WEBHOOK_ATTEMPT_RETENTION_DAYS ?? DEFAULT_WEBHOOK_ATTEMPT_RETENTION_DAYS,
+      webhookDispatcherLanes: env.WEBHOOK_DISPATCHER_LANES ?? 1,
     }),
   );
 

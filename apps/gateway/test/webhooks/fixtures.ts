@@ -1,11 +1,19 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { configOf } from "../../src/config/config";
 import type { ShardEnv } from "../../src/env";
 import { shardEnv } from "../../src/shards/shard-env";
-import { dispatcherFor } from "../../src/webhooks/dispatcher/address";
-import type { WebhookDispatcher } from "../../src/webhooks/dispatcher/dispatcher";
+import { dispatcherFor, dispatchersOf } from "../../src/webhooks/dispatcher/address";
+import { inFlightPerLane, type WebhookDispatcher } from "../../src/webhooks/dispatcher/dispatcher";
+import type { QueueEntry } from "../../src/webhooks/dispatcher/queue-store";
 import { admin, newMerchant, rows, shardDb } from "../helpers";
 import { onMerchantShard } from "../wrap-bindings";
+
+/** The lanes each destination's events are spread over in the tests' deployment (`WEBHOOK_DISPATCHER_LANES`). */
+export const lanes = configOf(env).webhookDispatcherLanes;
+
+/** Requests one lane's dispatcher keeps in flight at most. */
+export const lanePlaces = inFlightPerLane(lanes);
 
 /**
  * A merchant whose key has `webhookUrl` (or none), optionally with Basic credentials, and `shard`:
@@ -144,16 +152,39 @@ export class TestClock {
 }
 
 /**
- * The dispatcher of `url` for the events of `shard`, reading `clock` and giving receivers `timeoutMs`
+ * The dispatcher of `url` for the events of `shard` (lane 0 unless told: the lane of every event
+ * `insertEvent` writes, which belongs to no delivery), reading `clock` and giving receivers `timeoutMs`
  * to answer. Call again after an eviction: the instance that comes back has the system clock.
  */
-export async function drivenDispatcher(shard: ShardEnv, url: string, clock: TestClock, timeoutMs = 10_000) {
-  const stub = dispatcherFor(shard, url);
+export async function drivenDispatcher(
+  shard: ShardEnv,
+  url: string,
+  clock: TestClock,
+  timeoutMs = 10_000,
+  lane = 0,
+) {
+  const stub = dispatcherFor(shard, url, lane);
   await runInDurableObject(stub, (instance: WebhookDispatcher) => {
     instance.now = () => clock.now;
     instance.timeoutMs = timeoutMs;
   });
   return stub;
+}
+
+/**
+ * Every lane's dispatcher of `url`, each driven like `drivenDispatcher`: for events of real sends,
+ * whose deliveries pick their lane (`laneOf`).
+ */
+export async function drivenLanes(shard: ShardEnv, url: string, clock: TestClock, timeoutMs = 10_000) {
+  const stubs = dispatchersOf(shard, url);
+  for (let lane = 0; lane < stubs.length; lane++) await drivenDispatcher(shard, url, clock, timeoutMs, lane);
+  return {
+    stubs,
+    /** Every lane's queue, one after the other. */
+    queued: async (): Promise<QueueEntry[]> => (await Promise.all(stubs.map((s) => s.queued()))).flat(),
+    /** Runs every lane's alarm; true when at least one was armed. */
+    runAlarms: async (): Promise<boolean> => (await Promise.all(stubs.map(runAlarm))).some(Boolean),
+  };
 }
 
 /** Runs the dispatcher's alarm now; false when none was armed. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { WAITING_FOR_EARLIER } from "../../src/webhooks/dispatcher/queue-store";
 import { api, rows, waitFor } from "../helpers";
-import { drivenDispatcher, merchantWithWebhook, runAlarm, TestClock } from "./fixtures";
+import { drivenLanes, merchantWithWebhook, TestClock } from "./fixtures";
 import { receivedAt, receiverEndpoint, scriptReceiver } from "./receiver";
 
 type Received = { event_type: string; sequence: number };
@@ -17,7 +17,8 @@ describe("a recipient's webhook events", () => {
     ]);
     const merchant = await merchantWithWebhook(endpoint.url);
     const clock = new TestClock();
-    const stub = await drivenDispatcher(merchant.shard, endpoint.url, clock);
+    // The send's own event and the delivery's may take different lanes: drive them all.
+    const lanes = await drivenLanes(merchant.shard, endpoint.url, clock);
     const sent = await api(merchant.apiKey, "POST", "/send", { to: ["+243998857000"], message: "Code 4711" });
     expect(sent.status).toBe(201);
     const messageId = sent.body.data.message_id as string;
@@ -25,7 +26,7 @@ describe("a recipient's webhook events", () => {
     // The real pipeline writes all four events and hands them over; the dispatcher's clock keeps
     // them until its alarm runs. Only the send's own event and the delivery's first are due.
     const queued = await waitFor(
-      () => stub.queued(),
+      () => lanes.queued(),
       (q) => q.length === 4,
     );
     const events = await rows<{ id: string; event_type: string; sequence: number }>(
@@ -39,7 +40,7 @@ describe("a recipient's webhook events", () => {
     expect(waiting.sort()).toEqual(["sms.delivered", "sms.sent"]);
 
     // Both due attempts fail: the later events are not attempted meanwhile.
-    expect(await runAlarm(stub)).toBe(true);
+    expect(await lanes.runAlarms()).toBe(true);
     const afterFailures = (await receivedAt(endpoint.path)).map((r) => JSON.parse(r.body) as Received);
     expect(afterFailures.map((e) => e.event_type).sort()).toEqual(["sms.processing", "sms.queued"]);
     const attempted = await rows<{ event_type: string; n: number }>(
@@ -56,7 +57,7 @@ describe("a recipient's webhook events", () => {
 
     // At the retry, everything is answered 200: the recipient's events arrive in sequence order.
     clock.advanceTo(clock.now + 10 * 60_000);
-    expect(await runAlarm(stub)).toBe(true);
+    expect(await lanes.runAlarms()).toBe(true);
     await waitFor(
       () => rows<{ status: string }>("SELECT status FROM webhook_events WHERE send_id = ?", messageId),
       (list) => list.length === 4 && list.every((e) => e.status === "delivered"),
@@ -70,7 +71,7 @@ describe("a recipient's webhook events", () => {
       ["sms.sent", 2],
       ["sms.delivered", 3],
     ]);
-    expect(await stub.queued()).toEqual([]);
+    expect(await lanes.queued()).toEqual([]);
   });
 
   it("are noted as held in D1 while they wait, so the sweep does not hand them over again", async () => {

@@ -43,7 +43,7 @@ describe("the dispatcher's queue statements", () => {
   it("never walk the waiting events to find the few they change", async () => {
     const endpoint = receiverEndpoint();
     const merchant = await merchantWithWebhook(endpoint.url);
-    const stub = dispatcherFor(merchant.shard, endpoint.url);
+    const stub = dispatcherFor(merchant.shard, endpoint.url, 0);
     await runInDurableObject(stub, (_instance, state) => {
       const ran: Ran[] = [];
       const sql = recording(state.storage.sql, ran);
@@ -82,7 +82,7 @@ describe("the dispatcher's queue statements", () => {
   it("keep no index on the due time alone: every look-up by due time has the lease index", async () => {
     const endpoint = receiverEndpoint();
     const merchant = await merchantWithWebhook(endpoint.url);
-    const stub = dispatcherFor(merchant.shard, endpoint.url);
+    const stub = dispatcherFor(merchant.shard, endpoint.url, 0);
     await runInDurableObject(stub, (_instance, state) => {
       const sql = state.storage.sql;
       // A queue made before the index was dropped gets rid of it when its dispatcher starts.

@@ -1,6 +1,6 @@
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { maxInFlight } from "../../src/webhooks/dispatcher/dispatcher";
+import type { WebhookDispatcher } from "../../src/webhooks/dispatcher/dispatcher";
 import { notifyWebhooks } from "../../src/webhooks/outbox/notify";
 import { admin } from "../helpers";
 import {
@@ -8,6 +8,7 @@ import {
   drivenDispatcher,
   eventRow,
   insertEvent,
+  lanePlaces,
   merchantWithWebhook,
   runAlarm,
   TestClock,
@@ -143,14 +144,14 @@ describe("giving up", () => {
     const merchant = await merchantWithWebhook(endpoint.url);
     const stub = await drivenDispatcher(merchant.shard, endpoint.url, new TestClock());
     const ids = [];
-    for (let i = 0; i < maxInFlight * 2; i++)
+    for (let i = 0; i < lanePlaces * 2; i++)
       ids.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
     await notifyWebhooks(merchant.shard, ids);
 
     await runAlarm(stub);
 
     // Only requests already in flight when the first 410 came back were sent.
-    expect((await receivedAt(endpoint.path)).length).toBeLessThanOrEqual(maxInFlight);
+    expect((await receivedAt(endpoint.path)).length).toBeLessThanOrEqual(lanePlaces);
     for (const id of ids) expect((await eventRow(id)).status).toBe("dead");
     expect(await stub.queued()).toEqual([]);
   });
@@ -186,25 +187,52 @@ describe("giving up", () => {
 });
 
 describe("concurrency", () => {
-  it(`keeps at most ${maxInFlight} requests in flight to one destination`, async () => {
+  it(`keeps at most ${lanePlaces} requests in flight to one destination's lane`, async () => {
     const endpoint = receiverEndpoint();
     await scriptReceiver(endpoint.path, [{ status: 200, delayMs: 400 }]);
     const merchant = await merchantWithWebhook(endpoint.url);
     const stub = await drivenDispatcher(merchant.shard, endpoint.url, new TestClock());
     const ids = [];
-    for (let i = 0; i < maxInFlight + 4; i++)
+    for (let i = 0; i < lanePlaces + 4; i++)
       ids.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
     await notifyWebhooks(merchant.shard, ids);
 
     await runAlarm(stub);
 
     const arrivals = (await receivedAt(endpoint.path)).map((r) => r.receivedAt).sort((a, b) => a - b);
-    expect(arrivals).toHaveLength(maxInFlight + 4);
+    expect(arrivals).toHaveLength(lanePlaces + 4);
     const first = arrivals[0] as number;
     // A full set starts together; the other four only as answers (400 ms each) free their places.
-    expect(arrivals.filter((t) => t - first < 300)).toHaveLength(maxInFlight);
+    expect(arrivals.filter((t) => t - first < 300)).toHaveLength(lanePlaces);
     expect(arrivals.filter((t) => t - first >= 350)).toHaveLength(4);
     for (const id of ids) expect((await eventRow(id)).status).toBe("delivered");
+  });
+
+  it("one run starts at most its budget of attempts, then the alarm carries on in a run of its own", async () => {
+    const endpoint = receiverEndpoint();
+    const merchant = await merchantWithWebhook(endpoint.url);
+    const clock = new TestClock();
+    const stub = await drivenDispatcher(merchant.shard, endpoint.url, clock);
+    await runInDurableObject(stub, (instance: WebhookDispatcher) => {
+      instance.attemptsPerRun = 3;
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
+    await notifyWebhooks(merchant.shard, ids);
+
+    const delivered = async () => {
+      const statuses = await Promise.all(ids.map(async (id) => (await eventRow(id)).status));
+      return statuses.filter((s) => s === "delivered").length;
+    };
+    const requests = async () => (await receivedAt(endpoint.path)).length;
+    for (const after of [3, 6, 7]) {
+      expect(await runAlarm(stub)).toBe(true);
+      expect(await requests()).toBe(after);
+      expect(await delivered()).toBe(after);
+    }
+    // Nothing left: no alarm.
+    expect(await runAlarm(stub)).toBe(false);
+    expect(await stub.queued()).toEqual([]);
   });
 
   it("a slow destination does not hold up another", async () => {

@@ -1,7 +1,8 @@
 import type { WorkerEnv } from "../../env";
 import { isoSeconds } from "../../iso-seconds";
 import { shardEnv } from "../../shards/shard-env";
-import { dispatcherFor } from "../../webhooks/dispatcher/address";
+import { dispatchersOf } from "../../webhooks/dispatcher/address";
+import { sumQueueStats } from "../../webhooks/dispatcher/queue-store";
 import { ageSeconds, type QueryBatch } from "./query-batch";
 import { COUNT_CAP, THRESHOLDS } from "./thresholds";
 
@@ -111,8 +112,11 @@ async function dispatcherView(
     timer = setTimeout(() => resolve(null), DISPATCHER_TIMEOUT_MS);
   });
   try {
-    const stats = await Promise.race([dispatcherFor(shardEnv(env, shard), destination).stats(), timeout]);
-    if (stats === null) return null;
+    // Every lane of the destination (`WEBHOOK_DISPATCHER_LANES`), added up; unknown unless all answer.
+    const lanes = Promise.all(dispatchersOf(shardEnv(env, shard), destination).map((lane) => lane.stats()));
+    const answered = await Promise.race([lanes, timeout]);
+    if (answered === null) return null;
+    const stats = sumQueueStats(answered);
     return {
       queued: stats.queued,
       in_flight: stats.inFlight,

@@ -28,16 +28,30 @@ import {
 import { Wakeup } from "./wakeup";
 
 /**
- * Requests in flight at once per destination: a slow endpoint holds at most this many, while a quick
- * one is kept busy enough for thousands of events a second.
+ * Requests in flight at once per destination, shared by its lanes: a slow endpoint holds at most this
+ * many, while a quick one is kept busy enough for thousands of events a second.
  */
-export const maxInFlight = 64;
+export const maxInFlightPerDestination = 64;
 
 /**
- * Places are refilled once this many are free (or none is busy), so each D1 read fetches a batch
+ * One lane's share of `maxInFlightPerDestination`. Deployed, a Durable Object has six requests waiting
+ * for answers at most and queues the rest inside the runtime while their timeouts run, so eight lanes
+ * of eight keep little waiting there.
+ *
+ * @example inFlightPerLane(1) // 64
+ * @example inFlightPerLane(8) // 8
+ */
+export function inFlightPerLane(lanes: number): number {
+  return Math.ceil(maxInFlightPerDestination / lanes);
+}
+
+/**
+ * Places are refilled once half of them are free (or none is busy), so each D1 read fetches a batch
  * worth its round trip rather than the one or two events whose attempts just ended...
  */
-const refillBatch = 32;
+function refillBatchOf(places: number): number {
+  return Math.max(1, Math.floor(places / 2));
+}
 
 /**
  * ...but a free place never waits longer than this for company: when attempts hang until their
@@ -50,6 +64,13 @@ const maxUnwritten = 512;
 
 /** After this long in one alarm, no new attempt starts; the alarm re-arms and carries on. */
 const drainBudgetMs = 60_000;
+
+/**
+ * Attempts one run starts at most before it ends and the alarm carries on: deployed, an invocation
+ * (an alarm, or the hand-over that started the run) may make 10,000 subrequests, and each attempt is
+ * one, besides the D1 reads and writes that go with a batch of them.
+ */
+export const maxAttemptsPerRun = 5_000;
 
 /** A lease outlives the request timeout, so a live attempt is never started a second time. */
 const leaseMarginMs = 20_000;
@@ -65,7 +86,7 @@ const handedCopyFreshMs = 2_000;
 const maxHandedCopies = 10_000;
 
 /**
- * Delivers the webhook events of ONE destination URL (addressed with `idFromName(url)`), so a slow or
+ * Delivers the webhook events of ONE lane of ONE destination URL (`dispatcherFor`), so a slow or
  * failing endpoint only delays its own events. Its queue lives in SQLite storage and a single alarm,
  * re-armed to the earliest due attempt, drives every attempt: an eviction or restart loses nothing,
  * the alarm resumes where storage says.
@@ -81,6 +102,8 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   random: () => number = Math.random;
   /** How long a receiver has to answer (CONTRACT §8: 10 s). */
   timeoutMs = webhookTimeoutMs;
+  /** Attempts one run starts at most; tests lower it instead of sending thousands. */
+  attemptsPerRun = maxAttemptsPerRun;
 
   /** The run in progress, if any: one at a time, whether an alarm or a hand-over started it. */
   private running: Promise<void> | null = null;
@@ -99,6 +122,11 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   constructor(ctx: DurableObjectState, env: WorkerEnv) {
     super(ctx, countD1Queries(env));
     createQueueSchema(ctx.storage.sql);
+  }
+
+  /** Requests this lane keeps in flight at most. */
+  private get places(): number {
+    return inFlightPerLane(configOf(this.env).webhookDispatcherLanes);
   }
 
   /** The shard holding this dispatcher's events, as its name says (`dispatcherFor`). */
@@ -125,7 +153,7 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
     // Due now by the wall clock: start at once instead of waiting for the alarm to be scheduled. The
     // alarm stays armed, so a run cut short by an eviction still resumes.
     const startsNow = now <= Date.now();
-    const behind = !startsNow || waiting.length > 0 || holdsMoreThan(this.ctx.storage.sql, maxInFlight);
+    const behind = !startsNow || waiting.length > 0 || holdsMoreThan(this.ctx.storage.sql, this.places);
     if (startsNow) {
       this.drain().catch((error) => log.error("webhook.drain_failed", { error }));
     }
@@ -189,10 +217,12 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   }
 
   /**
-   * Runs every due attempt, at most `maxInFlight` at a time, until none is due or in flight and every
-   * outcome is in D1; then re-arms the alarm. Events handed over meanwhile join the same run, and so
-   * do retries falling due while attempts are in flight: the loop sleeps until the next one is due
-   * rather than until an attempt ends, so one that hangs for its whole timeout holds up nothing else.
+   * Runs every due attempt, at most `places` at a time, until none is due or in flight and every
+   * outcome is in D1, or until it has started `attemptsPerRun` of them; then re-arms the alarm (at
+   * once when more are due, so the next run is an invocation of its own). Events handed over
+   * meanwhile join the same run, and so do retries falling due while attempts are in flight: the loop
+   * sleeps until the next one is due rather than until an attempt ends, so one that hangs for its
+   * whole timeout holds up nothing else.
    */
   private drain(): Promise<void> {
     this.running ??= this.run().finally(() => {
@@ -202,6 +232,8 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
   }
 
   private async run(): Promise<void> {
+    const places = this.places;
+    const refillBatch = refillBatchOf(places);
     const inFlight = new Set<Promise<Outcome | null>>();
     const outcomes = new OutcomeWriter(
       this.db,
@@ -221,15 +253,17 @@ export class WebhookDispatcher extends DurableObject<WorkerEnv> {
     let gatherEndFor = Number.NEGATIVE_INFINITY;
     try {
       const stopStartingAt = Date.now() + drainBudgetMs;
+      let attemptsLeft = this.attemptsPerRun;
       let lastReadAt = Number.NEGATIVE_INFINITY;
       for (;;) {
-        const free = maxInFlight - inFlight.size;
+        const free = Math.min(places - inFlight.size, attemptsLeft);
         const mayStart = free > 0 && outcomes.backlog < maxUnwritten && Date.now() < stopStartingAt;
         const worthReading =
           free >= refillBatch || inFlight.size === 0 || Date.now() - lastReadAt >= refillWaitMs;
         if (mayStart && worthReading) {
           lastReadAt = Date.now();
           const started = await this.startDue(free);
+          attemptsLeft -= started.length;
           for (const attempt of started) {
             inFlight.add(attempt);
             void attempt.then((outcome) => {

@@ -258,3 +258,19 @@ export function queueStats(sql: SqlStorage, nowMs: number): QueueStats {
     .one();
   return { queued: row.queued, inFlight: row.in_flight, due: row.due, nextAttemptAt: row.next_at };
 }
+
+/**
+ * A destination's lanes' stats as one: counts added, the earliest next attempt.
+ *
+ * @example sumQueueStats([{ queued: 2, inFlight: 1, due: 0, nextAttemptAt: 9 }, { queued: 1, inFlight: 0, due: 1, nextAttemptAt: null }])
+ * // { queued: 3, inFlight: 1, due: 1, nextAttemptAt: 9 }
+ */
+export function sumQueueStats(lanes: readonly QueueStats[]): QueueStats {
+  const next = lanes.flatMap((s) => (s.nextAttemptAt === null ? [] : [s.nextAttemptAt]));
+  return {
+    queued: lanes.reduce((n, s) => n + s.queued, 0),
+    inFlight: lanes.reduce((n, s) => n + s.inFlight, 0),
+    due: lanes.reduce((n, s) => n + s.due, 0),
+    nextAttemptAt: next.length === 0 ? null : Math.min(...next),
+  };
+}

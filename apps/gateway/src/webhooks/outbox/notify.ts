@@ -1,12 +1,13 @@
 import type { ShardEnv } from "../../env";
 import { log } from "../../observability/logger";
-import { dispatcherFor } from "../dispatcher/address";
+import { dispatcherFor, laneOf, lanesOf } from "../dispatcher/address";
 import type { HandedEvent } from "../dispatcher/queue-store";
 import { type RoutedEvent, routedEvents, routeEventsStatements } from "./route";
 
 /**
  * Hands routed events to their dispatchers, each with the event as read back by its writer (so its
- * first attempt needs no read of D1): one RPC per destination (usually one). Call it after the batch
+ * first attempt needs no read of D1): one RPC per destination and lane the events take (`laneOf`).
+ * Call it after the batch
  * that wrote and routed the events, under `waitUntil`. It never throws: whatever it could not
  * hand over stays `pending` and the sweep hands it later.
  *
@@ -16,14 +17,19 @@ import { type RoutedEvent, routedEvents, routeEventsStatements } from "./route";
  */
 export async function handOverEvents(env: ShardEnv, routed: readonly RoutedEvent[]): Promise<void> {
   if (routed.length === 0) return;
-  const byDestination = new Map<string, HandedEvent[]>();
+  const lanes = lanesOf(env);
+  const byLane = new Map<string, { destination: string; lane: number; events: HandedEvent[] }>();
   for (const event of routed) {
-    const list = byDestination.get(event.destination) ?? [];
-    list.push({ id: event.id, attempts: event.attempts, event });
-    byDestination.set(event.destination, list);
+    const lane = laneOf(event.deliveryId, lanes);
+    const at = `${lane} ${event.destination}`;
+    const entry = byLane.get(at) ?? { destination: event.destination, lane, events: [] };
+    entry.events.push({ id: event.id, attempts: event.attempts, event });
+    byLane.set(at, entry);
   }
   const handed = await Promise.allSettled(
-    [...byDestination].map(([destination, events]) => dispatcherFor(env, destination).enqueue(events)),
+    [...byLane.values()].map(({ destination, lane, events }) =>
+      dispatcherFor(env, destination, lane).enqueue(events),
+    ),
   );
   for (const outcome of handed) {
     if (outcome.status === "rejected") {
