@@ -7,9 +7,8 @@ import { type RoutedEvent, routedEvents, routeEventsStatements } from "./route";
 /**
  * Hands routed events to their dispatchers, each with the event as read back by its writer (so its
  * first attempt needs no read of D1): one RPC per destination and lane the events take (`laneOf`).
- * Call it after the batch
- * that wrote and routed the events, under `waitUntil`. It never throws: whatever it could not
- * hand over stays `pending` and the sweep hands it later.
+ * Call it after the batch that wrote and routed the events, under `waitUntil`. It never throws:
+ * whatever it could not hand over stays `pending` and the sweep hands it later.
  *
  * @example
  * const out = await db.batch([...stateChange, insertRoutedEvents, writtenEventsStatement(db, ids)]);
