@@ -18,9 +18,10 @@ import { everyShard } from "../src/shards/shard-env";
 import { notifyWebhooks } from "../src/webhooks/outbox/notify";
 import { ADMIN, ADMIN_TOKEN, admin, api, newMerchant, rows, SHARDS, shardDb } from "./helpers";
 import {
-  drivenDispatcher,
+  drivenLanes,
   insertEvent,
   insertSend,
+  lanes,
   merchantWithWebhook,
   TestClock,
 } from "./webhooks/fixtures";
@@ -389,13 +390,18 @@ describe("GET /admin/v1/health", () => {
   it("shows the webhook backlog by destination with what its dispatcher holds, dead events and disabled webhooks; none of it degrades", async () => {
     const busy = receiverEndpoint();
     const merchant = await merchantWithWebhook(busy.url);
-    // Its dispatcher's clock is days ahead, so what it is handed waits for a test to run its alarm.
-    const dispatcher = await drivenDispatcher(merchant.shard, busy.url, new TestClock());
+    // Its dispatchers' clock is days ahead, so what they are handed waits for a test to run their alarms.
+    const dispatchers = await drivenLanes(merchant.shard, busy.url, new TestClock());
     const pending = [];
+    // Three recipients' deliveries: with several lanes, three dispatchers, whose queues the view adds up.
     for (let i = 0; i < 3; i++)
-      pending.push((await insertEvent({ keyId: merchant.keyId, sequence: i })).eventId);
+      pending.push(
+        (await insertEvent({ keyId: merchant.keyId, sequence: 1, deliveryId: 7_001 + i })).eventId,
+      );
     await notifyWebhooks(merchant.shard, pending);
-    expect(await dispatcher.queued()).toHaveLength(3);
+    expect(await dispatchers.queued()).toHaveLength(3);
+    const laneQueues = await Promise.all(dispatchers.stubs.map((stub) => stub.queued()));
+    expect(laneQueues.filter((queue) => queue.length > 0)).toHaveLength(Math.min(3, lanes));
 
     const dying = receiverEndpoint();
     const other = await merchantWithWebhook(dying.url);

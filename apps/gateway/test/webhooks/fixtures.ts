@@ -81,6 +81,8 @@ export type EventInput = {
   eventType?: string;
   data?: Record<string, unknown>;
   sequence?: number;
+  /** The recipient's delivery the event is about (none: like a send's own event); it picks the lane. */
+  deliveryId?: number;
   occurredAt?: number;
   createdAt?: number;
 };
@@ -92,12 +94,13 @@ export async function insertEvent(input: EventInput): Promise<{ eventId: string;
   const occurredAt = input.occurredAt ?? Date.now() - 1000;
   const { DB } = await shardOfKey(input.keyId);
   await DB.prepare(
-    `INSERT INTO webhook_events (id, send_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+    `INSERT INTO webhook_events (id, send_id, delivery_id, key_id, event_type, sequence, payload, occurred_at, status, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
   )
     .bind(
       eventId,
       sendId,
+      input.deliveryId ?? null,
       input.keyId,
       input.eventType ?? "sms.sent",
       input.sequence ?? 2,
